@@ -1,0 +1,147 @@
+"""Turn validated sheets into the canonical tables the store keeps, pseudonymising on the way.
+
+People (and unknown entities, and places of a private kind such as home addresses) get
+keyed codes for their id and label; home-address coordinates are generalised to
+``ADDRESS_DECIMALS`` decimal places; free-text notes are dropped unless the analyst opted in.
+Incidents become co-presence links between the people present and present-at links to the
+place, each carrying the incident id and the people's roles as evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from loaders.pseudonymise import Pseudonymiser
+from mapping.model import MODEL
+from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
+
+#: Stored precision of home-address coordinates: 3 decimal places is about 110 m.
+ADDRESS_DECIMALS = 3
+
+
+def code_entities(entities: pd.DataFrame, pseudonymiser: Pseudonymiser) -> tuple[pd.DataFrame,
+                                                                                 dict[str, str]]:
+    """Pseudonymise people and private places. Returns (entities, raw id -> stored id)."""
+    frame = entities.copy()
+    private = frame.apply(
+        lambda r: MODEL.is_pseudonymised(r["entity_type"], r["place_kind"] or None), axis=1
+    ) if len(frame) else pd.Series(dtype=bool)
+    stored = frame["entity_id"].str.strip()
+    coded = frame.loc[private]
+    codes = [pseudonymiser.code(raw, MODEL.code_prefix(kind))
+             for raw, kind in zip(coded["entity_id"], coded["entity_type"], strict=True)]
+    stored.loc[private] = codes
+    id_map = dict(zip(frame["entity_id"].str.strip(), stored, strict=True))
+    frame["entity_id"] = stored
+    frame.loc[private, "label"] = stored.loc[private]
+    address = private & (frame["entity_type"] == "place")
+    frame.loc[address, "postcode"] = frame.loc[address, "postcode"].map(outward_code)
+    for column in ("lat", "lon"):
+        frame.loc[address, column] = frame.loc[address, column].round(ADDRESS_DECIMALS)
+    return frame[list(ENTITY_COLUMNS)], id_map
+
+
+def outward_code(postcode: object) -> str:
+    """Keep only the outward part of a postcode (``FX3 4QT`` -> ``FX3``)."""
+    text = str(postcode or "").strip().upper()
+    return text.split()[0] if " " in text else text[:-3] if len(text) > 4 else text
+
+
+def resolve_ids(raw_ids: pd.Series, id_map: dict[str, str], pseudonymiser: Pseudonymiser,
+                unknown: dict[str, str]) -> pd.Series:
+    """Stored ids for raw ids named in links; ids not among the entities become unknowns."""
+    def resolve(raw: str) -> str:
+        key = raw.strip()
+        if key in id_map:
+            return id_map[key]
+        if key not in unknown:
+            unknown[key] = pseudonymiser.code(key, MODEL.code_prefix("unknown"))
+        return unknown[key]
+
+    uniques = {v: resolve(v) for v in raw_ids.unique()}
+    return raw_ids.map(uniques)
+
+
+def link_ids(links: pd.DataFrame) -> pd.Series:
+    """Stable link ids from what the link is, so the same link keeps its id across versions."""
+    key = (links["source_id"] + "|" + links["target_id"] + "|" + links["link_type"] + "|"
+           + links["first_seen"].fillna("") + "|" + links["source_agency"].fillna("") + "|"
+           + links["incident_id"].fillna(""))
+    occurrence = key.groupby(key).cumcount().astype(str)
+    return (key + "|" + occurrence).map(
+        lambda k: "L-" + hashlib.sha256(k.encode("utf-8")).hexdigest()[:12]
+    )
+
+
+def incident_links(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Co-presence links between everyone at an incident, and present-at links to the place."""
+    rows = []
+    for incident_id, group in incidents.groupby("incident_id", sort=True):
+        people = group.drop_duplicates("person_id").to_dict("records")
+        for a, b in combinations(people, 2):
+            rows.append(_incident_link(incident_id, a, b["person_id"], "co_presence", b["role"]))
+        for person in people:
+            if person.get("place_id"):
+                rows.append(_incident_link(incident_id, person, person["place_id"],
+                                           "present_at", ""))
+    return pd.DataFrame(rows, columns=list(LINK_COLUMNS[1:-1]))
+
+
+def _incident_link(incident_id, person, target, link_type, target_role) -> dict:
+    return {
+        "source_id": person["person_id"], "target_id": target, "link_type": link_type,
+        "first_seen": person["date"], "last_seen": person["date"],
+        "source_agency": person["source_agency"],
+        "source_evaluation": person["source_evaluation"],
+        "intelligence_assessment": person["intelligence_assessment"],
+        "handling_code": person["handling_code"], "weight": 1.0, "notes": None,
+        "incident_id": incident_id, "source_role": person["role"], "target_role": target_role,
+    }
+
+
+def review_dates(last_seen: pd.Series, months: int) -> pd.Series:
+    seen = pd.to_datetime(last_seen, errors="coerce")
+    due = seen + pd.DateOffset(months=months)
+    return due.dt.strftime("%Y-%m-%d").where(seen.notna(), None)
+
+
+def build_tables(entities: pd.DataFrame, links: pd.DataFrame, incidents: pd.DataFrame,
+                 pseudonymiser: Pseudonymiser, *, keep_notes: bool,
+                 retention_months: int) -> tuple[VersionTables, list[str]]:
+    """Canonical tables for one version, and the stored ids of entities only named in links."""
+    coded, id_map = code_entities(entities, pseudonymiser)
+    unknown: dict[str, str] = {}
+    links = links.copy()
+    links["source_id"] = resolve_ids(links["source_id"], id_map, pseudonymiser, unknown)
+    links["target_id"] = resolve_ids(links["target_id"], id_map, pseudonymiser, unknown)
+    links["incident_id"] = None
+    links["source_role"] = None
+    links["target_role"] = None
+    if not keep_notes:
+        links["notes"] = None
+    incidents = incidents.copy()
+    incidents["person_id"] = resolve_ids(incidents["person_id"], id_map, pseudonymiser, unknown)
+    has_place = incidents["place_id"].str.strip() != ""
+    incidents.loc[has_place, "place_id"] = resolve_ids(
+        incidents.loc[has_place, "place_id"], id_map, pseudonymiser, unknown)
+    link_fields = [c for c in LINK_COLUMNS if c not in ("link_id", "review_by")]
+    all_links = pd.concat(
+        [links[link_fields], incident_links(incidents)[link_fields]], ignore_index=True
+    )
+    all_links["link_id"] = link_ids(all_links)
+    all_links["review_by"] = review_dates(all_links["last_seen"], retention_months)
+    new_unknowns = sorted(set(unknown.values()) - set(coded["entity_id"]))
+    extra = pd.DataFrame({"entity_id": new_unknowns, "entity_type": "unknown",
+                          "label": new_unknowns})
+    coded = pd.concat([coded, extra], ignore_index=True)[list(ENTITY_COLUMNS)]
+    incidents["row_number"] = incidents.get("row_number", np.nan)
+    tables = VersionTables(
+        entities=coded.replace({"": None}),
+        links=all_links[list(LINK_COLUMNS)].replace({"": None}),
+        incidents=incidents[list(INCIDENT_COLUMNS)].replace({"": None}),
+    )
+    return tables, new_unknowns

@@ -1,0 +1,179 @@
+"""Column mapping: recognise template headers and their common synonyms, find the header row,
+decide which table a sheet is, and apply an analyst's mapping profile.
+
+A mapping profile is a small YAML file (see README "Mapping profiles")::
+
+    sheets:
+      "Contacts export":          # sheet name, or file name for a CSV
+        role: links
+        columns: {"Nominal A": source_id, "Nominal B": target_id}
+    date_order: day_first         # or month_first, for US-style exports
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from loaders.read import HEADER_SEARCH_ROWS, RawSheet
+from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
+
+#: Headers analysts' exports commonly use, per canonical column (compared squashed).
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "entities": {
+        "entity_id": ("id", "person id", "case id", "subject id", "reference", "ref", "entity"),
+        "entity_type": ("type", "entity type", "category"),
+        "label": ("name", "full name", "display name", "place name"),
+        "district": ("area", "locality", "ward", "district name"),
+        "age_band": ("age", "age group", "age range"),
+        "sex": ("gender",),
+        "harms": ("harm", "harm flags", "flags", "concerns", "exploitation type"),
+        "ideology": ("ideology category", "ideology type"),
+        "vulnerabilities": ("vulnerability", "needs"),
+        "protective_factors": ("protective", "strengths"),
+        "case_status": ("status", "case status", "plan", "level"),
+        "place_kind": ("place type", "location type", "venue type"),
+        "postcode": ("post code", "postal code", "zip"),
+        "lat": ("latitude", "y"),
+        "lon": ("longitude", "lng", "long", "x"),
+        "platform": ("app", "service", "online platform"),
+        "adult_role": ("adult type", "relationship to child"),
+    },
+    "links": {
+        "source_id": ("from", "source", "subject", "person a", "person id", "from id", "child"),
+        "target_id": ("to", "target", "associate", "person b", "to id", "linked to",
+                      "location", "associate id"),
+        "link_type": ("type", "relationship", "link", "association type", "relationship type"),
+        "first_seen": ("date seen", "date", "first date", "start date", "date from", "from date"),
+        "last_seen": ("last date", "end date", "date to", "to date", "most recent"),
+        "source_agency": ("agency", "organisation", "organization", "source organisation",
+                          "recorded by"),
+        "grading": ("3x5x2", "intelligence grading", "grade", "provenance"),
+        "weight": ("strength", "count", "frequency", "times seen"),
+        "notes": ("note", "comments", "details", "narrative"),
+    },
+    "incidents": {
+        "incident_id": ("incident", "incident ref", "episode id", "occurrence", "event id",
+                        "log number"),
+        "date": ("incident date", "date seen", "episode date", "occurred"),
+        "place_id": ("location", "place", "location id", "venue"),
+        "person_id": ("person", "subject", "subject id", "child id", "nominal id"),
+        "source_agency": ("agency", "organisation", "organization", "recorded by"),
+        "grading": ("3x5x2", "intelligence grading", "grade"),
+        "role": ("involvement", "person role", "role in incident"),
+    },
+}
+
+
+def squash(header: object) -> str:
+    return re.sub(r"[\s_\-./]+", "", str(header).strip().casefold())
+
+
+def header_lookup(role: str) -> dict[str, str]:
+    table = {squash(c): c for c in TEMPLATE_COLUMNS[role]}
+    for canonical, words in SYNONYMS[role].items():
+        for word in words:
+            table.setdefault(squash(word), canonical)
+    return table
+
+
+@dataclass
+class Profile:
+    """An analyst's saved mapping: sheet roles, column renames and date order."""
+
+    sheets: dict[str, dict] = field(default_factory=dict)
+    date_order: str = "day_first"
+
+    @classmethod
+    def load(cls, path: Path | None) -> Profile:
+        if path is None:
+            return cls()
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if raw.get("date_order", "day_first") not in ("day_first", "month_first"):
+            raise ValueError(f"{path}: date_order must be day_first or month_first")
+        return cls(sheets=dict(raw.get("sheets") or {}), date_order=raw.get("date_order", "day_first"))
+
+    def dump(self) -> str:
+        return yaml.safe_dump(
+            {"sheets": self.sheets, "date_order": self.date_order}, sort_keys=False,
+            allow_unicode=True,
+        )
+
+    def for_sheet(self, sheet: RawSheet) -> dict:
+        return self.sheets.get(sheet.sheet) or self.sheets.get(sheet.file) or {}
+
+
+@dataclass
+class MappedSheet:
+    """A sheet whose role is known and whose columns carry canonical names."""
+
+    file: str
+    sheet: str
+    role: str
+    frame: pd.DataFrame  # canonical columns only, text
+    header_row: int
+    unmapped: list[str]
+
+    def excel_row(self, index: int) -> int:
+        """The row number the analyst sees in Excel for data row ``index`` (0-based)."""
+        return self.header_row + 1 + index
+
+
+def _mapping_for(headers: list[str], role: str, renames: dict[str, str]) -> dict[int, str]:
+    lookup = header_lookup(role)
+    squashed_renames = {squash(k): v for k, v in renames.items()}
+    found: dict[int, str] = {}
+    for position, header in enumerate(headers):
+        key = squash(header)
+        canonical = squashed_renames.get(key) or lookup.get(key)
+        if canonical and canonical not in found.values():
+            found[position] = canonical
+    return found
+
+
+def _score(headers: list[str], role: str, renames: dict[str, str]) -> int:
+    mapped = set(_mapping_for(headers, role, renames).values())
+    if not set(REQUIRED_COLUMNS[role]) <= mapped:
+        return 0
+    return len(mapped)
+
+
+def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
+    """Find the header row and role of a sheet; None when it is not an import table."""
+    settings = profile.for_sheet(sheet)
+    renames = dict(settings.get("columns") or {})
+    roles = [settings["role"]] if settings.get("role") else _role_order(sheet.sheet)
+    best: tuple[int, int, str] | None = None
+    for row in range(min(HEADER_SEARCH_ROWS, len(sheet.frame))):
+        headers = [str(v) for v in sheet.frame.iloc[row].tolist()]
+        for role in roles:
+            score = _score(headers, role, renames)
+            if score and (best is None or score > best[0]):
+                best = (score, row, role)
+    if best is None:
+        return None
+    _, row, role = best
+    headers = [str(v) for v in sheet.frame.iloc[row].tolist()]
+    mapping = _mapping_for(headers, role, renames)
+    body = sheet.frame.iloc[row + 1 :].reset_index(drop=True)
+    frame = pd.DataFrame({name: body.iloc[:, pos] for pos, name in mapping.items()})
+    frame = frame.astype("string").fillna("")
+    for column in TEMPLATE_COLUMNS[role]:
+        if column not in frame:
+            frame[column] = ""
+    blank = (frame == "").all(axis=1)
+    frame = frame[~blank]  # keep the original index so row numbers stay Excel's
+    unmapped = [h for i, h in enumerate(headers) if i not in mapping and h.strip()]
+    return MappedSheet(sheet.file, sheet.sheet, role, frame[list(TEMPLATE_COLUMNS[role])],
+                       sheet.header_row + row, unmapped)
+
+
+def _role_order(sheet_name: str) -> list[str]:
+    """Try the role a sheet's name suggests first, then the others."""
+    name = squash(sheet_name)
+    named = [r for r in TEMPLATE_COLUMNS if name.startswith(r[:4])]
+    return named + [r for r in TEMPLATE_COLUMNS if r not in named]

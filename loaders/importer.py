@@ -1,0 +1,187 @@
+"""Import files into a new dataset version: read, map, validate, pseudonymise, store.
+
+Nothing is stored unless every file is free of errors, and then everything is stored in one
+transaction. Several files (several agencies' exports) make one version; with
+``add_to_latest`` the new rows are added to a copy of the latest version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.canonical import build_tables
+from loaders.columns import MappedSheet, Profile, detect
+from loaders.problems import ERROR, WARNING, ImportFailed, Problem
+from loaders.pseudonymise import Pseudonymiser
+from loaders.read import file_sha256, read_file
+from loaders.validate import Collector, validate_entities, validate_incidents, validate_links
+from mapping.config import retention_months
+from mapping.model import TEMPLATE_COLUMNS
+from mapping.store import Store, VersionTables
+
+
+@dataclass
+class ImportResult:
+    version: int
+    entities: int
+    links: int
+    incidents: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+@dataclass
+class Source:
+    """A file to import; ``name`` is what the analyst called it (never used as a path)."""
+
+    path: Path
+    name: str
+
+
+def map_sources(sources: Sequence[Source], profile: Profile) -> tuple[list[MappedSheet],
+                                                                       list[Problem]]:
+    """Read every file and decide each sheet's role. Unrecognised sheets are reported."""
+    mapped, problems = [], []
+    for source in sources:
+        for raw in read_file(source.path, source.name):
+            problems.extend(raw.notes)
+            sheet = detect(raw, profile)
+            if sheet is None:
+                if len(raw.frame) and raw.sheet.lower() not in ("readme", "notes", "about"):
+                    problems.append(Problem(
+                        WARNING, source.name, raw.sheet, None, None, "sheet not recognised",
+                        "no header row with the columns of entities, links or incidents was "
+                        "found in the first rows; the sheet was ignored (map it with a profile)",
+                    ))
+                continue
+            mapped.append(sheet)
+    return mapped, problems
+
+
+def validate_sheets(sheets: list[MappedSheet], profile: Profile, today: date):
+    collector = Collector()
+    frames: dict[str, list[pd.DataFrame]] = {role: [] for role in TEMPLATE_COLUMNS}
+    for sheet in sheets:
+        frame = _validate(sheet, collector, profile, today)
+        frame["in_file"], frame["in_sheet"] = sheet.file, sheet.sheet
+        frame["in_row"] = [sheet.excel_row(i) for i in frame.index]
+        frames[sheet.role].append(frame)
+    combined = {
+        role: pd.concat(parts, ignore_index=True) if parts else _empty(role, profile, today)
+        for role, parts in frames.items()
+    }
+    _check_across_files(combined, collector)
+    return combined, collector
+
+
+def _empty(role: str, profile: Profile, today: date) -> pd.DataFrame:
+    """A validated table with no rows, for a role no file supplied."""
+    frame = pd.DataFrame({c: pd.Series(dtype="string") for c in TEMPLATE_COLUMNS[role]})
+    sheet = MappedSheet("", "", role, frame, 1, [])
+    validated = _validate(sheet, Collector(), profile, today)
+    return validated.assign(in_file="", in_sheet="", in_row=0)
+
+
+def _validate(sheet: MappedSheet, collector: Collector, profile: Profile,
+              today: date) -> pd.DataFrame:
+    if sheet.role == "entities":
+        return validate_entities(sheet, collector)
+    if sheet.role == "links":
+        return validate_links(sheet, collector, profile.date_order, today)
+    frame = validate_incidents(sheet, collector, profile.date_order, today)
+    frame["row_number"] = pd.Series([sheet.excel_row(i) for i in frame.index],
+                                    index=frame.index, dtype="Int64")
+    return frame
+
+
+def _check_across_files(tables: dict[str, pd.DataFrame], collector: Collector) -> None:
+    entities = tables["entities"]
+    duplicated = entities["entity_id"].str.strip().duplicated(keep="first")
+    known = set(entities["entity_id"].str.strip())
+    for row in entities[duplicated].itertuples():
+        collector.problems.append(Problem(ERROR, row.in_file, row.in_sheet, row.in_row, "entity_id",
+                                          "duplicate id", "this id is also on another sheet or file"))
+    for role, columns in (("links", ("source_id", "target_id")),
+                          ("incidents", ("person_id", "place_id"))):
+        frame = tables[role]
+        for column in columns:
+            values = frame[column].str.strip()
+            dangling = (values != "") & ~values.isin(known)
+            for row in frame[dangling].head(50).itertuples():
+                collector.problems.append(Problem(
+                    WARNING, row.in_file, row.in_sheet, row.in_row, column, "unknown entity referenced",
+                    "this id is not in any entities sheet; it was added with type 'unknown' "
+                    "(add it to entities to describe it)"))
+
+
+def import_files(
+    sources: Sequence[Source],
+    store: Store,
+    pseudonymiser: Pseudonymiser,
+    *,
+    created_by: str = "cli",
+    profile: Profile | None = None,
+    keep_notes: bool = False,
+    add_to_latest: bool = False,
+    note: str = "",
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import ``sources`` as one new dataset version, or raise ImportFailed storing nothing."""
+    profile = profile or Profile()
+    sheets, problems = map_sources(sources, profile)
+    if not sheets:
+        raise ImportFailed(problems + [Problem(
+            ERROR, ", ".join(s.name for s in sources), "", None, None, "nothing to import",
+            "no sheet with entities, links or incidents columns was found; "
+            "start from sample_data/template.xlsx")])
+    tables, collector = validate_sheets(sheets, profile, today or date.today())
+    problems += collector.problems
+    if any(p.severity == ERROR for p in problems):
+        raise ImportFailed(problems)
+    built, _unknowns = build_tables(
+        tables["entities"], tables["links"], tables["incidents"], pseudonymiser,
+        keep_notes=keep_notes, retention_months=retention_months(),
+    )
+    based_on = store.latest_version() if add_to_latest else None
+    if based_on is not None:
+        built = merge_versions(store.read_version(based_on), built)
+    sources_meta = [
+        {"name": s.name, "sha256": file_sha256(s.path),
+         "rows": {sh.sheet or "csv": len(sh.frame) for sh in sheets if sh.file == s.name}}
+        for s in sources
+    ]
+    version = store.write_version(
+        built, created_by=created_by, sources=sources_meta,
+        issues=[p.as_row() for p in problems], note=note, based_on=based_on, progress=progress,
+    )
+    return ImportResult(version, len(built.entities), len(built.links), len(built.incidents),
+                        problems)
+
+
+def merge_versions(previous: VersionTables, new: VersionTables) -> VersionTables:
+    """Add a new import to the previous version: new rows win where ids collide."""
+    def merge(old: pd.DataFrame, fresh: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+        combined = pd.concat([old.astype(object), fresh.astype(object)], ignore_index=True)
+        return combined.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
+
+    # An entity described in one import must not be demoted to 'unknown' by the other.
+    both = pd.concat([previous.entities.astype(object), new.entities.astype(object)],
+                     ignore_index=True)
+    described = both["entity_type"].ne("unknown").astype(int)
+    entities = (both.assign(_d=described).sort_values("_d", kind="stable")
+                .drop_duplicates(subset=["entity_id"], keep="last").drop(columns="_d")
+                .sort_index().reset_index(drop=True))
+    return VersionTables(
+        entities=entities,
+        links=merge(previous.links, new.links, ["link_id"]),
+        incidents=merge(previous.incidents, new.incidents, ["incident_id", "person_id"]),
+    )

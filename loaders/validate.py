@@ -1,0 +1,249 @@
+"""Validate mapped sheets against the canonical model and normalise their values.
+
+Errors stop the import (unknown entity type, link to itself, unparseable date, grading not
+in 3x5x2, blank or duplicate ids...). Warnings are stored with the dataset version. Work is
+done on unique values so a million-row sheet is checked in seconds. Messages describe a
+value by its kind, never by its content, for columns that may identify a person.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from loaders.columns import MappedSheet
+from loaders.problems import ERROR, WARNING, Problem, value_kind
+from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
+
+#: Columns whose values are never quoted in messages (they may identify a person).
+PERSON_FIELDS = {"entity_id", "label", "source_id", "target_id", "person_id", "notes",
+                 "postcode", "lat", "lon"}
+#: How many problems of one kind in one column are listed before they are summarised.
+MAX_LISTED = 20
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+
+
+class Collector:
+    """Gathers problems, summarising floods of the same problem in one column."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._counts: dict[tuple, int] = {}
+
+    def add(self, sheet: MappedSheet, severity: str, index: int | None, column: str | None,
+            kind: str, message: str) -> None:
+        key = (sheet.file, sheet.sheet, column, kind)
+        self._counts[key] = self._counts.get(key, 0) + 1
+        count = self._counts[key]
+        row = sheet.excel_row(index) if index is not None else None
+        if count <= MAX_LISTED:
+            self.problems.append(Problem(severity, sheet.file, sheet.sheet, row, column, kind,
+                                         message))
+        elif count == MAX_LISTED + 1:
+            self.problems.append(Problem(severity, sheet.file, sheet.sheet, row, column, kind,
+                                         "more rows have the same problem (not all listed)"))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == ERROR for p in self.problems)
+
+
+def describe(column: str, value: object) -> str:
+    if column in PERSON_FIELDS:
+        return value_kind(value)
+    return f"'{str(value)[:40]}'"
+
+
+# -- dates ---------------------------------------------------------------------------------
+def parse_dates(values: pd.Series, date_order: str) -> tuple[pd.Series, dict[str, str]]:
+    """Parse a text column to ISO dates. Returns (parsed, {bad value: reason})."""
+    parsed: dict[str, str | None] = {}
+    bad: dict[str, str] = {}
+    month_first = date_order == "month_first"
+    for text in values.unique():
+        text = str(text).strip()
+        if not text:
+            parsed[text] = None
+            continue
+        iso = _ISO.match(text)
+        dmy = _DMY.match(text)
+        try:
+            if iso:
+                day = date(int(iso[1]), int(iso[2]), int(iso[3]))
+            elif dmy:
+                first, second, year = int(dmy[1]), int(dmy[2]), int(dmy[3])
+                year += 2000 if year < 100 else 0
+                day_n, month_n = (second, first) if month_first else (first, second)
+                if month_n > 12 and day_n <= 12:
+                    bad[text] = "month-first"
+                    continue
+                day = date(year, month_n, day_n)
+            else:
+                bad[text] = "format"
+                continue
+            parsed[text] = day.isoformat()
+        except ValueError:
+            bad[text] = "impossible"
+    return values.map(lambda v: parsed.get(str(v).strip())), bad
+
+
+def check_dates(sheet, frame, column, collector, date_order, *, required=False) -> pd.Series:
+    parsed, bad = parse_dates(frame[column], date_order)
+    hint = {
+        "month-first": "it reads as month-first (US style); dates are day-first (UK) unless the "
+                       "mapping profile says date_order: month_first",
+        "format": "write dates as DD/MM/YYYY or YYYY-MM-DD",
+        "impossible": "the day or month is out of range; correct the date",
+    }
+    for index, value in frame[column].items():
+        reason = bad.get(str(value).strip())
+        if reason:
+            collector.add(sheet, ERROR, index, column, "unparseable date",
+                          f"{describe(column, value)} is not a date: {hint[reason]}")
+        elif required and not str(value).strip():
+            collector.add(sheet, ERROR, index, column, "blank date", "a date is required here")
+    return parsed
+
+
+# -- vocabularies --------------------------------------------------------------------------
+def check_vocab(sheet, frame, column, vocab: Vocabulary, collector, *, severity=ERROR,
+                blank_ok=True) -> pd.Series:
+    uniques = {v: vocab.normalise(v) for v in frame[column].unique() if str(v).strip()}
+    for index, value in frame[column].items():
+        if not str(value).strip():
+            if not blank_ok:
+                collector.add(sheet, ERROR, index, column, "blank", f"a {vocab.name} is required")
+        elif uniques[value] is None:
+            collector.add(sheet, severity, index, column, f"unknown {vocab.name}",
+                          f"{describe(column, value)} is not a known {vocab.name}; use one of: "
+                          f"{', '.join(vocab.keys())}")
+    return frame[column].map(lambda v: uniques.get(v) or "")
+
+
+def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
+    def normalise(cell: str) -> tuple[str, list[str]]:
+        keys, unknown = [], []
+        for part in str(cell).split(LIST_SEPARATOR):
+            if part.strip():
+                key = vocab.normalise(part)
+                (keys.append(key) if key else unknown.append(part.strip()))
+        return LIST_SEPARATOR.join(dict.fromkeys(keys)), unknown
+
+    results = {v: normalise(v) for v in frame[column].unique()}
+    for index, value in frame[column].items():
+        for part in results[value][1]:
+            collector.add(sheet, ERROR, index, column, f"unknown {vocab.name}",
+                          f"'{part[:40]}' is not a known {vocab.name}; use one of: "
+                          f"{', '.join(vocab.keys())}, separated by '{LIST_SEPARATOR}'")
+    return frame[column].map(lambda v: results[v][0])
+
+
+def check_grading(sheet, frame, collector) -> pd.DataFrame:
+    uniques = {v: parse_grading(v) for v in frame["grading"].unique() if str(v).strip()}
+    for index, value in frame["grading"].items():
+        if str(value).strip() and uniques[value] is None:
+            collector.add(sheet, ERROR, index, "grading", "invalid grading",
+                          f"{describe('grading', value)} is not a 3x5x2 grading: write source "
+                          "evaluation 1-3, assessment A-E and handling code P or C, e.g. 2BP")
+    parts = frame["grading"].map(lambda v: uniques.get(v))
+    return pd.DataFrame({
+        "source_evaluation": parts.map(lambda g: g.source_evaluation if g else ""),
+        "intelligence_assessment": parts.map(lambda g: g.intelligence_assessment if g else ""),
+        "handling_code": parts.map(lambda g: g.handling_code if g else ""),
+    }, index=frame.index)
+
+
+def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
+    blank = frame[column].str.strip() == ""
+    for index in frame.index[blank]:
+        collector.add(sheet, ERROR, index, column, "blank id",
+                      "the id is blank; every row needs an id")
+    if unique:
+        dupes = frame[column].duplicated(keep="first") & ~blank
+        for index in frame.index[dupes]:
+            collector.add(sheet, ERROR, index, column, "duplicate id",
+                          "this id appears on an earlier row; each entity needs one row")
+
+
+def future_dates(sheet, frame, columns, collector, today: date) -> None:
+    limit = today.isoformat()
+    for column in columns:
+        for index, value in frame[column].items():
+            if isinstance(value, str) and value > limit:
+                collector.add(sheet, WARNING, index, column, "future date",
+                              "the date is in the future; check the year")
+
+
+def validate_entities(sheet: MappedSheet, collector: Collector) -> pd.DataFrame:
+    frame = sheet.frame.copy()
+    check_ids(sheet, frame, "entity_id", collector, unique=True)
+    frame["entity_type"] = check_vocab(sheet, frame, "entity_type", MODEL.entity_types,
+                                       collector, blank_ok=False)
+    for column, vocab in (("place_kind", MODEL.place_kinds), ("ideology", MODEL.ideologies),
+                          ("case_status", MODEL.case_statuses), ("adult_role", MODEL.adult_roles)):
+        frame[column] = check_vocab(sheet, frame, column, vocab, collector)
+    for column, vocab_name in (("harms", "harms"), ("vulnerabilities", "vulnerabilities"),
+                               ("protective_factors", "protective_factors")):
+        frame[column] = check_list(sheet, frame, column, getattr(MODEL, vocab_name), collector)
+    for column in ("lat", "lon"):
+        numbers = pd.to_numeric(frame[column].str.strip().replace("", None), errors="coerce")
+        for index in frame.index[numbers.isna() & (frame[column].str.strip() != "")]:
+            collector.add(sheet, ERROR, index, column, "not a number",
+                          "coordinates must be decimal degrees, e.g. 54.52")
+        frame[column] = numbers
+    return frame
+
+
+def validate_links(sheet: MappedSheet, collector: Collector, date_order: str,
+                   today: date) -> pd.DataFrame:
+    frame = sheet.frame.copy()
+    check_ids(sheet, frame, "source_id", collector, unique=False)
+    check_ids(sheet, frame, "target_id", collector, unique=False)
+    same = (frame["source_id"].str.strip().str.upper() == frame["target_id"].str.strip().str.upper())
+    for index in frame.index[same & (frame["source_id"].str.strip() != "")]:
+        collector.add(sheet, ERROR, index, "target_id", "link to itself",
+                      "the link joins an entity to itself; correct source_id or target_id")
+    frame["link_type"] = check_vocab(sheet, frame, "link_type", MODEL.link_types, collector,
+                                     blank_ok=False)
+    frame["source_agency"] = check_vocab(sheet, frame, "source_agency", MODEL.source_agencies,
+                                         collector)
+    frame["first_seen"] = check_dates(sheet, frame, "first_seen", collector, date_order)
+    frame["last_seen"] = check_dates(sheet, frame, "last_seen", collector, date_order)
+    frame["last_seen"] = frame["last_seen"].fillna(frame["first_seen"])
+    frame["first_seen"] = frame["first_seen"].fillna(frame["last_seen"])
+    backwards = frame["last_seen"].notna() & (frame["last_seen"] < frame["first_seen"])
+    for index in frame.index[backwards.fillna(False)]:
+        collector.add(sheet, WARNING, index, "last_seen", "last seen before first seen",
+                      "last_seen is earlier than first_seen; the dates were kept as given")
+    future_dates(sheet, frame, ("first_seen", "last_seen"), collector, today)
+    frame = frame.join(check_grading(sheet, frame, collector))
+    weight = pd.to_numeric(frame["weight"].str.strip().replace("", "1"), errors="coerce")
+    for index in frame.index[weight.isna() | (weight <= 0)]:
+        collector.add(sheet, ERROR, index, "weight", "invalid weight",
+                      "weight must be a positive number (blank means 1)")
+    frame["weight"] = weight.fillna(1.0)
+    key = ["source_id", "target_id", "link_type", "first_seen", "source_agency"]
+    for index in frame.index[frame.duplicated(subset=key, keep="first")]:
+        collector.add(sheet, WARNING, index, None, "duplicate link",
+                      "the same link (ends, type, date, agency) appears on an earlier row; "
+                      "both were kept")
+    return frame
+
+
+def validate_incidents(sheet: MappedSheet, collector: Collector, date_order: str,
+                       today: date) -> pd.DataFrame:
+    frame = sheet.frame.copy()
+    check_ids(sheet, frame, "incident_id", collector, unique=False)
+    check_ids(sheet, frame, "person_id", collector, unique=False)
+    frame["date"] = check_dates(sheet, frame, "date", collector, date_order, required=True)
+    future_dates(sheet, frame, ("date",), collector, today)
+    frame["source_agency"] = check_vocab(sheet, frame, "source_agency", MODEL.source_agencies,
+                                         collector)
+    frame["role"] = check_vocab(sheet, frame, "role", MODEL.incident_roles, collector)
+    frame["role"] = frame["role"].replace("", "present")
+    frame = frame.join(check_grading(sheet, frame, collector))
+    return frame

@@ -1,0 +1,139 @@
+"""Clusters: groups of young people, adults and contexts more linked to each other than to
+the rest, and what harms meet in each.
+
+A MACE meeting reads a cluster as "these young people, these adults and these places or
+online spaces keep turning up together". Community detection is Louvain, weighted by link
+strength and seeded, so the same data and settings give the same clusters at every meeting.
+
+Popular contexts would swamp peer structure (a school everyone attends joins every peer group
+into one blob). So a link to a context linked to more than ``popular_context_size`` young
+people has its weight scaled by ``popular_context_size / n``: a school with 60 pupils counts
+a sixth as much per pupil as a takeaway visited by ten. The context still appears in the
+cluster it fits best and in every cluster's ``contexts`` list where two or more members use it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from mapping.analysis.engine import louvain
+from mapping.graph import ScopedGraph
+from mapping.model import MODEL
+
+POPULAR_CONTEXT_SIZE = 12
+CLUSTER_WEIGHT = "cluster_weight"
+
+
+@dataclass
+class Cluster:
+    id: str
+    members: list[str]
+    young_people: list[str]
+    adults: list[str]
+    contexts: list[str]
+    harms: dict[str, int]
+    ideologies: dict[str, int]
+    multi_harm_young_people: list[str]
+    overlap: bool
+    protective: dict[str, list[str]]
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def harm_types(self) -> list[str]:
+        return [h for h in self.harms if MODEL.harms[h].attrs.get("overlap", True)]
+
+
+def overlap_harms() -> set[str]:
+    """Harm flags that count towards an overlap verdict (see model.yaml)."""
+    return {t.key for t in MODEL.harms if t.attrs.get("overlap", True)}
+
+
+def clustering_graph(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE) -> nx.Graph:
+    """A copy of ``graph`` with ``cluster_weight`` on each edge, damping popular contexts."""
+    weighted = graph.copy()
+    young = {n for n, d in graph.nodes(data=True) if d["entity_type"] == "young_person"}
+    for node, data in graph.nodes(data=True):
+        if not MODEL.is_context(data["entity_type"]):
+            continue
+        reach = sum(1 for n in graph.neighbors(node) if n in young)
+        scale = min(1.0, popular_context_size / reach) if reach else 1.0
+        for neighbour in graph.neighbors(node):
+            weighted.edges[node, neighbour][CLUSTER_WEIGHT] = graph.edges[node, neighbour][
+                "weight"] * scale
+    for u, v, data in weighted.edges(data=True):
+        data.setdefault(CLUSTER_WEIGHT, data["weight"])
+    return weighted
+
+
+def find_clusters(scoped: ScopedGraph, *, resolution: float = 1.0, seed: int = 0,
+                  engine: str = "auto", popular_context_size: int = POPULAR_CONTEXT_SIZE,
+                  min_young_people: int = 2) -> list[Cluster]:
+    """Clusters with at least ``min_young_people`` young people, strongest overlap first.
+
+    Ranked by the number of harm types that meet, then by shared contexts, then size:
+    never by a score per child.
+    """
+    graph = scoped.graph
+    weighted = clustering_graph(graph, popular_context_size)
+    communities = louvain(weighted, weight=CLUSTER_WEIGHT, resolution=resolution, seed=seed,
+                          engine=engine)
+    clusters = [summarise(graph, members) for members in communities]
+    clusters = [c for c in clusters if len(c.young_people) >= min_young_people]
+    clusters.sort(key=lambda c: (-len(c.harm_types), -len(c.contexts), -len(c.members),
+                                 c.members[0]))
+    for number, cluster in enumerate(clusters, start=1):
+        cluster.id = f"C{number:02d}"
+    return clusters
+
+
+def summarise(graph: nx.Graph, members) -> Cluster:
+    """Describe one group of nodes: who is in it, which harms meet, and on what evidence."""
+    member_set = set(members)
+    kinds = {n: graph.nodes[n]["entity_type"] for n in member_set}
+    young = sorted(n for n, k in kinds.items() if k == "young_person")
+    adults = sorted(n for n, k in kinds.items() if k == "adult")
+    harms: Counter[str] = Counter()
+    ideologies: Counter[str] = Counter()
+    counted = overlap_harms()
+    multi = []
+    for person in young:
+        flags = graph.nodes[person]["harms"]
+        harms.update(flags)
+        if graph.nodes[person].get("ideology") and "radicalisation" in flags:
+            ideologies[graph.nodes[person]["ideology"]] += 1
+        if len(set(flags) & counted) >= 2:
+            multi.append(person)
+    shared = Counter(n for p in young for n in graph.neighbors(p)
+                     if MODEL.is_context(graph.nodes[n]["entity_type"]))
+    contexts = sorted({n for n, k in kinds.items() if MODEL.is_context(k)}
+                      | {n for n, count in shared.items() if count >= 2})
+    evidence = sorted({link for u, v, d in graph.edges(member_set | set(contexts), data=True)
+                       if (u in member_set or v in member_set)
+                       and (u in member_set | set(contexts) and v in member_set | set(contexts))
+                       for link in d["links"]})
+    harm_counts = {h: harms[h] for h in MODEL.harms.keys() if harms[h]}
+    return Cluster(
+        id="", members=sorted(member_set - set(contexts)), young_people=young, adults=adults,
+        contexts=contexts, harms=harm_counts,
+        ideologies=dict(sorted(ideologies.items())), multi_harm_young_people=multi,
+        overlap=len(set(harm_counts) & counted) >= 2,
+        protective=protective_in(graph, member_set | set(contexts)), evidence=evidence,
+    )
+
+
+def protective_in(graph: nx.Graph, nodes) -> dict[str, list[str]]:
+    """Trusted adults and protective places among ``nodes``, listed beside the risks."""
+    protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
+    trusted = sorted(n for n in nodes if graph.nodes[n].get("adult_role") == "trusted_adult")
+    places = sorted(n for n in nodes if graph.nodes[n].get("place_kind") in protective_kinds)
+    return {"trusted_adults": trusted, "protective_places": places}
+
+
+def connected_components(scoped: ScopedGraph) -> list[tuple[str, ...]]:
+    """Connected components, largest first (canonical order)."""
+    from mapping.analysis.engine import canonical
+
+    return canonical(nx.connected_components(scoped.graph))

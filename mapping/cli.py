@@ -1,0 +1,190 @@
+"""``python -m mapping``: the command line other tools drive (README "Command line").
+
+Verbs: sample, import, analyse, lookup, export. Exit status 0 on success; on failure the
+problems are printed (never raw person values) and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from mapping import config
+from mapping.graph import Scope, build_scoped_graph
+from mapping.model import MODEL
+from mapping.store import Store, now_iso
+
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def _add_scope_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database URL (default: MAPPING_DB or data/mapping.sqlite)")
+    parser.add_argument("--version", type=int, help="dataset version (default: latest)")
+    parser.add_argument("--role", default="analyst", choices=sorted(MODEL.roles),
+                        help="view the data as this role (redactions apply)")
+    parser.add_argument("--district", action="append", default=[], help="repeatable")
+    parser.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--harm", action="append", default=[], choices=MODEL.harms.keys())
+    parser.add_argument("--link-type", action="append", default=[],
+                        choices=MODEL.link_types.keys())
+    parser.add_argument("--min-grading", help="e.g. 2B")
+    parser.add_argument("--include-stale", action="store_true",
+                        help=f"include links last seen over {config.stale_after_days()} days ago")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mapping",
+                                     description="Contextual safeguarding network map")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    sample = verbs.add_parser("sample", help="generate the fictional sample world")
+    sample.add_argument("--out", required=True, type=Path)
+    sample.add_argument("--young-people", type=int, default=300)
+    sample.add_argument("--seed", type=int, default=20261129)
+
+    imp = verbs.add_parser("import", help="import CSV files or workbooks as a new version")
+    imp.add_argument("paths", nargs="+", type=Path)
+    imp.add_argument("--db")
+    imp.add_argument("--key-file", help="pseudonymisation key (default: MAPPING_KEY_FILE)")
+    imp.add_argument("--profile", type=Path, help="column mapping profile (YAML)")
+    imp.add_argument("--keep-notes", action="store_true", help="keep free-text notes")
+    imp.add_argument("--add", action="store_true", help="add to the latest version")
+    imp.add_argument("--by", default="cli", help="who is importing (for the audit log)")
+
+    analyse = verbs.add_parser("analyse", help="print the analysis of a dataset version")
+    _add_scope_args(analyse)
+    analyse.add_argument("--json", action="store_true", help="print JSON (the default)")
+    analyse.add_argument("--resolution", type=float, default=1.0)
+    analyse.add_argument("--seed", type=int, default=0)
+    analyse.add_argument("--engine", default="auto", choices=["auto", "networkx", "igraph"])
+
+    lookup = verbs.add_parser("lookup", help="find the stored id of a raw identifier")
+    lookup.add_argument("raw_id")
+    lookup.add_argument("--db")
+    lookup.add_argument("--key-file")
+
+    export = verbs.add_parser("export", help="write an export file")
+    export.add_argument("--format", required=True, choices=["graphml", "html"])
+    export.add_argument("--out", required=True, type=Path)
+    _add_scope_args(export)
+    return parser
+
+
+def scope_from(args) -> Scope:
+    return Scope(role=args.role, since=args.since, until=args.until,
+                 districts=tuple(args.district), harms=tuple(args.harm),
+                 link_types=tuple(args.link_type), min_grading=args.min_grading,
+                 include_stale=args.include_stale)
+
+
+def cmd_sample(args) -> int:
+    from mapping.sample import generate
+
+    generate(args.out, young_people=args.young_people, seed=args.seed)
+    print(f"fictional sample world written to {args.out}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from loaders.columns import Profile
+    from loaders.importer import Source, import_files
+    from loaders.problems import ImportFailed
+    from loaders.pseudonymise import Pseudonymiser
+
+    store = Store(args.db)
+    pseudonymiser = Pseudonymiser.from_file(config.key_file(args.key_file))
+    sources = [Source(path, path.name) for path in args.paths]
+    for source in sources:
+        if not source.path.is_file():
+            print(f"ERROR: {source.name}: no such file", file=sys.stderr)
+            return 2
+    try:
+        result = import_files(sources, store, pseudonymiser, created_by=args.by,
+                              profile=Profile.load(args.profile), keep_notes=args.keep_notes,
+                              add_to_latest=args.add)
+    except ImportFailed as failure:
+        for problem in failure.problems:
+            print(problem, file=sys.stderr)
+        print(str(failure), file=sys.stderr)
+        return 1
+    for problem in result.warnings:
+        print(problem, file=sys.stderr)
+    print(f"imported dataset version {result.version}: {result.entities} entities, "
+          f"{result.links} links, {result.incidents} incident rows, "
+          f"{len(result.warnings)} warning(s)")
+    return 0
+
+
+def load_scoped(args):
+    store = Store(args.db)
+    version = args.version or store.latest_version()
+    if version is None:
+        raise SystemExit("the database holds no dataset yet: run `python -m mapping import`")
+    tables = store.read_version(version)
+    return build_scoped_graph(tables, scope_from(args), version), store.version_info(version)
+
+
+def cmd_analyse(args) -> int:
+    from mapping.analysis.report import analyse
+
+    scoped, info = load_scoped(args)
+    report = analyse(scoped, info=info, resolution=args.resolution, seed=args.seed,
+                     engine=args.engine)
+    json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    print()
+    return 0
+
+
+def cmd_lookup(args) -> int:
+    from loaders.pseudonymise import Pseudonymiser
+    from mapping.lookup import lookup
+
+    key_path = config.key_file(args.key_file)
+    pseudonymiser = Pseudonymiser.from_file(key_path) if key_path.exists() else None
+    found = lookup(Store(args.db), args.raw_id, pseudonymiser)
+    if not found:
+        print("not found in the latest dataset version", file=sys.stderr)
+        return 1
+    print(found)
+    return 0
+
+
+def export_metadata(scoped, args) -> dict:
+    return {
+        "marking": MARKING, "dataset_version": scoped.version, "exported_at": now_iso(),
+        "role": args.role, "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
+        "notice": "Links show association, not involvement.",
+    }
+
+
+def cmd_export(args) -> int:
+    scoped, _info = load_scoped(args)
+    metadata = export_metadata(scoped, args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.format == "graphml":
+        from mapping.export.graphml import write_graphml
+
+        write_graphml(scoped, args.out, metadata)
+    else:
+        from mapping.render.network import network_html
+
+        meta = (f"Dataset version {scoped.version} · exported {metadata['exported_at']} · "
+                f"role {args.role} · filters {metadata['filters']}")
+        args.out.write_text(network_html(scoped.graph, meta=meta, use_codes=True,
+                                         title="Contextual safeguarding network map"),
+                            encoding="utf-8")
+    print(f"wrote {args.format} export to {args.out}")
+    return 0
+
+
+VERBS = {"sample": cmd_sample, "import": cmd_import, "analyse": cmd_analyse,
+         "lookup": cmd_lookup, "export": cmd_export}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return VERBS[args.verb](args)

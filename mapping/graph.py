@@ -1,0 +1,177 @@
+"""Scoped graphs: the one place where a dataset version becomes a networkx graph.
+
+Every view, analysis and export starts from a :class:`ScopedGraph`, so the filters and the
+viewer's redactions (handling code C, a partner's view of adults of concern) are applied
+once, here, and nothing downstream can forget them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import networkx as nx
+import pandas as pd
+
+from mapping.config import stale_after_days
+from mapping.model import LIST_SEPARATOR, MODEL, parse_minimum
+from mapping.store import VersionTables
+
+NODE_ATTRIBUTES = ("entity_type", "label", "district", "age_band", "sex", "ideology",
+                   "case_status", "place_kind", "postcode", "lat", "lon", "platform",
+                   "adult_role")
+LIST_ATTRIBUTES = ("harms", "vulnerabilities", "protective_factors")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer asked to see, and who they are."""
+
+    role: str = "analyst"
+    since: date | None = None
+    until: date | None = None
+    districts: tuple[str, ...] = ()
+    link_types: tuple[str, ...] = ()
+    harms: tuple[str, ...] = ()
+    min_grading: str | None = None
+    include_stale: bool = False
+    stale_days: int = field(default_factory=stale_after_days)
+    today: date | None = None
+
+    def describe(self) -> dict:
+        """The filters as plain data, for export headers and the audit log."""
+        return {
+            "role": self.role,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "districts": list(self.districts), "link_types": list(self.link_types),
+            "harms": list(self.harms), "min_grading": self.min_grading,
+            "include_stale": self.include_stale, "stale_days": self.stale_days,
+        }
+
+
+@dataclass
+class ScopedGraph:
+    """A graph of one dataset version as one viewer may see it.
+
+    ``graph`` has one edge per pair of entities, with ``weight`` (sum of link weights),
+    ``links`` (the link ids behind it) and ``link_types``. ``links`` and ``entities`` hold
+    the full records that remain in scope, for evidence panels and exports.
+    """
+
+    graph: nx.Graph
+    links: pd.DataFrame
+    entities: pd.DataFrame
+    scope: Scope
+    version: int | None = None
+
+    def young_people(self) -> list[str]:
+        return [n for n, d in self.graph.nodes(data=True) if d["entity_type"] == "young_person"]
+
+    def link_records(self, link_ids) -> pd.DataFrame:
+        return self.links[self.links["link_id"].isin(list(link_ids))]
+
+
+def split_list(value: object) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ()
+    return tuple(p for p in str(value).split(LIST_SEPARATOR) if p)
+
+
+def _redact(links: pd.DataFrame, entities: pd.DataFrame, role_key: str) -> pd.DataFrame:
+    role = MODEL.role(role_key)
+    if not role.sees_handling_c:
+        links = links[links["handling_code"].fillna("P") != "C"]
+    if not role.sees_person_links_to_adults:
+        adults = entities.loc[
+            (entities["entity_type"] == "adult")
+            & (entities["adult_role"].fillna("") != "trusted_adult"), "entity_id"]
+        links = links[~links["source_id"].isin(adults) & ~links["target_id"].isin(adults)]
+    return links
+
+
+def _filter_links(links: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    today = scope.today or date.today()
+    last = links["last_seen"].fillna(links["first_seen"])
+    first = links["first_seen"].fillna(links["last_seen"])
+    keep = pd.Series(True, index=links.index)
+    if scope.since:
+        keep &= last.isna() | (last >= scope.since.isoformat())
+    if scope.until:
+        keep &= first.isna() | (first <= scope.until.isoformat())
+    if not scope.include_stale:
+        horizon = (today - timedelta(days=scope.stale_days)).isoformat()
+        keep &= last.isna() | (last >= horizon)
+    if scope.link_types:
+        keep &= links["link_type"].isin(scope.link_types)
+    if scope.min_grading:
+        floor = parse_minimum(scope.min_grading)
+        keep &= (links["source_evaluation"].fillna("9") <= floor.source_evaluation) & (
+            links["intelligence_assessment"].fillna("Z") <= floor.intelligence_assessment)
+    return links[keep]
+
+
+def _excluded_young_people(entities: pd.DataFrame, scope: Scope) -> set[str]:
+    young = entities[entities["entity_type"] == "young_person"]
+    drop = pd.Series(False, index=young.index)
+    if scope.districts:
+        drop |= ~young["district"].isin(scope.districts)
+    if scope.harms:
+        wanted = set(scope.harms)
+        drop |= ~young["harms"].map(lambda h: bool(wanted & set(split_list(h))))
+    return set(young.loc[drop, "entity_id"])
+
+
+def build_scoped_graph(tables: VersionTables, scope: Scope | None = None,
+                       version: int | None = None) -> ScopedGraph:
+    """Build the graph of ``tables`` that ``scope`` allows; isolated entities are left out."""
+    scope = scope or Scope()
+    entities = tables.entities
+    links = _filter_links(_redact(tables.links, entities, scope.role), scope)
+    excluded = _excluded_young_people(entities, scope)
+    if scope.districts:
+        # Other districts' unknown people are not shown either.
+        excluded |= set(entities.loc[entities["entity_type"] == "unknown", "entity_id"])
+    links = links[~links["source_id"].isin(excluded) & ~links["target_id"].isin(excluded)]
+    if scope.districts:
+        links = _within_reach(links, entities, scope.districts)
+    graph = nx.Graph()
+    used = pd.unique(pd.concat([links["source_id"], links["target_id"]]))
+    kept = entities[entities["entity_id"].isin(used)]
+    for record in kept.to_dict("records"):
+        attrs = {k: _clean(record.get(k)) for k in NODE_ATTRIBUTES}
+        attrs.update({k: split_list(record.get(k)) for k in LIST_ATTRIBUTES})
+        graph.add_node(record["entity_id"], **attrs)
+    for source, target, link_id, link_type, weight in zip(
+        links["source_id"], links["target_id"], links["link_id"], links["link_type"],
+        links["weight"].fillna(1.0), strict=True,
+    ):
+        if graph.has_edge(source, target):
+            data = graph.edges[source, target]
+            data["weight"] += float(weight)
+            data["links"].append(link_id)
+            data["link_types"].add(link_type)
+        else:
+            graph.add_edge(source, target, weight=float(weight), links=[link_id],
+                           link_types={link_type})
+    return ScopedGraph(graph, links.reset_index(drop=True), kept.reset_index(drop=True), scope,
+                       version)
+
+
+def _within_reach(links: pd.DataFrame, entities: pd.DataFrame, districts) -> pd.DataFrame:
+    """Keep links that touch a young person of the chosen districts, or stay among the
+    contexts and adults those young people reach (so a district view shows its contexts)."""
+    young = set(entities.loc[(entities["entity_type"] == "young_person")
+                             & entities["district"].isin(districts), "entity_id"])
+    touches = links["source_id"].isin(young) | links["target_id"].isin(young)
+    reached = set(links.loc[touches, "source_id"]) | set(links.loc[touches, "target_id"])
+    others = set(entities.loc[entities["entity_type"] == "young_person", "entity_id"]) - young
+    among = links["source_id"].isin(reached) & links["target_id"].isin(reached)
+    no_other = ~links["source_id"].isin(others) & ~links["target_id"].isin(others)
+    return links[touches | (among & no_other)]
+
+
+def _clean(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value

@@ -1,0 +1,220 @@
+"""Draw a scoped graph as a self-contained vis-network page.
+
+We use the vis-network build that ships inside the pyvis package, inlined into the page, and
+write the page ourselves rather than through pyvis's template: that template still asks a
+CDN for Bootstrap, and switches every tooltip to raw HTML when any title contains "href"
+(docs/architecture.md). Here tooltips are plain strings, which vis-network 9 shows with
+``innerText``, and all data is embedded as JSON with ``<``, ``>`` and ``&`` escaped, so no
+text from data can become markup or script.
+
+Positions are computed server-side with a fixed seed and physics is off, so the same data
+looks the same at every meeting.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+import networkx as nx
+
+from mapping.model import MODEL
+
+#: Above this many nodes the spring layout is replaced by igraph's faster DrL layout.
+SPRING_LAYOUT_MAX_NODES = 3_000
+CANVAS = 1000.0
+MARKING = "OFFICIAL-SENSITIVE"
+ASSOCIATION_BANNER = ("Links show association, not involvement. Every link has a source "
+                      "agency, a grading and dates: open it before drawing conclusions.")
+LINE_DASHES = {"solid": False, "dashed": [8, 6], "dotted": [2, 5]}
+
+
+@lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    base = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    return (base / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+def safe_json(data) -> str:
+    """JSON that is safe inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def layout(graph: nx.Graph, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Stable positions for ``graph`` (same graph and seed, same picture)."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    nodes = sorted(graph.nodes)
+    if len(nodes) <= SPRING_LAYOUT_MAX_NODES:
+        ordered = nx.Graph()
+        ordered.add_nodes_from(nodes)
+        ordered.add_edges_from(sorted(tuple(sorted(e)) for e in graph.edges))
+        k = 1.5 / math.sqrt(len(nodes))
+        raw = nx.spring_layout(ordered, seed=seed, k=k, iterations=60)
+    else:
+        import igraph
+
+        index = {n: i for i, n in enumerate(nodes)}
+        ig = igraph.Graph(n=len(nodes), edges=sorted((index[u], index[v]) for u, v in graph.edges))
+        import random
+
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            coords = ig.layout_drl().coords
+        finally:
+            igraph.set_random_number_generator(random)
+        raw = {n: coords[i] for i, n in enumerate(nodes)}
+    xs = [p[0] for p in raw.values()]
+    ys = [p[1] for p in raw.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = CANVAS * max(1.0, math.sqrt(len(nodes) / 150)) / span
+    return {n: (round((p[0] - min(xs)) * scale, 1), round((p[1] - min(ys)) * scale, 1))
+            for n, p in raw.items()}
+
+
+def harm_tag(harms) -> str:
+    return "·".join(MODEL.harms[h].attrs.get("short", h) for h in harms if h in MODEL.harms)
+
+
+def node_tooltip(node: str, data: dict) -> str:
+    kind = MODEL.entity_types[data["entity_type"]].label
+    lines = [f"{data.get('label') or node}", kind]
+    if data.get("place_kind"):
+        lines.append(MODEL.place_kinds.label(data["place_kind"]))
+    if data.get("adult_role"):
+        lines.append(MODEL.adult_roles.label(data["adult_role"]))
+    if data.get("district"):
+        lines.append(f"District: {data['district']}")
+    if data.get("harms"):
+        lines.append("Harm flags: " + ", ".join(MODEL.harms.label(h) for h in data["harms"]))
+    if data.get("ideology"):
+        lines.append(f"Ideology: {MODEL.ideologies.label(data['ideology'])}")
+    if data.get("protective_factors"):
+        lines.append("Protective: " + ", ".join(
+            MODEL.protective_factors.label(p) for p in data["protective_factors"]))
+    return "\n".join(lines)
+
+
+def vis_elements(graph: nx.Graph, positions: dict, *, use_codes: bool = False,
+                 highlight: set[str] | None = None) -> tuple[list[dict], list[dict]]:
+    """vis-network node and edge dicts. ``use_codes`` shows ids instead of place labels."""
+    nodes = []
+    for node, data in sorted(graph.nodes(data=True)):
+        kind = MODEL.entity_types[data["entity_type"]]
+        harms = data.get("harms") or ()
+        tag = harm_tag(harms)
+        label = node if use_codes else str(data.get("label") or node)
+        border = MODEL.harms[harms[0]].colour if harms else "#444444"
+        if data.get("adult_role") == "trusted_adult" or (
+                data.get("place_kind") in MODEL.place_kinds.with_flag("protective")):
+            border = "#009E73"
+        x, y = positions.get(node, (0.0, 0.0))
+        nodes.append({
+            "id": node, "label": f"{label}\n[{tag}]" if tag else label,
+            "title": node_tooltip(node, data), "shape": kind.attrs.get("shape", "dot"),
+            "x": x, "y": y, "size": 10 + min(20, 2 * math.sqrt(graph.degree(node))),
+            "borderWidth": 4 if harms else 1,
+            "color": {"background": kind.colour, "border": border},
+            "font": {"size": 14, "face": "sans-serif"},
+            "opacity": 1.0 if not highlight or node in highlight else 0.25,
+        })
+    edges = []
+    for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
+        types = sorted(data.get("link_types") or ())
+        first = MODEL.link_types[types[0]] if types else None
+        edges.append({
+            "id": f"{u}|{v}", "from": u, "to": v,
+            "title": "\n".join(MODEL.link_types.label(t) for t in types)
+                     + f"\n{len(data.get('links', []))} link(s) of evidence",
+            "color": {"color": first.colour if first else "#999999", "opacity": 0.8},
+            "dashes": LINE_DASHES[first.attrs.get("line", "solid")] if first else False,
+            "width": 1 + min(6, math.log1p(data.get("weight", 1.0))),
+        })
+    return nodes, edges
+
+
+def legend_items() -> dict[str, list[dict]]:
+    """Every colour, shape and line style the network uses, from the model."""
+    return {
+        "Entities (fill colour and shape)": [
+            {"label": t.label, "colour": t.colour, "shape": t.attrs.get("shape", "dot")}
+            for t in MODEL.entity_types],
+        "Harm flags (border colour; tags in brackets)": [
+            {"label": f"{t.attrs.get('short', t.key)} = {t.label}", "colour": t.colour}
+            for t in MODEL.harms] + [{"label": "Protective (trusted adult, youth club)",
+                                      "colour": "#009E73"}],
+        "Links (colour and line style)": [
+            {"label": t.label, "colour": t.colour, "line": t.attrs.get("line", "solid")}
+            for t in MODEL.link_types],
+    }
+
+
+def legend_html() -> str:
+    parts = []
+    for heading, items in legend_items().items():
+        rows = "".join(
+            f'<li><span class="sw" style="background:{html.escape(i["colour"] or "#999")};'
+            f'{"height:3px;" if "line" in i else ""}'
+            f'{"border-top:3px " + i["line"] + " " + html.escape(i["colour"] or "") + ";background:none;" if i.get("line") not in (None, "solid") else ""}'
+            f'"></span>{html.escape(i["label"])}</li>'
+            for i in items)
+        parts.append(f"<h4>{html.escape(heading)}</h4><ul>{rows}</ul>")
+    return '<div class="legend">' + "".join(parts) + "</div>"
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>{title}</title>
+<style>
+body {{ margin:0; font-family: sans-serif; color:#222; }}
+.marking {{ background:#b00020; color:#fff; text-align:center; font-weight:bold; padding:4px; }}
+.banner {{ background:#fff4ce; padding:6px 10px; font-size:14px; }}
+.meta {{ font-size:12px; color:#444; padding:4px 10px; }}
+#wrap {{ display:flex; }}
+#network {{ flex:1; height:{height}px; border-top:1px solid #ccc; }}
+.legend {{ width:260px; font-size:12px; padding:6px; overflow:auto; height:{height}px; }}
+.legend ul {{ list-style:none; padding:0; margin:0 0 8px 0; }}
+.legend li {{ margin:2px 0; }}
+.sw {{ display:inline-block; width:14px; height:14px; margin-right:6px; vertical-align:middle; }}
+div.vis-tooltip {{ white-space: pre-line; position:absolute; background:#fff; border:1px solid #888; padding:6px; font-size:13px; }}
+</style></head><body>
+<div class="marking">{marking}</div>
+<div class="banner">{banner}</div>
+<div class="meta">{meta}</div>
+<div id="wrap"><div id="network" data-testid="network"></div>{legend}</div>
+<script>{vis_js}</script>
+<script>
+(function() {{
+  var nodes = new vis.DataSet({nodes});
+  var edges = new vis.DataSet({edges});
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, {{nodes: nodes, edges: edges}}, {{
+    physics: false, interaction: {{hover: true, tooltipDelay: 150}},
+    nodes: {{shapeProperties: {{interpolation: false}}}}, edges: {{smooth: false}}
+  }});
+  network.once("afterDrawing", function() {{ container.setAttribute("data-drawn", nodes.length); }});
+  window.mapNetwork = network;
+}})();
+</script></body></html>"""
+
+
+def network_html(graph: nx.Graph, *, positions: dict | None = None, title: str = "Network map",
+                 meta: str = "", use_codes: bool = False, height: int = 640,
+                 legend: bool = True, marking: str = MARKING) -> str:
+    """A standalone page that draws ``graph`` with no network access."""
+    positions = positions if positions is not None else layout(graph)
+    nodes, edges = vis_elements(graph, positions, use_codes=use_codes)
+    return PAGE.format(
+        title=html.escape(title), marking=html.escape(marking),
+        banner=html.escape(ASSOCIATION_BANNER), meta=html.escape(meta), height=height,
+        legend=legend_html() if legend else "", vis_js=vis_network_js(),
+        nodes=safe_json(nodes), edges=safe_json(edges),
+    )

@@ -1,0 +1,279 @@
+"""The database: dataset versions, their entities, links and incidents, and the audit log.
+
+SQLite by default (WAL, busy timeout, secure_delete), PostgreSQL through the same SQLAlchemy
+tables. Every import is written as one new dataset version inside one transaction, so a
+failed or killed import leaves the previous versions as they were. This module stores only
+what loaders hand it: person identifiers arrive already pseudonymised.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
+
+from mapping.config import database_url
+from mapping.model import TEMPLATE_COLUMNS
+
+METADATA = MetaData()
+
+dataset_versions = Table(
+    "dataset_versions", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("based_on", Integer, nullable=True),
+    Column("sources", Text, nullable=False, default="[]"),  # JSON: name, sha256, rows
+    Column("entity_count", Integer, nullable=False, default=0),
+    Column("link_count", Integer, nullable=False, default=0),
+    Column("incident_count", Integer, nullable=False, default=0),
+)
+
+ENTITY_COLUMNS = TEMPLATE_COLUMNS["entities"]
+entities = Table(
+    "entities", METADATA,
+    Column("version_id", Integer, ForeignKey("dataset_versions.id"), primary_key=True),
+    Column("entity_id", String(200), primary_key=True),
+    *[Column(c, Float if c in ("lat", "lon") else Text) for c in ENTITY_COLUMNS[1:]],
+)
+
+LINK_COLUMNS = (
+    "link_id", "source_id", "target_id", "link_type", "first_seen", "last_seen",
+    "source_agency", "source_evaluation", "intelligence_assessment", "handling_code",
+    "weight", "notes", "incident_id", "source_role", "target_role", "review_by",
+)
+links = Table(
+    "links", METADATA,
+    Column("version_id", Integer, ForeignKey("dataset_versions.id"), primary_key=True),
+    Column("link_id", String(40), primary_key=True),
+    *[Column(c, Float if c == "weight" else Text) for c in LINK_COLUMNS[1:]],
+)
+Index("ix_links_source", links.c.version_id, links.c.source_id)
+Index("ix_links_target", links.c.version_id, links.c.target_id)
+
+INCIDENT_COLUMNS = (
+    "incident_id", "date", "place_id", "person_id", "role", "source_agency",
+    "source_evaluation", "intelligence_assessment", "handling_code", "row_number",
+)
+incidents = Table(
+    "incidents", METADATA,
+    Column("version_id", Integer, ForeignKey("dataset_versions.id"), index=True),
+    *[Column(c, Integer if c == "row_number" else Text) for c in INCIDENT_COLUMNS],
+)
+
+import_issues = Table(
+    "import_issues", METADATA,
+    Column("version_id", Integer, ForeignKey("dataset_versions.id"), index=True),
+    Column("severity", String(10)),
+    Column("file", Text), Column("sheet", Text), Column("row", Integer),
+    Column("column", Text), Column("kind", Text), Column("message", Text),
+)
+
+audit_log = Table(
+    "audit_log", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("user_name", String(200), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("dataset_version", Integer, nullable=True),
+)
+
+meetings = Table(
+    "meetings", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("meeting_date", String(10), nullable=False, unique=True),
+    Column("period_start", String(10)), Column("period_end", String(10)),
+    Column("dataset_version", Integer), Column("previous_meeting_id", Integer),
+    Column("created_by", String(200)), Column("created_at", String(32)),
+)
+
+actions = Table(
+    "actions", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), index=True),
+    Column("district", Text), Column("target_kind", String(20)), Column("target_id", Text),
+    Column("tactic", Text), Column("owner_agency", Text), Column("due_date", String(10)),
+    Column("status", String(20)), Column("note", Text), Column("created_at", String(32)),
+)
+
+BATCH_ROWS = 20_000
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in pages
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default from config), creating the SQLite folder if needed."""
+    url = database_url(url)
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+@dataclass(frozen=True)
+class VersionTables:
+    """What one dataset version holds, as canonical DataFrames."""
+
+    entities: pd.DataFrame
+    links: pd.DataFrame
+    incidents: pd.DataFrame
+
+
+class Store:
+    """Reads and writes dataset versions. One instance per database URL."""
+
+    def __init__(self, url: str | None = None):
+        self.url = database_url(url)
+        self.engine = make_engine(self.url)
+        METADATA.create_all(self.engine)
+
+    # -- writing -----------------------------------------------------------------------
+    def write_version(
+        self,
+        tables: VersionTables,
+        *,
+        created_by: str,
+        sources: list[dict],
+        issues: Iterable[dict] = (),
+        note: str = "",
+        based_on: int | None = None,
+        progress=None,
+    ) -> int:
+        """Store a complete dataset version in one transaction and return its number."""
+        with self.engine.begin() as conn:
+            version = conn.execute(
+                insert(dataset_versions).values(
+                    created_at=now_iso(), created_by=created_by, note=note,
+                    based_on=based_on, sources=json.dumps(sources),
+                    entity_count=len(tables.entities), link_count=len(tables.links),
+                    incident_count=len(tables.incidents),
+                )
+            ).inserted_primary_key[0]
+            for table, frame in (
+                (entities, tables.entities), (links, tables.links), (incidents, tables.incidents)
+            ):
+                for batch in _batches(frame, version):
+                    conn.execute(insert(table), batch)
+                    if progress:
+                        progress(len(batch))
+            rows = [dict(issue, version_id=version) for issue in issues]
+            if rows:
+                conn.execute(insert(import_issues), rows)
+        return int(version)
+
+    # -- reading -----------------------------------------------------------------------
+    def latest_version(self) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(dataset_versions.c.id))).scalar()
+
+    def versions(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(dataset_versions).order_by(dataset_versions.c.id), conn)
+
+    def version_info(self, version: int) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(dataset_versions).where(dataset_versions.c.id == version)
+            ).mappings().first()
+        if row is None:
+            raise LookupError(f"dataset version {version} does not exist")
+        return dict(row)
+
+    def read_version(self, version: int | None = None) -> VersionTables:
+        version = self.latest_version() if version is None else version
+        if version is None:
+            raise LookupError("the database holds no dataset yet: run `python -m mapping import`")
+        with self.engine.connect() as conn:
+            frames = [
+                pd.read_sql(
+                    select(*[c for c in table.c if c.name != "version_id"]).where(
+                        table.c.version_id == version
+                    ),
+                    conn,
+                    dtype=_text_dtypes(table),
+                )
+                for table in (entities, links, incidents)
+            ]
+        return VersionTables(*frames)
+
+    def issues(self, version: int) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                select(import_issues).where(import_issues.c.version_id == version), conn
+            )
+
+    def find_entity_ids(self, candidates: list[str], version: int | None = None) -> list[str]:
+        """Which of ``candidates`` exist as entity ids in ``version`` (default latest)."""
+        version = self.latest_version() if version is None else version
+        if version is None:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities.c.entity_id).where(
+                    entities.c.version_id == version, entities.c.entity_id.in_(candidates)
+                )
+            ).scalars()
+            return list(rows)
+
+    def delete_version(self, version: int) -> None:
+        with self.engine.begin() as conn:
+            for table in (import_issues, incidents, links, entities):
+                conn.execute(delete(table).where(table.c.version_id == version))
+            conn.execute(delete(dataset_versions).where(dataset_versions.c.id == version))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _text_dtypes(table: Table) -> dict[str, str]:
+    return {c.name: "string" for c in table.c if isinstance(c.type, (String, Text))}
+
+
+def _batches(frame: pd.DataFrame, version: int) -> Iterator[list[dict]]:
+    """Rows as dicts for executemany, NaN turned into NULL, in bounded batches."""
+    for start in range(0, len(frame), BATCH_ROWS):
+        chunk = frame.iloc[start : start + BATCH_ROWS]
+        chunk = chunk.astype(object).where(chunk.notna(), None)
+        records = chunk.to_dict("records")
+        for record in records:
+            record["version_id"] = version
+        yield records

@@ -1,0 +1,69 @@
+"""Which database and key the app works on, and the fictional demo world.
+
+With no sign-in configured the app runs in demo mode: it opens on the fictional sample
+world, kept in its own database and key under ``data/demo/`` so it can never mix with real
+data, and it refuses imports. This module decides that; it never touches Streamlit.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapping import config
+from mapping.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_WORKBOOK = ROOT / "sample_data" / "sample_world.xlsx"
+DEMO_NOTICE = ("DEMO MODE: entirely fictional sample data (the 'Wyvern Vale' world). "
+               "Imports of other data are refused until sign-in is configured.")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    mode: str  # "demo" or "signed_in"
+    database_url: str
+    key_file: Path
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode == "demo"
+
+
+def sign_in_configured(secrets: dict | None = None) -> bool:
+    """True when an identity provider or a local users file is configured."""
+    if os.environ.get("MAPPING_USERS_FILE"):
+        return True
+    return bool(secrets and secrets.get("auth"))
+
+
+def current_workspace(secrets: dict | None = None) -> Workspace:
+    if sign_in_configured(secrets):
+        return Workspace("signed_in", config.database_url(), config.key_file())
+    demo_dir = config.DATA_DIR / "demo"
+    return Workspace("demo", f"sqlite:///{demo_dir / 'demo.sqlite'}", demo_dir / "demo.key")
+
+
+def ensure_demo_data(workspace: Workspace) -> int:
+    """Import the fictional sample workbook into the demo database once; return its version."""
+    from loaders.importer import Source, import_files
+    from loaders.pseudonymise import Pseudonymiser
+
+    store = Store(workspace.database_url)
+    version = store.latest_version()
+    if version is not None:
+        return version
+    lock_path = workspace.key_file.parent / ".demo.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two first sessions must not import twice
+        version = store.latest_version()
+        if version is None:
+            result = import_files(
+                [Source(SAMPLE_WORKBOOK, SAMPLE_WORKBOOK.name)], store,
+                Pseudonymiser.from_file(workspace.key_file), created_by="demo",
+                note="fictional sample world")
+            version = result.version
+    return version

@@ -1,0 +1,85 @@
+"""Session wiring shared by the pages: workspace, role, filters and per-session caches.
+
+Person-level data is cached in ``st.session_state`` (one session's memory), never in
+``st.cache_data``/``st.cache_resource``, which every user of the server shares.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping.analysis.clusters import find_clusters
+from mapping.graph import Scope, build_scoped_graph
+from mapping.model import MODEL
+from mapping.render.network import ASSOCIATION_BANNER, MARKING
+from mapping.store import Store
+from mapping.workspace import DEMO_NOTICE, current_workspace, ensure_demo_data
+
+
+def start_session() -> None:
+    if "workspace" not in st.session_state:
+        workspace = current_workspace()
+        st.session_state.workspace = workspace
+        if workspace.is_demo:
+            ensure_demo_data(workspace)
+            st.session_state.role = "analyst"
+    workspace = st.session_state.workspace
+    st.markdown(f"**:red-background[{MARKING}]**")
+    if workspace.is_demo:
+        st.info(DEMO_NOTICE, icon=":material/science:")
+
+
+def store() -> Store:
+    if "store" not in st.session_state:
+        st.session_state.store = Store(st.session_state.workspace.database_url)
+    return st.session_state.store
+
+
+def sidebar_scope(tables) -> Scope:
+    """Filters in the sidebar, drawn from the canonical model."""
+    with st.sidebar:
+        st.header("Filters")
+        if st.session_state.workspace.is_demo:
+            st.selectbox("View as role (demo)", list(MODEL.roles), key="role",
+                         format_func=lambda r: MODEL.roles[r].label)
+        districts = sorted(d for d in tables.entities["district"].dropna().unique())
+        chosen = st.multiselect("Districts", districts, key="f_districts")
+        harms = st.multiselect("Harm flags", MODEL.harms.keys(), key="f_harms",
+                               format_func=MODEL.harms.label)
+        link_types = st.multiselect("Link types", MODEL.link_types.keys(), key="f_link_types",
+                                    format_func=MODEL.link_types.label)
+        stale = st.checkbox("Show stale links", key="f_stale",
+                            help="Links last seen more than two years ago are hidden by default.")
+    return Scope(role=st.session_state.get("role", "analyst"), districts=tuple(chosen),
+                 harms=tuple(harms), link_types=tuple(link_types), include_stale=stale)
+
+
+def current_version() -> int | None:
+    return store().latest_version()
+
+
+def session_cached(key: tuple, compute):
+    """Cache a computation for this session only, keyed by dataset version and scope."""
+    cache = st.session_state.setdefault("_cache", {})
+    if key not in cache:
+        if len(cache) > 16:
+            cache.clear()
+        cache[key] = compute()
+    return cache[key]
+
+
+def scoped_and_clusters():
+    version = current_version()
+    if version is None:
+        st.warning("No data yet. An analyst can import spreadsheets from the Import page.")
+        st.stop()
+    tables = session_cached(("tables", version), lambda: store().read_version(version))
+    scope = sidebar_scope(tables)
+    scoped = session_cached(("scoped", version, scope),
+                            lambda: build_scoped_graph(tables, scope, version))
+    clusters = session_cached(("clusters", version, scope), lambda: find_clusters(scoped))
+    return scoped, clusters
+
+
+def association_banner() -> None:
+    st.caption(ASSOCIATION_BANNER)

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from mapping import config
+from mapping.export.formats import FORMATS
 from mapping.graph import Scope, build_scoped_graph
 from mapping.model import MODEL
 from mapping.store import Store, now_iso
@@ -68,8 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--key-file")
 
     export = verbs.add_parser("export", help="write an export file")
-    export.add_argument("--format", required=True, choices=["graphml", "html"])
+    export.add_argument("--format", required=True, choices=sorted(FORMATS))
     export.add_argument("--out", required=True, type=Path)
+    export.add_argument("--meeting", type=date.fromisoformat,
+                        help="meeting date YYYY-MM-DD (meeting pack formats)")
     _add_scope_args(export)
     return parser
 
@@ -165,18 +168,7 @@ def cmd_export(args) -> int:
     scoped, _info = load_scoped(args)
     metadata = export_metadata(scoped, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    if args.format == "graphml":
-        from mapping.export.graphml import write_graphml
-
-        write_graphml(scoped, args.out, metadata)
-    else:
-        from mapping.render.network import network_html
-
-        meta = (f"Dataset version {scoped.version} · exported {metadata['exported_at']} · "
-                f"role {args.role} · filters {metadata['filters']}")
-        args.out.write_text(network_html(scoped.graph, meta=meta, use_codes=True,
-                                         title="Contextual safeguarding network map"),
-                            encoding="utf-8")
+    FORMATS[args.format](scoped, args.out, metadata, args)
     print(f"wrote {args.format} export to {args.out}")
     return 0
 

@@ -1,0 +1,35 @@
+"""The export formats ``python -m mapping export --format F`` knows, one writer each.
+
+A writer takes (scoped graph, output path, metadata dict, parsed CLI args) and writes one
+file. Add a format by writing a module in ``mapping/export/`` and one line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from mapping.graph import ScopedGraph
+
+Writer = Callable[[ScopedGraph, Path, dict, object], None]
+
+
+def _graphml(scoped, out, metadata, args) -> None:
+    from mapping.export.graphml import write_graphml
+
+    write_graphml(scoped, out, metadata)
+
+
+def _html(scoped, out, metadata, args) -> None:
+    from mapping.render.network import network_html
+
+    meta = (f"Dataset version {metadata['dataset_version']} · exported "
+            f"{metadata['exported_at']} · role {metadata['role']} · filters {metadata['filters']}")
+    out.write_text(network_html(scoped.graph, meta=meta, use_codes=True,
+                                title="Contextual safeguarding network map"), encoding="utf-8")
+
+
+FORMATS: dict[str, Writer] = {
+    "graphml": _graphml,
+    "html": _html,
+}

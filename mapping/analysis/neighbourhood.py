@@ -1,0 +1,107 @@
+"""Neighbourhoods and paths: who and where one young person is linked to, and how two
+people are connected.
+
+A practitioner opens a young person's network at one or two hops. Contexts (places and
+online spaces) come first within each hop, because contextual safeguarding assesses the
+contexts, and a popular context must not crowd them out. Large neighbourhoods are cut at
+``max_nodes`` and say so, rather than freezing the browser. Every path carries its links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+
+import networkx as nx
+
+from mapping.model import MODEL
+
+#: Most entities a neighbourhood holds before it is cut (and reported as cut).
+MAX_NEIGHBOURHOOD_NODES = 400
+
+
+@dataclass
+class Neighbourhood:
+    """The entities within ``hops`` links of ``centre``, contexts first within each hop.
+
+    ``hop`` gives each entity's distance from the centre; ``truncated`` is True when
+    entities were left out to respect ``max_nodes`` (the meeting should narrow the filters).
+    """
+
+    centre: str
+    hops: int
+    nodes: list[str]
+    hop: dict[str, int]
+    truncated: bool = False
+    left_out: int = 0
+
+
+@dataclass
+class Path:
+    """One chain of links between two entities, with the link ids behind each step."""
+
+    nodes: list[str]
+    links: list[str] = field(default_factory=list)
+
+
+def _rank(graph: nx.Graph, node: str, neighbour: str) -> tuple:
+    context = MODEL.is_context(graph.nodes[neighbour].get("entity_type", ""))
+    return (not context, -graph.edges[node, neighbour].get("weight", 1.0), neighbour)
+
+
+def neighbourhood(graph: nx.Graph, centre: str, hops: int = 1,
+                  max_nodes: int = MAX_NEIGHBOURHOOD_NODES) -> Neighbourhood:
+    """Breadth-first neighbourhood of ``centre``; contexts first, then strongest links.
+
+    >>> g = nx.Graph()
+    >>> g.add_node("YP1", entity_type="young_person"); g.add_node("P1", entity_type="place")
+    >>> g.add_node("YP2", entity_type="young_person")
+    >>> g.add_edge("YP1", "YP2", weight=5.0); g.add_edge("YP1", "P1", weight=1.0)
+    >>> neighbourhood(g, "YP1").nodes
+    ['YP1', 'P1', 'YP2']
+    """
+    if centre not in graph:
+        raise KeyError(f"{centre} is not in the scoped graph")
+    hop = {centre: 0}
+    order = [centre]
+    frontier = [centre]
+    left_out = 0
+    for distance in range(1, hops + 1):
+        ranked: dict[str, tuple] = {}
+        for node in frontier:
+            for neighbour in graph.neighbors(node):
+                if neighbour in hop:
+                    continue
+                rank = _rank(graph, node, neighbour)
+                if neighbour not in ranked or rank < ranked[neighbour]:
+                    ranked[neighbour] = rank
+        layer = sorted(ranked, key=ranked.__getitem__)
+        room = max(0, max_nodes - len(order))
+        left_out += max(0, len(layer) - room)
+        layer = layer[:room]
+        for node in layer:
+            hop[node] = distance
+        order.extend(layer)
+        frontier = layer
+    return Neighbourhood(centre, hops, order, hop, left_out > 0, left_out)
+
+
+def paths_between(graph: nx.Graph, source: str, target: str, *, max_paths: int = 3,
+                  cutoff: int = 4) -> list[Path]:
+    """Up to ``max_paths`` shortest chains of at most ``cutoff`` links from source to target.
+
+    A MACE meeting reads a path as "how these two are connected, and on what evidence";
+    an empty list means no connection within ``cutoff`` links in this scope.
+    """
+    if source not in graph or target not in graph or source == target:
+        return []
+    try:
+        if len(nx.bidirectional_shortest_path(graph, source, target)) - 1 > cutoff:
+            return []
+        found = islice(nx.shortest_simple_paths(graph, source, target), max_paths)
+        chains = [p for p in found if len(p) - 1 <= cutoff]
+    except nx.NetworkXNoPath:
+        return []
+    return [Path(list(p), sorted({link for u, v in zip(p, p[1:], strict=False)
+                                  for link in graph.edges[u, v].get("links", [])}))
+            for p in chains]

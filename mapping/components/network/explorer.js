@@ -1,0 +1,87 @@
+// A small bidirectional Streamlit component around vis-network (shipped inside pyvis).
+// Python sends nodes and edges with precomputed positions; clicks come back as
+// {kind, id, nonce, view}. Text from data is only ever shown through vis-network's
+// plain-string tooltips (innerText) and labels drawn on the canvas: never as HTML.
+(function () {
+  "use strict";
+  var network = null, nodes = null, edges = null, dataKey = null, clicks = 0, height = 0;
+  var statusBox = document.getElementById("status");
+  var container = document.getElementById("network");
+
+  function send(type, extra) {
+    var message = Object.assign({isStreamlitMessage: true, apiVersion: 1, type: type}, extra || {});
+    window.parent.postMessage(message, "*");
+  }
+
+  function currentView() {
+    if (!network) { return null; }
+    var p = network.getViewPosition();
+    return {x: p.x, y: p.y, scale: network.getScale()};
+  }
+
+  function report(kind, id) {
+    clicks += 1;
+    var value = {kind: kind, id: id, nonce: Date.now() + ":" + clicks, view: currentView()};
+    send("streamlit:setComponentValue", {value: value, dataType: "json"});
+  }
+
+  function build(args) {
+    nodes = new vis.DataSet(args.nodes);
+    edges = new vis.DataSet(args.edges);
+    var options = {
+      physics: false, autoResize: true, layout: {improvedLayout: false},
+      interaction: {hover: true, tooltipDelay: 150, multiselect: false,
+                    hideEdgesOnDrag: args.nodes.length > 500, navigationButtons: false},
+      nodes: {shapeProperties: {interpolation: false}}, edges: {smooth: false}
+    };
+    if (network) { network.destroy(); }
+    network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
+    network.on("click", function (event) {
+      if (event.nodes.length) { report("node", event.nodes[0]); }
+      else if (event.edges.length) { report("edge", event.edges[0]); }
+    });
+    network.once("afterDrawing", function () {
+      container.setAttribute("data-drawn", String(args.nodes.length));
+      document.body.setAttribute("data-drawn", String(args.nodes.length));
+    });
+  }
+
+  function applyView(args) {
+    if (args.view && typeof args.view.scale === "number") {
+      network.moveTo({position: {x: args.view.x, y: args.view.y}, scale: args.view.scale,
+                      animation: false});
+    } else if (args.focus && nodes.get(args.focus)) {
+      network.fit({animation: false});
+    } else {
+      network.fit({animation: false});
+    }
+  }
+
+  function render(args) {
+    if (args.height !== height) {
+      height = args.height;
+      container.style.height = height + "px";
+      send("streamlit:setFrameHeight", {height: height + 24});
+    }
+    var view = currentView();
+    if (args.data_key !== dataKey) {
+      var first = dataKey === null;
+      dataKey = args.data_key;
+      build(args);
+      if (first || args.refit) { applyView(args); }
+      else if (view) { network.moveTo({position: {x: view.x, y: view.y}, scale: view.scale}); }
+    }
+    if (args.selected && nodes.get(args.selected)) {
+      network.selectNodes([args.selected]);
+    } else if (args.selected && edges.get(args.selected)) {
+      network.setSelection({nodes: [], edges: [args.selected]});
+    } else { network.unselectAll(); }
+    statusBox.textContent = args.status || "";
+  }
+
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (data && data.type === "streamlit:render") { render(data.args); }
+  });
+  send("streamlit:componentReady");
+})();

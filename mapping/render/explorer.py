@@ -1,0 +1,87 @@
+"""The interactive explorer's drawing: assets for the click-returning network component and
+the nodes and edges it draws.
+
+The component (``mapping/components/network/``) is plain JavaScript around the vis-network
+build that ships inside pyvis, speaking Streamlit's component protocol directly, so there is
+no npm build and nothing is fetched at run time. This module prepares its files and turns an
+explorer view into vis-network nodes and edges; it never imports Streamlit (the one
+``declare_component`` call lives in the page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+
+from mapping.model import MODEL
+from mapping.render.network import harm_tag, vis_elements, vis_network_js
+
+COMPONENT_SOURCE = Path(__file__).resolve().parent.parent / "components" / "network"
+#: Colour of a collapsed group with no harm flags among its young people.
+NO_HARM_COLOUR = "#BBBBBB"
+
+
+@lru_cache(maxsize=1)
+def component_dir() -> Path:
+    """A directory holding the component's page, script and vis-network (copied once)."""
+    target = Path(tempfile.mkdtemp(prefix="mapping-explorer-"))
+    for name in ("index.html", "explorer.js"):
+        shutil.copy(COMPONENT_SOURCE / name, target / name)
+    (target / "vis-network.min.js").write_text(vis_network_js(), encoding="utf-8")
+    return target
+
+
+def harm_mix_colour(harms: dict[str, int]) -> str:
+    """The colour of the most frequent harm flag in a group (model order breaks ties)."""
+    if not harms:
+        return NO_HARM_COLOUR
+    order = MODEL.harms.keys()
+    top = max(harms, key=lambda h: (harms[h], -order.index(h)))
+    return MODEL.harms[top].colour or NO_HARM_COLOUR
+
+
+def group_node(group_id: str, title: str, size: int, harms: dict[str, int],
+               position: tuple[float, float]) -> dict:
+    """A collapsed cluster drawn as one node: size = members, colour = harm mix."""
+    tag = harm_tag([h for h in MODEL.harms.keys() if harms.get(h)])
+    mix = ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
+    return {
+        "id": group_id, "label": f"{title}\n{size} members" + (f"\n[{tag}]" if tag else ""),
+        "title": f"{title}: {size} members\nHarm flags of young people: {mix or 'none'}\n"
+                 "Click to open this cluster",
+        "shape": "dot", "x": position[0], "y": position[1],
+        "size": 14 + min(60, 4 * math.sqrt(size)), "borderWidth": 3,
+        "color": {"background": harm_mix_colour(harms), "border": "#333333"},
+        "font": {"size": 16, "face": "sans-serif", "bold": True},
+    }
+
+
+def payload(view, positions: dict, *, use_codes: bool = False) -> dict:
+    """Nodes and edges for the component from an :class:`mapping.explorer.ExplorerView`."""
+    nodes, edges = vis_elements(view.graph, positions, use_codes=use_codes,
+                                highlight=view.highlight or None)
+    groups = [group_node(g.id, g.title, g.size, g.harms, positions.get(g.id, (0.0, 0.0)))
+              for g in view.groups]
+    for u, v, count in view.group_edges:
+        edges.append({"id": f"{u}|{v}", "from": u, "to": v, "width": 1 + min(8, math.log1p(count)),
+                      "title": f"{count} link(s) between these groups",
+                      "color": {"color": "#777777", "opacity": 0.6}, "dashes": False})
+    return {"nodes": nodes + groups, "edges": edges}
+
+
+def data_key(version, scope, extra) -> str:
+    """A short stable key: the component redraws only when this changes."""
+    return hashlib.sha256(repr((version, scope, extra)).encode()).hexdigest()[:16]
+
+
+def group_layout(graph: nx.Graph, seed: int = 0) -> dict:
+    """Positions for a graph mixing group nodes and entities (same as any layout)."""
+    from mapping.render.network import layout
+
+    return layout(graph, seed=seed)

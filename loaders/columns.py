@@ -69,6 +69,51 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def _check_sheet_settings(where: str, sheet: str, settings: dict) -> None:
+    role = settings.get("role")
+    if role is not None and role not in TEMPLATE_COLUMNS:
+        raise ValueError(f"{where}: sheet '{sheet}': role must be one of "
+                         f"{', '.join(TEMPLATE_COLUMNS)}")
+    allowed = {c for columns in TEMPLATE_COLUMNS.values() for c in columns}
+    for header, canonical in (settings.get("columns") or {}).items():
+        if canonical not in allowed:
+            raise ValueError(f"{where}: sheet '{sheet}': column '{header}' is mapped to "
+                             f"'{canonical}', which is not a template column")
+
+
+def profile_from_assignments(assignments: dict[str, dict], *, date_order: str | None = None,
+                             base: Profile | None = None) -> Profile:
+    """Build a profile from an analyst's choices on the mapping step of the upload page.
+
+    Parameters
+    ----------
+    assignments
+        ``{sheet or file name: {"role": "links", "columns": {their header: template column}}}``;
+        headers mapped to ``""`` or ``None`` are left out (ignored columns).
+    date_order
+        ``"day_first"`` (UK, the default) or ``"month_first"``; None keeps it unset.
+    base
+        An earlier profile to extend (its other sheets are kept).
+
+    Returns
+    -------
+    Profile
+        Save it with ``Profile.save`` and reuse it with ``import --profile FILE``, so next
+        month's export from the same system maps without clicking.
+    """
+    sheets = dict(base.sheets) if base else {}
+    for sheet, choice in assignments.items():
+        columns = {str(h): c for h, c in (choice.get("columns") or {}).items() if c}
+        settings = {"role": choice["role"]} if choice.get("role") else {}
+        if columns:
+            settings["columns"] = columns
+        _check_sheet_settings("assignments", sheet, settings)
+        sheets[sheet] = settings
+    order = date_order or (base.date_order if base and base.date_order_set else None)
+    profile = Profile(sheets=sheets, date_order=order or "day_first", date_order_set=bool(order))
+    return Profile.parse(profile.dump())  # round-trip: what is saved is what is used
+
+
 def squash(header: object) -> str:
     return re.sub(r"[\s_\-./]+", "", str(header).strip().casefold())
 
@@ -87,21 +132,38 @@ class Profile:
 
     sheets: dict[str, dict] = field(default_factory=dict)
     date_order: str = "day_first"
+    #: True when the analyst chose the date order (then ambiguity is not reported).
+    date_order_set: bool = False
 
     @classmethod
     def load(cls, path: Path | None) -> Profile:
         if path is None:
             return cls()
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        if raw.get("date_order", "day_first") not in ("day_first", "month_first"):
-            raise ValueError(f"{path}: date_order must be day_first or month_first")
-        return cls(sheets=dict(raw.get("sheets") or {}), date_order=raw.get("date_order", "day_first"))
+        return cls.parse(Path(path).read_text(encoding="utf-8"), str(path))
+
+    @classmethod
+    def parse(cls, text: str, where: str = "profile") -> Profile:
+        """Read profile YAML (safe loader only), checking roles and canonical names."""
+        raw = yaml.safe_load(text) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{where}: a profile is a mapping with sheets and date_order")  # noqa: TRY004
+        order = raw.get("date_order")
+        if order not in (None, "day_first", "month_first"):
+            raise ValueError(f"{where}: date_order must be day_first or month_first")
+        sheets = dict(raw.get("sheets") or {})
+        for sheet, settings in sheets.items():
+            _check_sheet_settings(where, str(sheet), settings or {})
+        return cls(sheets=sheets, date_order=order or "day_first", date_order_set=bool(order))
 
     def dump(self) -> str:
-        return yaml.safe_dump(
-            {"sheets": self.sheets, "date_order": self.date_order}, sort_keys=False,
-            allow_unicode=True,
-        )
+        body: dict = {"sheets": self.sheets}
+        if self.date_order_set or self.date_order != "day_first":
+            body["date_order"] = self.date_order
+        return yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+
+    def save(self, path: Path) -> None:
+        """Write the profile as YAML; it holds headers and choices, never data values."""
+        Path(path).write_text(self.dump(), encoding="utf-8")
 
     def for_sheet(self, sheet: RawSheet) -> dict:
         return self.sheets.get(sheet.sheet) or self.sheets.get(sheet.file) or {}
@@ -117,6 +179,8 @@ class MappedSheet:
     frame: pd.DataFrame  # canonical columns only, text
     header_row: int
     unmapped: list[str]
+    #: (frame index, column) of mapped cells that held a formula in the workbook.
+    formula_cells: list[tuple[int, str]] = field(default_factory=list)
 
     def excel_row(self, index: int) -> int:
         """The row number the analyst sees in Excel for data row ``index`` (0-based)."""
@@ -168,8 +232,10 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     blank = (frame == "").all(axis=1)
     frame = frame[~blank]  # keep the original index so row numbers stay Excel's
     unmapped = [h for i, h in enumerate(headers) if i not in mapping and h.strip()]
+    formula_cells = sorted((r - row - 1, mapping[c]) for r, c in sheet.formulas
+                           if r > row and c in mapping and (r - row - 1) in frame.index)
     return MappedSheet(sheet.file, sheet.sheet, role, frame[list(TEMPLATE_COLUMNS[role])],
-                       sheet.header_row + row, unmapped)
+                       sheet.header_row + row, unmapped, formula_cells)
 
 
 def _role_order(sheet_name: str) -> list[str]:

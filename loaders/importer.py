@@ -19,7 +19,12 @@ from loaders.columns import MappedSheet, Profile, detect
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import file_sha256, read_file
-from loaders.validate import Collector, validate_entities, validate_incidents, validate_links
+from loaders.validate import (
+    Collector,
+    validate_entities,
+    validate_incidents,
+    validate_links,
+)
 from mapping.config import retention_months
 from mapping.model import TEMPLATE_COLUMNS
 from mapping.store import Store, VersionTables
@@ -92,11 +97,16 @@ def _empty(role: str, profile: Profile, today: date) -> pd.DataFrame:
 
 def _validate(sheet: MappedSheet, collector: Collector, profile: Profile,
               today: date) -> pd.DataFrame:
+    for index, column in sheet.formula_cells:
+        collector.add(sheet, ERROR, index, column, "formula",
+                      "the cell holds a formula, which is never evaluated on import; in Excel "
+                      "copy the column and Paste Special > Values, then import again")
+    order = profile.date_order if profile.date_order_set else None
     if sheet.role == "entities":
         return validate_entities(sheet, collector)
     if sheet.role == "links":
-        return validate_links(sheet, collector, profile.date_order, today)
-    frame = validate_incidents(sheet, collector, profile.date_order, today)
+        return validate_links(sheet, collector, order, today)
+    frame = validate_incidents(sheet, collector, order, today)
     frame["row_number"] = pd.Series([sheet.excel_row(i) for i in frame.index],
                                     index=frame.index, dtype="Int64")
     return frame

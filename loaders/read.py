@@ -8,9 +8,9 @@ is beyond ``MAX_XLSX_UNCOMPRESSED`` are refused before they are opened.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
-import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -37,6 +37,10 @@ class RawSheet:
     frame: pd.DataFrame
     header_row: int = 1  # as numbered in Excel
     notes: list[Problem] = field(default_factory=list)
+    #: How the file was read (encoding, delimiter), stored with the version's sources.
+    read_as: dict[str, str] = field(default_factory=dict)
+    #: (row, column) positions in ``frame`` of cells that held a formula (never evaluated).
+    formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 def file_sha256(path: Path) -> str:
@@ -55,9 +59,14 @@ def read_file(path: Path, display_name: str | None = None) -> list[RawSheet]:
         return read_workbook(Path(path), name)
     if suffix in (".csv", ".tsv", ".txt"):
         return [read_delimited(Path(path), name)]
+    if suffix in (".graphml", ".gexf"):
+        from loaders.graphfile import read_network
+
+        return read_network(Path(path), name, suffix[1:])
     raise ImportFailed([Problem(
         ERROR, name, "", None, None, "file type",
-        f"files of type '{suffix or 'none'}' cannot be imported; use .xlsx, .xlsm, .csv or .tsv",
+        f"files of type '{suffix or 'none'}' cannot be imported; use .xlsx, .xlsm, .csv, .tsv, "
+        ".graphml or .gexf",
     )])
 
 
@@ -65,75 +74,104 @@ def read_file(path: Path, display_name: str | None = None) -> list[RawSheet]:
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def detect_encoding(data: bytes) -> tuple[str, str | None]:
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes strictly, read in blocks (no second copy in memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> tuple[str, str | None]:
     """Return (encoding, note). A note tells the analyst when we fell back."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
     for bom, encoding in _BOMS:
-        if data.startswith(bom):
+        if head.startswith(bom):
             return encoding, None
-    if len(data) >= 4 and data[1:2] == b"\x00" and data[3:4] == b"\x00":
+    if len(head) >= 4 and head[1:2] == b"\x00" and head[3:4] == b"\x00":
         return "utf-16-le", "no byte-order mark; read as UTF-16 little-endian"
-    try:
-        data.decode("utf-8")
+    if _decodes(path, "utf-8"):
         return "utf-8", None
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1", "not UTF-8 or Windows-1252; read as Latin-1: check accented letters"
-    return "cp1252", "not UTF-8; read as Windows-1252 (an Excel 'CSV' export): check accented letters"
+    if _decodes(path, "cp1252"):
+        return "cp1252", ("not UTF-8; read as Windows-1252 (an Excel 'CSV' export): "
+                          "check accented letters")
+    return "latin-1", "not UTF-8 or Windows-1252; read as Latin-1: check accented letters"
 
 
 def detect_delimiter(sample: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        return "\t" if sample.count("\t") > sample.count(",") else ","
+        counts = {d: sample.count(d) for d in ",;\t|"}
+        return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _head_text(path: Path, encoding: str, lines: int) -> list[str]:
+    with open(path, encoding=encoding, newline="") as handle:
+        return [line for _, line in zip(range(lines), handle, strict=False)]
 
 
 def read_delimited(path: Path, name: str) -> RawSheet:
-    data = path.read_bytes()
-    encoding, note = detect_encoding(data)
-    text = data.decode(encoding)
-    first_lines = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS + 5])
-    delimiter = detect_delimiter(first_lines)
+    """Read a CSV/TSV into a text table, whatever its encoding and delimiter."""
+    encoding, note = detect_encoding(path)
+    head = _head_text(path, encoding, HEADER_SEARCH_ROWS + 5)
+    delimiter = detect_delimiter("".join(head))
+    # Title rows above the header have fewer cells: size the table from the widest early row.
+    width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=1)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-            header=None, skip_blank_lines=False, engine="c",
+            path, sep=delimiter, dtype=str, keep_default_na=False, header=None,
+            names=range(max(width, 1)), skip_blank_lines=False, engine="c",
+            encoding=encoding, encoding_errors="strict",
         )
-    except (pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
         raise ImportFailed([Problem(
             ERROR, name, "", None, None, "unreadable",
-            f"the file could not be read as a table ({type(exc).__name__}); "
-            "check it is a CSV export with one header row",
+            f"the file could not be read as a table ({_first_line(exc)}); check every row has "
+            "as many cells as the header row and quotes are closed",
         )]) from None
-    sheet = RawSheet(name, "", frame)
+    sheet = RawSheet(name, "", frame, read_as={"encoding": encoding, "delimiter": delimiter})
     if note:
         sheet.notes.append(Problem(WARNING, name, "", None, None, "encoding", note))
     return sheet
 
 
+def _first_line(exc: Exception) -> str:
+    """The parser's own message names line numbers and counts, never cell values."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120] if "line" in text or "field" in text else type(exc).__name__
+
+
 # -- workbooks -----------------------------------------------------------------------------
 def check_workbook_size(path: Path, name: str) -> None:
-    """Refuse zip bombs by the sizes the archive declares, before anything is inflated."""
+    """Refuse zip bombs by the sizes the archive declares, before anything is inflated,
+    then refuse any XML part that declares a DTD or entities."""
+    from loaders.xmlsafety import check_xml_members
+
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except zipfile.BadZipFile:
+            total = sum(m.file_size for m in members)
+            worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
+            if total > MAX_XLSX_UNCOMPRESSED or worst > MAX_XLSX_RATIO:
+                raise ImportFailed([Problem(
+                    ERROR, name, "", None, None, "oversize workbook",
+                    f"the workbook declares {total // (1024 * 1024)} MB uncompressed (limit "
+                    f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} MB, ratio limit "
+                    f"{MAX_XLSX_RATIO}); split it or export the sheets as CSV",
+                )])
+            check_xml_members(archive, name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
         raise ImportFailed([Problem(
             ERROR, name, "", None, None, "not a workbook",
             "the file is not a valid .xlsx workbook; re-save it from Excel as .xlsx",
         )]) from None
-    total = sum(m.file_size for m in members)
-    worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
-    if total > MAX_XLSX_UNCOMPRESSED or worst > MAX_XLSX_RATIO:
-        raise ImportFailed([Problem(
-            ERROR, name, "", None, None, "oversize workbook",
-            f"the workbook declares {total // (1024 * 1024)} MB uncompressed "
-            f"(limit {MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} MB, ratio limit {MAX_XLSX_RATIO}); "
-            "split it or export the sheets as CSV",
-        )])
 
 
 def cell_text(value: object) -> str:
@@ -149,23 +187,41 @@ def cell_text(value: object) -> str:
 
 
 def read_workbook(path: Path, name: str) -> list[RawSheet]:
-    import openpyxl  # uses defusedxml when it is installed
+    """Every worksheet as text. Formulas stay unevaluated text and are remembered by
+    position; external links are dropped; macros in ``.xlsm`` are never loaded."""
+    import openpyxl  # parses through defusedxml/lxml without entity resolution
 
     check_workbook_size(path, name)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for broken files
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False,
+                                      keep_vba=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
         raise ImportFailed([Problem(
             ERROR, name, "", None, None, "unreadable workbook",
             f"the workbook could not be opened ({type(exc).__name__}); re-save it from Excel",
         )]) from None
-    sheets = []
     try:
-        for worksheet in book.worksheets:
-            rows = [[cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-            width = max((len(r) for r in rows), default=0)
-            frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="string")
-            sheets.append(RawSheet(name, worksheet.title, frame.fillna("")))
+        return [_read_worksheet(name, worksheet) for worksheet in book.worksheets]
+    except Exception as exc:  # noqa: BLE001 - e.g. defusedxml refusing a sheet entity
+        from defusedxml import DefusedXmlException
+
+        from loaders.xmlsafety import entity_trick
+
+        if isinstance(exc, DefusedXmlException):
+            raise entity_trick(name) from None
+        raise ImportFailed([Problem(
+            ERROR, name, "", None, None, "unreadable workbook",
+            f"a sheet could not be read ({type(exc).__name__}); re-save it from Excel",
+        )]) from None
     finally:
         book.close()
-    return sheets
+
+
+def _read_worksheet(name: str, worksheet) -> RawSheet:
+    rows = [[cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    formulas = {(r, c) for r, row in enumerate(rows) for c, v in enumerate(row)
+                if v.startswith("=") and len(v) > 1}
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="string")
+    return RawSheet(name, worksheet.title, frame.fillna(""), formulas=formulas,
+                    read_as={"format": "xlsx"})

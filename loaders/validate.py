@@ -88,23 +88,46 @@ def parse_dates(values: pd.Series, date_order: str) -> tuple[pd.Series, dict[str
             parsed[text] = day.isoformat()
         except ValueError:
             bad[text] = "impossible"
-    return values.map(lambda v: parsed.get(str(v).strip())), bad
+    lookup = {v: parsed.get(str(v).strip()) for v in values.unique()}
+    return values.map(lookup).astype(object), bad
+
+
+def ambiguous_order(values: pd.Series) -> bool:
+    """True when a column has slash dates that read validly both day-first and month-first,
+    and none that settles the order (a first number over 12 proves day-first)."""
+    parts = values.drop_duplicates().astype(str).str.strip().str.extract(_DMY)
+    parts = parts.dropna().astype(int)
+    if parts.empty:
+        return False
+    first, second = parts[0], parts[1]
+    if (first > 12).any() or (second > 12).any():
+        return False
+    return bool((first != second).any())
 
 
 def check_dates(sheet, frame, column, collector, date_order, *, required=False) -> pd.Series:
-    parsed, bad = parse_dates(frame[column], date_order)
+    """Parse a date column; ``date_order`` None means the analyst did not choose one (read
+    day-first, and say so when the column could be either)."""
+    if date_order is None and ambiguous_order(frame[column]):
+        collector.add(sheet, WARNING, None, column, "ambiguous date order",
+                      "every date like 03/04/2026 in this column could be day-first or "
+                      "month-first; they were read day-first (UK). If the export is US-style, "
+                      "set date_order: month_first in the mapping profile and import again")
+    parsed, bad = parse_dates(frame[column], date_order or "day_first")
     hint = {
         "month-first": "it reads as month-first (US style); dates are day-first (UK) unless the "
                        "mapping profile says date_order: month_first",
         "format": "write dates as DD/MM/YYYY or YYYY-MM-DD",
         "impossible": "the day or month is out of range; correct the date",
     }
-    for index, value in frame[column].items():
-        reason = bad.get(str(value).strip())
-        if reason:
-            collector.add(sheet, ERROR, index, column, "unparseable date",
-                          f"{describe(column, value)} is not a date: {hint[reason]}")
-        elif required and not str(value).strip():
+    stripped = frame[column].str.strip()
+    reasons = stripped.map(bad) if bad else pd.Series(None, index=frame.index, dtype=object)
+    for index, reason in reasons.dropna().items():
+        collector.add(sheet, ERROR, index, column, "unparseable date",
+                      f"{describe(column, frame.at[index, column])} is not a date: "
+                      f"{hint[reason]}")
+    if required:
+        for index in frame.index[stripped == ""]:
             collector.add(sheet, ERROR, index, column, "blank date", "a date is required here")
     return parsed
 
@@ -113,15 +136,16 @@ def check_dates(sheet, frame, column, collector, date_order, *, required=False) 
 def check_vocab(sheet, frame, column, vocab: Vocabulary, collector, *, severity=ERROR,
                 blank_ok=True) -> pd.Series:
     uniques = {v: vocab.normalise(v) for v in frame[column].unique() if str(v).strip()}
-    for index, value in frame[column].items():
-        if not str(value).strip():
-            if not blank_ok:
-                collector.add(sheet, ERROR, index, column, "blank", f"a {vocab.name} is required")
-        elif uniques[value] is None:
-            collector.add(sheet, severity, index, column, f"unknown {vocab.name}",
-                          f"{describe(column, value)} is not a known {vocab.name}; use one of: "
-                          f"{', '.join(vocab.keys())}")
-    return frame[column].map(lambda v: uniques.get(v) or "")
+    normalised = frame[column].map(uniques)
+    blank = frame[column].str.strip() == ""
+    if not blank_ok:
+        for index in frame.index[blank]:
+            collector.add(sheet, ERROR, index, column, "blank", f"a {vocab.name} is required")
+    for index in frame.index[normalised.isna() & ~blank]:
+        collector.add(sheet, severity, index, column, f"unknown {vocab.name}",
+                      f"{describe(column, frame.at[index, column])} is not a known "
+                      f"{vocab.name}; use one of: {', '.join(vocab.keys())}")
+    return normalised.astype(object).where(normalised.notna(), "")
 
 
 def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
@@ -134,7 +158,8 @@ def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
         return LIST_SEPARATOR.join(dict.fromkeys(keys)), unknown
 
     results = {v: normalise(v) for v in frame[column].unique()}
-    for index, value in frame[column].items():
+    unknown = frame[column].map({v: bool(r[1]) for v, r in results.items()})
+    for index, value in frame.loc[unknown.astype(bool), column].items():
         for part in results[value][1]:
             collector.add(sheet, ERROR, index, column, f"unknown {vocab.name}",
                           f"'{part[:40]}' is not a known {vocab.name}; use one of: "
@@ -143,18 +168,19 @@ def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
 
 
 def check_grading(sheet, frame, collector) -> pd.DataFrame:
+    """Split 3x5x2 gradings into their parts; anything else is an error."""
     uniques = {v: parse_grading(v) for v in frame["grading"].unique() if str(v).strip()}
-    for index, value in frame["grading"].items():
-        if str(value).strip() and uniques[value] is None:
-            collector.add(sheet, ERROR, index, "grading", "invalid grading",
-                          f"{describe('grading', value)} is not a 3x5x2 grading: write source "
-                          "evaluation 1-3, assessment A-E and handling code P or C, e.g. 2BP")
-    parts = frame["grading"].map(lambda v: uniques.get(v))
-    return pd.DataFrame({
-        "source_evaluation": parts.map(lambda g: g.source_evaluation if g else ""),
-        "intelligence_assessment": parts.map(lambda g: g.intelligence_assessment if g else ""),
-        "handling_code": parts.map(lambda g: g.handling_code if g else ""),
-    }, index=frame.index)
+    invalid = {v for v, g in uniques.items() if g is None}
+    for index, value in frame.loc[frame["grading"].isin(invalid), "grading"].items():
+        collector.add(sheet, ERROR, index, "grading", "invalid grading",
+                      f"{describe('grading', value)} is not a 3x5x2 grading: write source "
+                      "evaluation 1-3, assessment A-E and handling code P or C, e.g. 2BP")
+    parts = {}
+    for name in ("source_evaluation", "intelligence_assessment", "handling_code"):
+        lookup = {v: getattr(g, name) for v, g in uniques.items() if g is not None}
+        mapped = frame["grading"].map(lookup).astype(object)
+        parts[name] = mapped.where(mapped.notna(), "")
+    return pd.DataFrame(parts, index=frame.index)
 
 
 def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
@@ -172,10 +198,10 @@ def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
 def future_dates(sheet, frame, columns, collector, today: date) -> None:
     limit = today.isoformat()
     for column in columns:
-        for index, value in frame[column].items():
-            if isinstance(value, str) and value > limit:
-                collector.add(sheet, WARNING, index, column, "future date",
-                              "the date is in the future; check the year")
+        later = frame[column].fillna("").astype(str) > limit
+        for index in frame.index[later]:
+            collector.add(sheet, WARNING, index, column, "future date",
+                          "the date is in the future; check the year")
 
 
 def validate_entities(sheet: MappedSheet, collector: Collector) -> pd.DataFrame:

@@ -191,8 +191,9 @@ class Store:
             for table, frame in (
                 (entities, tables.entities), (links, tables.links), (incidents, tables.incidents)
             ):
+                statement = _insert_sql(conn, table, list(frame.columns))
                 for batch in _batches(frame, version):
-                    conn.execute(insert(table), batch)
+                    conn.exec_driver_sql(statement, batch)  # plain executemany: no per-row ORM
                     if progress:
                         progress(len(batch))
             rows = [dict(issue, version_id=version) for issue in issues]
@@ -268,12 +269,18 @@ def _text_dtypes(table: Table) -> dict[str, str]:
     return {c.name: "string" for c in table.c if isinstance(c.type, (String, Text))}
 
 
-def _batches(frame: pd.DataFrame, version: int) -> Iterator[list[dict]]:
-    """Rows as dicts for executemany, NaN turned into NULL, in bounded batches."""
+def _insert_sql(conn, table: Table, columns: list[str]) -> str:
+    """INSERT text in the driver's own parameter style (``?`` for SQLite, ``%s`` psycopg)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in ["version_id", *columns])
+    marks = ", ".join([mark] * (len(columns) + 1))
+    return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+
+
+def _batches(frame: pd.DataFrame, version: int) -> Iterator[list[tuple]]:
+    """Rows as tuples for executemany, NaN turned into NULL, in bounded batches."""
     for start in range(0, len(frame), BATCH_ROWS):
-        chunk = frame.iloc[start : start + BATCH_ROWS]
-        chunk = chunk.astype(object).where(chunk.notna(), None)
-        records = chunk.to_dict("records")
-        for record in records:
-            record["version_id"] = version
-        yield records
+        chunk = frame.iloc[start : start + BATCH_ROWS].astype(object)
+        chunk = chunk.where(chunk.notna(), None)
+        yield [(version, *row) for row in chunk.itertuples(index=False, name=None)]

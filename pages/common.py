@@ -6,6 +6,7 @@ Person-level data is cached in ``st.session_state`` (one session's memory), neve
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from mapping.analysis.clusters import find_clusters
@@ -36,22 +37,57 @@ def store() -> Store:
 
 
 def sidebar_scope(tables) -> Scope:
-    """Filters in the sidebar, drawn from the canonical model."""
+    """Filters in the sidebar, drawn from the canonical model.
+
+    "Show protective contexts" is a view option rather than part of the scope: read it
+    with :func:`show_protective`.
+    """
     with st.sidebar:
         st.header("Filters")
         if st.session_state.workspace.is_demo:
             st.selectbox("View as role (demo)", list(MODEL.roles), key="role",
                          format_func=lambda r: MODEL.roles[r].label)
+        since, until = _period(tables)
         districts = sorted(d for d in tables.entities["district"].dropna().unique())
         chosen = st.multiselect("Districts", districts, key="f_districts")
         harms = st.multiselect("Harm flags", MODEL.harms.keys(), key="f_harms",
                                format_func=MODEL.harms.label)
         link_types = st.multiselect("Link types", MODEL.link_types.keys(), key="f_link_types",
                                     format_func=MODEL.link_types.label)
+        grading = st.selectbox("Minimum grading", ["", *GRADING_FLOORS], key="f_grading",
+                               format_func=lambda g: g or "Any grading",
+                               help="Source evaluation 1-3 and assessment A-E (3x5x2): 2B "
+                                    "keeps links graded 1A, 1B, 2A and 2B.")
+        st.checkbox("Show protective contexts", value=True, key="f_protective",
+                    help="Trusted adults, youth clubs and sports clubs.")
         stale = st.checkbox("Show stale links", key="f_stale",
                             help="Links last seen more than two years ago are hidden by default.")
-    return Scope(role=st.session_state.get("role", "analyst"), districts=tuple(chosen),
-                 harms=tuple(harms), link_types=tuple(link_types), include_stale=stale)
+    return Scope(role=st.session_state.get("role", "analyst"), since=since, until=until,
+                 districts=tuple(chosen), harms=tuple(harms), link_types=tuple(link_types),
+                 min_grading=grading or None, include_stale=stale)
+
+
+#: Minimum gradings offered, strongest first (source evaluation x intelligence assessment).
+GRADING_FLOORS = [f"{e.key}{a.key}" for e in MODEL.source_evaluations
+                  for a in MODEL.intelligence_assessments]
+
+
+def _period(tables):
+    """A date range from the first to the last date in the data; None ends mean open."""
+    dates = pd.to_datetime(pd.concat([tables.links["first_seen"], tables.links["last_seen"]]),
+                           errors="coerce").dropna()
+    if dates.empty:
+        return None, None
+    low, high = dates.min().date(), dates.max().date()
+    chosen = st.date_input("Period (links seen)", value=(low, high), min_value=low,
+                           max_value=high, key="f_period", format="DD/MM/YYYY")
+    start, end = (tuple(chosen) + (None, None))[:2]
+    return (start if start and start > low else None), (end if end and end < high else None)
+
+
+def show_protective() -> bool:
+    """Whether trusted adults and protective places are drawn (sidebar option)."""
+    return bool(st.session_state.get("f_protective", True))
 
 
 def current_version() -> int | None:

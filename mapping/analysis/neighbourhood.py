@@ -10,7 +10,7 @@ contexts, and a popular context must not crowd them out. Large neighbourhoods ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, pairwise
 
 import networkx as nx
 
@@ -102,6 +102,6 @@ def paths_between(graph: nx.Graph, source: str, target: str, *, max_paths: int =
         chains = [p for p in found if len(p) - 1 <= cutoff]
     except nx.NetworkXNoPath:
         return []
-    return [Path(list(p), sorted({link for u, v in zip(p, p[1:], strict=False)
+    return [Path(list(p), sorted({link for u, v in pairwise(p)
                                   for link in graph.edges[u, v].get("links", [])}))
             for p in chains]

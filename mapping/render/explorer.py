@@ -49,7 +49,8 @@ def harm_mix_colour(harms: dict[str, int]) -> str:
 def group_node(group_id: str, title: str, size: int, harms: dict[str, int],
                position: tuple[float, float]) -> dict:
     """A collapsed cluster drawn as one node: size = members, colour = harm mix."""
-    tag = harm_tag([h for h in MODEL.harms.keys() if harms.get(h)])
+    order = MODEL.harms.keys()  # model order
+    tag = harm_tag([h for h in order if harms.get(h)])
     mix = ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
     return {
         "id": group_id, "label": f"{title}\n{size} members" + (f"\n[{tag}]" if tag else ""),

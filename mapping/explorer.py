@@ -1,0 +1,253 @@
+"""The explorer's logic: search, what to draw, and what a click opens.
+
+A practitioner types a young person's case ID: it is hashed with the workspace key (through
+``mapping.lookup``) and compared with stored codes; the raw ID is never kept. An analyst
+finds a place or online space by name. The view is the whole scoped graph, one entity's
+neighbourhood, or (for large graphs) clusters collapsed into single nodes that open on
+click. This module is pure: it never touches Streamlit, files or raw identifiers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from mapping.analysis.neighbourhood import neighbourhood
+from mapping.graph import ScopedGraph
+from mapping.model import MODEL
+
+#: Above this many entities the view starts from clusters collapsed into single nodes.
+COLLAPSE_ABOVE_NODES = 1_500
+#: The largest number of entities drawn individually at once (expanded clusters included).
+MAX_DRAWN_NODES = 2_500
+GROUP_PREFIX = "cluster:"
+OTHERS = GROUP_PREFIX + "others"
+
+
+@dataclass
+class Hit:
+    """One search result: the stored id, what to call it on screen, and how it matched."""
+
+    node: str
+    shown_as: str
+    kind: str
+    matched_by: str
+
+
+@dataclass
+class Group:
+    """A cluster drawn as one node: ``size`` members, ``harms`` the mix of harm flags."""
+
+    id: str
+    title: str
+    size: int
+    harms: dict[str, int]
+    members: list[str]
+
+
+@dataclass
+class ExplorerView:
+    """What the explorer draws: entities one by one, plus any collapsed groups."""
+
+    graph: nx.Graph
+    groups: list[Group] = field(default_factory=list)
+    group_edges: list[tuple[str, str, int]] = field(default_factory=list)
+    highlight: set[str] = field(default_factory=set)
+    note: str = ""
+
+    def layout_graph(self) -> nx.Graph:
+        """The drawn nodes and edges, groups included, for the seeded layout."""
+        drawn = nx.Graph()
+        drawn.add_nodes_from(self.graph.nodes)
+        drawn.add_edges_from(self.graph.edges)
+        drawn.add_nodes_from(g.id for g in self.groups)
+        drawn.add_edges_from((u, v) for u, v, _ in self.group_edges)
+        return drawn
+
+
+def is_named_context(data: dict) -> bool:
+    """Entities searchable by name: contexts and groups, never people or private addresses."""
+    kind = data.get("entity_type", "")
+    if MODEL.is_person(kind):
+        return False
+    return data.get("place_kind") not in MODEL.place_kinds.with_flag("private")
+
+
+def shown_as(graph: nx.Graph, node: str) -> str:
+    data = graph.nodes[node]
+    return str(data.get("label") or node) if is_named_context(data) else node
+
+
+def search(scoped: ScopedGraph, query: str, resolve_raw=None, limit: int = 20) -> list[Hit]:
+    """Entities matching ``query``: a raw case ID (via ``resolve_raw``), a code, or a name.
+
+    ``resolve_raw`` maps a raw ID to a stored id (``mapping.lookup.lookup`` bound to the
+    store and key) or None; the raw text goes no further than that call.
+    """
+    text = (query or "").strip()
+    graph = scoped.graph
+    if not text:
+        return []
+    hits: dict[str, Hit] = {}
+
+    def add(node: str, how: str) -> None:
+        if node in graph and node not in hits:
+            kind = MODEL.entity_types.label(graph.nodes[node]["entity_type"])
+            hits[node] = Hit(node, shown_as(graph, node), kind, how)
+
+    if resolve_raw is not None:
+        found = resolve_raw(text)
+        if found:
+            add(found, "case ID")
+    add(text, "code")
+    add(text.upper(), "code")
+    needle = text.casefold()
+    for node, data in sorted(graph.nodes(data=True)):
+        if len(hits) >= limit:
+            break
+        if is_named_context(data) and needle in str(data.get("label") or "").casefold():
+            add(node, "name")
+    return list(hits.values())
+
+
+def hide_protective(graph: nx.Graph) -> nx.Graph:
+    """The graph without trusted adults and protective places (when a view asks for it)."""
+    protective = set(MODEL.place_kinds.with_flag("protective"))
+    keep = [n for n, d in graph.nodes(data=True)
+            if d.get("adult_role") != "trusted_adult" and d.get("place_kind") not in protective]
+    return graph.subgraph(keep)
+
+
+def focus_view(graph: nx.Graph, centre: str, hops: int) -> tuple[ExplorerView, object]:
+    """One entity's neighbourhood at ``hops`` links, contexts first."""
+    hood = neighbourhood(graph, centre, hops)
+    note = (f"{len(hood.nodes)} entities within {hops} link(s)"
+            + (f"; {hood.left_out} more left out (narrow the filters)" if hood.truncated else ""))
+    return ExplorerView(graph.subgraph(hood.nodes), highlight=set(), note=note), hood
+
+
+def should_collapse(graph: nx.Graph) -> bool:
+    return graph.number_of_nodes() > COLLAPSE_ABOVE_NODES
+
+
+def partition(graph: nx.Graph, clusters) -> dict[str, str]:
+    """Each entity's group: its cluster, or 'others' for entities in no cluster."""
+    owner: dict[str, str] = {}
+    for cluster in clusters:
+        for node in cluster.members:
+            owner.setdefault(node, GROUP_PREFIX + cluster.id)
+    for cluster in clusters:  # a context shared by clusters goes to the strongest one
+        for node in cluster.contexts:
+            owner.setdefault(node, GROUP_PREFIX + cluster.id)
+    return {n: owner.get(n, OTHERS) for n in graph.nodes}
+
+
+def _groups(graph: nx.Graph, owner: dict[str, str], expanded: set[str]) -> list[Group]:
+    members: dict[str, list[str]] = {}
+    for node, group in owner.items():
+        members.setdefault(group, []).append(node)
+    groups = []
+    for group, nodes in sorted(members.items()):
+        if group in expanded:
+            continue
+        harms: Counter[str] = Counter()
+        for node in nodes:
+            if graph.nodes[node]["entity_type"] == "young_person":
+                harms.update(graph.nodes[node].get("harms") or ())
+        title = ("Not in a cluster" if group == OTHERS
+                 else "Cluster " + group.removeprefix(GROUP_PREFIX))
+        harm_order = MODEL.harms.keys()  # model order, not alphabetical
+        ordered = {h: harms[h] for h in harm_order if harms[h]}
+        groups.append(Group(group, title, len(nodes), ordered, sorted(nodes)))
+    return groups
+
+
+def collapsed_view(graph: nx.Graph, clusters, expanded=()) -> ExplorerView:
+    """Clusters as single nodes; clusters in ``expanded`` drawn entity by entity."""
+    expanded = set(expanded)
+    owner = partition(graph, clusters)
+    shown = {n for n, g in owner.items() if g in expanded}
+    between: Counter[tuple[str, str]] = Counter()
+    for u, v, data in graph.edges(data=True):
+        a = u if u in shown else owner[u]
+        b = v if v in shown else owner[v]
+        if a != b and not (u in shown and v in shown):
+            between[tuple(sorted((a, b)))] += len(data.get("links", ())) or 1
+    view = ExplorerView(graph.subgraph(shown), _groups(graph, owner, expanded),
+                        [(a, b, n) for (a, b), n in sorted(between.items())])
+    view.note = (f"{len(view.groups)} collapsed group(s), {len(shown)} entities shown one by "
+                 "one. Click a group to open it.")
+    return view
+
+
+def node_details(graph: nx.Graph, node: str) -> list[tuple[str, str]]:
+    """What the side panel lists about one entity, in the field's words."""
+    data = graph.nodes[node]
+    rows = [("Shown as", shown_as(graph, node)), ("Code", node),
+            ("Type", MODEL.entity_types.label(data["entity_type"]))]
+    for key, vocabulary, label in (
+            ("adult_role", MODEL.adult_roles, "Adult's role"),
+            ("place_kind", MODEL.place_kinds, "Kind of place"),
+            ("case_status", MODEL.case_statuses, "Case status"),
+            ("ideology", MODEL.ideologies, "Ideology (if radicalisation)")):
+        if data.get(key) and data[key] in vocabulary:
+            rows.append((label, vocabulary.label(data[key])))
+    for key, label in (("district", "District"), ("age_band", "Age band"),
+                       ("platform", "Platform")):
+        if data.get(key):
+            rows.append((label, str(data[key])))
+    for key, vocabulary, label in (
+            ("harms", MODEL.harms, "Harm flags"),
+            ("vulnerabilities", MODEL.vulnerabilities, "Vulnerabilities"),
+            ("protective_factors", MODEL.protective_factors, "Protective factors")):
+        values = [vocabulary.label(v) for v in data.get(key) or () if v in vocabulary]
+        if values:
+            rows.append((label, "; ".join(values)))
+    rows.append(("Linked to", f"{graph.degree(node)} entities in this scope"))
+    return rows
+
+
+def node_links(graph: nx.Graph, node: str) -> list[str]:
+    """Every link id behind an entity's connections in scope."""
+    return sorted({link for _, _, d in graph.edges(node, data=True) for link in d["links"]})
+
+
+def edge_endpoints(graph: nx.Graph, edge_id: str) -> tuple[str, str] | None:
+    """The two entities of a drawn edge id (``from|to``), or None if not in the graph."""
+    for cut in range(len(edge_id)):
+        if edge_id[cut] == "|":
+            u, v = edge_id[:cut], edge_id[cut + 1:]
+            if graph.has_edge(u, v):
+                return u, v
+    return None
+
+
+def selection_kind(selected: str | None, graph: nx.Graph) -> str | None:
+    """'group', 'node', 'edge' or None for what a click selected."""
+    if not selected:
+        return None
+    if selected.startswith(GROUP_PREFIX):
+        return "group"
+    if selected in graph:
+        return "node"
+    return "edge" if edge_endpoints(graph, selected) else None
+
+
+def raw_id_resolver(store, key_file, version):
+    """A function from a typed case ID to its stored id (or None), using the workspace key.
+
+    The key is read when the function is made and lives only in the returned closure.
+    """
+    from loaders.pseudonymise import Pseudonymiser
+    from mapping.lookup import lookup
+
+    pseudonymiser = Pseudonymiser.from_file(key_file) if key_file.exists() else None
+    return lambda raw: lookup(store, raw, pseudonymiser, version)
+
+
+def neighbours_groups(graph: nx.Graph, clusters, node: str) -> set[str]:
+    """The groups holding ``node``'s neighbours (what "expand neighbours" opens)."""
+    owner = partition(graph, clusters)
+    return {owner[n] for n in graph.neighbors(node)} | {owner[node]}

@@ -1,0 +1,76 @@
+"""AppTest: the network explorer page runs, shows clusters, and its filters change counts."""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.explorer_world import RAW_NAMES, import_world
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def world_env(tmp_path, monkeypatch):
+    """Demo mode on the tiny explorer world (pre-imported into the demo database)."""
+    monkeypatch.setenv("MAPPING_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MAPPING_USERS_FILE", raising=False)
+    import mapping.config
+
+    importlib.reload(mapping.config)
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    import_world(f"sqlite:///{demo / 'demo.sqlite'}", demo / "demo.key", tmp_path)
+    yield tmp_path
+    monkeypatch.undo()
+    importlib.reload(mapping.config)
+
+
+def entity_count(at) -> int:
+    text = next(c.value for c in at.caption if c.value.startswith("Dataset version"))
+    return int(re.search(r"([\d,]+) entities and", text).group(1).replace(",", ""))
+
+
+def open_network(at):
+    assert not at.exception, at.exception
+    return at
+
+
+def test_network_page_shows_clusters_and_filters_change_counts(world_env):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_network(at)
+    assert at.title[0].value == "Network map"
+    clusters = at.dataframe[-1].value
+    assert list(clusters["cluster"]) == ["C01", "C02"]
+    before = entity_count(at)
+    assert before == 11  # the stale 2019 link is hidden, every entity still has a link
+    at.sidebar.multiselect(key="f_districts").select("South").run()
+    assert not at.exception
+    assert entity_count(at) < before
+    at.sidebar.multiselect(key="f_districts").unselect("South").run()
+    at.sidebar.checkbox(key="f_protective").uncheck().run()
+    assert entity_count(at) == before - 2  # the trusted adult and the youth club
+
+
+def test_search_by_raw_case_id_opens_network_and_forgets_the_id(world_env):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_network(at)
+    at.text_input(key="ex_search").input("cs-2").run()
+    assert not at.exception
+    assert at.text_input(key="ex_search").value == ""
+    assert "cs-2" not in repr(at.session_state).lower()
+    hits = at.session_state["ex_hits"]
+    assert len(hits) == 1 and hits[0]["node"].startswith("YP-")
+    at.button[0].click().run()
+    assert at.session_state["ex_focus"] == hits[0]["node"]
+    shown = " ".join(m.value for m in at.markdown)
+    assert not any(name in shown for name in RAW_NAMES)
+
+
+def test_search_finds_a_place_by_part_of_its_name(world_env):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_network(at)
+    at.text_input(key="ex_search").input("palace").run()
+    assert [h["node"] for h in at.session_state["ex_hits"]] == ["PL-1"]

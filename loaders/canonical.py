@@ -51,15 +51,37 @@ def outward_code(postcode: object) -> str:
     return text.split()[0] if " " in text else text[:-3] if len(text) > 4 else text
 
 
+def code_prefixes() -> list[str]:
+    """Every prefix a stored code can carry (people, unknowns, private addresses)."""
+    return sorted({MODEL.code_prefix(t) for t in list(MODEL.entity_types.keys())
+                   if MODEL.is_pseudonymised(t, None)} | {MODEL.code_prefix("place")})
+
+
+def previous_id(raw: str, previous_ids: frozenset[str],
+                pseudonymiser: Pseudonymiser) -> str | None:
+    """The stored id ``raw`` already has in the version an import adds to, if any."""
+    if not previous_ids:
+        return None
+    for prefix in code_prefixes():
+        code = pseudonymiser.code(raw, prefix)
+        if code in previous_ids and prefix != MODEL.code_prefix("unknown"):
+            return code
+    unknown = pseudonymiser.code(raw, MODEL.code_prefix("unknown"))
+    return unknown if unknown in previous_ids else raw if raw in previous_ids else None
+
+
 def resolve_ids(raw_ids: pd.Series, id_map: dict[str, str], pseudonymiser: Pseudonymiser,
-                unknown: dict[str, str]) -> pd.Series:
-    """Stored ids for raw ids named in links; ids not among the entities become unknowns."""
+                unknown: dict[str, str],
+                previous_ids: frozenset[str] = frozenset()) -> pd.Series:
+    """Stored ids for raw ids named in links: this import's entities first, then the version
+    added to, else a new unknown entity."""
     def resolve(raw: str) -> str:
         key = raw.strip()
         if key in id_map:
             return id_map[key]
         if key not in unknown:
-            unknown[key] = pseudonymiser.code(key, MODEL.code_prefix("unknown"))
+            unknown[key] = (previous_id(key, previous_ids, pseudonymiser)
+                            or pseudonymiser.code(key, MODEL.code_prefix("unknown")))
         return unknown[key]
 
     uniques = {v: resolve(v) for v in raw_ids.unique()}
@@ -111,30 +133,34 @@ def review_dates(last_seen: pd.Series, months: int) -> pd.Series:
 
 def build_tables(entities: pd.DataFrame, links: pd.DataFrame, incidents: pd.DataFrame,
                  pseudonymiser: Pseudonymiser, *, keep_notes: bool,
-                 retention_months: int) -> tuple[VersionTables, list[str]]:
+                 retention_months: int,
+                 previous_ids: frozenset[str] = frozenset()) -> tuple[VersionTables, list[str]]:
     """Canonical tables for one version, and the stored ids of entities only named in links."""
     coded, id_map = code_entities(entities, pseudonymiser)
     unknown: dict[str, str] = {}
     links = links.copy()
-    links["source_id"] = resolve_ids(links["source_id"], id_map, pseudonymiser, unknown)
-    links["target_id"] = resolve_ids(links["target_id"], id_map, pseudonymiser, unknown)
+    links["source_id"] = resolve_ids(links["source_id"], id_map, pseudonymiser, unknown,
+                                    previous_ids)
+    links["target_id"] = resolve_ids(links["target_id"], id_map, pseudonymiser, unknown,
+                                    previous_ids)
     links["incident_id"] = None
     links["source_role"] = None
     links["target_role"] = None
     if not keep_notes:
         links["notes"] = None
     incidents = incidents.copy()
-    incidents["person_id"] = resolve_ids(incidents["person_id"], id_map, pseudonymiser, unknown)
+    incidents["person_id"] = resolve_ids(incidents["person_id"], id_map, pseudonymiser, unknown,
+                                    previous_ids)
     has_place = incidents["place_id"].str.strip() != ""
     incidents.loc[has_place, "place_id"] = resolve_ids(
-        incidents.loc[has_place, "place_id"], id_map, pseudonymiser, unknown)
+        incidents.loc[has_place, "place_id"], id_map, pseudonymiser, unknown, previous_ids)
     link_fields = [c for c in LINK_COLUMNS if c not in ("link_id", "review_by")]
     all_links = pd.concat(
         [links[link_fields], incident_links(incidents)[link_fields]], ignore_index=True
     )
     all_links["link_id"] = link_ids(all_links)
     all_links["review_by"] = review_dates(all_links["last_seen"], retention_months)
-    new_unknowns = sorted(set(unknown.values()) - set(coded["entity_id"]))
+    new_unknowns = sorted(set(unknown.values()) - set(coded["entity_id"]) - previous_ids)
     extra = pd.DataFrame({"entity_id": new_unknowns, "entity_type": "unknown",
                           "label": new_unknowns})
     coded = pd.concat([coded, extra], ignore_index=True)[list(ENTITY_COLUMNS)]

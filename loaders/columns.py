@@ -181,6 +181,8 @@ class MappedSheet:
     unmapped: list[str]
     #: (frame index, column) of mapped cells that held a formula in the workbook.
     formula_cells: list[tuple[int, str]] = field(default_factory=list)
+    #: How the file was read (encoding, delimiter), from the reader.
+    read_as: dict[str, str] = field(default_factory=dict)
 
     def excel_row(self, index: int) -> int:
         """The row number the analyst sees in Excel for data row ``index`` (0-based)."""
@@ -235,7 +237,7 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     formula_cells = sorted((r - row - 1, mapping[c]) for r, c in sheet.formulas
                            if r > row and c in mapping and (r - row - 1) in frame.index)
     return MappedSheet(sheet.file, sheet.sheet, role, frame[list(TEMPLATE_COLUMNS[role])],
-                       sheet.header_row + row, unmapped, formula_cells)
+                       sheet.header_row + row, unmapped, formula_cells, dict(sheet.read_as))
 
 
 def _role_order(sheet_name: str) -> list[str]:

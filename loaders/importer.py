@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.canonical import build_tables
+from loaders.canonical import build_tables, previous_id
 from loaders.columns import MappedSheet, Profile, detect
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem
+from loaders.progress import Progress
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import file_sha256, read_file
 from loaders.validate import (
@@ -71,7 +72,8 @@ def map_sources(sources: Sequence[Source], profile: Profile) -> tuple[list[Mappe
     return mapped, problems
 
 
-def validate_sheets(sheets: list[MappedSheet], profile: Profile, today: date):
+def validate_sheets(sheets: list[MappedSheet], profile: Profile, today: date,
+                    known_before: Callable[[str], bool] = lambda raw: False):
     collector = Collector()
     frames: dict[str, list[pd.DataFrame]] = {role: [] for role in TEMPLATE_COLUMNS}
     for sheet in sheets:
@@ -83,7 +85,7 @@ def validate_sheets(sheets: list[MappedSheet], profile: Profile, today: date):
         role: pd.concat(parts, ignore_index=True) if parts else _empty(role, profile, today)
         for role, parts in frames.items()
     }
-    _check_across_files(combined, collector)
+    _check_across_files(combined, collector, known_before)
     return combined, collector
 
 
@@ -112,7 +114,8 @@ def _validate(sheet: MappedSheet, collector: Collector, profile: Profile,
     return frame
 
 
-def _check_across_files(tables: dict[str, pd.DataFrame], collector: Collector) -> None:
+def _check_across_files(tables: dict[str, pd.DataFrame], collector: Collector,
+                        known_before: Callable[[str], bool]) -> None:
     entities = tables["entities"]
     duplicated = entities["entity_id"].str.strip().duplicated(keep="first")
     known = set(entities["entity_id"].str.strip())
@@ -125,11 +128,28 @@ def _check_across_files(tables: dict[str, pd.DataFrame], collector: Collector) -
         for column in columns:
             values = frame[column].str.strip()
             dangling = (values != "") & ~values.isin(known)
+            before = {v: known_before(v) for v in values[dangling].unique()}
+            dangling &= ~values.map(before).fillna(False).astype(bool)
             for row in frame[dangling].head(50).itertuples():
                 collector.problems.append(Problem(
                     WARNING, row.in_file, row.in_sheet, row.in_row, column, "unknown entity referenced",
                     "this id is not in any entities sheet; it was added with type 'unknown' "
                     "(add it to entities to describe it)"))
+
+
+#: store_settings name of the fingerprint of the key chain the database's codes were made with.
+KEY_SETTING = "key_fingerprint"
+
+
+def check_key(store: Store, pseudonymiser: Pseudonymiser) -> None:
+    """Refuse to mix codes made with another key (or a key from before a rotation)."""
+    stored = store.setting(KEY_SETTING)
+    if stored is not None and stored != pseudonymiser.fingerprint():
+        raise ImportFailed([Problem(
+            ERROR, "database", "", None, None, "wrong key",
+            "this database's codes were made with a different pseudonymisation key (or the "
+            "key before a rotation); use the key file that belongs to this database "
+            "(MAPPING_KEY_FILE or --key-file)")])
 
 
 def import_files(
@@ -143,36 +163,62 @@ def import_files(
     add_to_latest: bool = False,
     note: str = "",
     today: date | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Import ``sources`` as one new dataset version, or raise ImportFailed storing nothing."""
+    """Import ``sources`` as one new dataset version, or raise ImportFailed storing nothing.
+
+    ``progress(stage, fraction, rows)`` is called as the import advances (see
+    ``loaders.progress``); the version exists for readers only once it is complete.
+    """
     profile = profile or Profile()
+    check_key(store, pseudonymiser)
+    report = progress or (lambda stage, fraction, rows: None)
+    report("reading", 0.0, 0)
     sheets, problems = map_sources(sources, profile)
+    rows = sum(len(sheet.frame) for sheet in sheets)
+    report("validating", 0.2, rows)
     if not sheets:
         raise ImportFailed(problems + [Problem(
             ERROR, ", ".join(s.name for s in sources), "", None, None, "nothing to import",
             "no sheet with entities, links or incidents columns was found; "
             "start from sample_data/template.xlsx")])
-    tables, collector = validate_sheets(sheets, profile, today or date.today())
+    based_on = store.latest_version() if add_to_latest else None
+    previous = store.read_version(based_on) if based_on is not None else None
+    previous_ids = frozenset(previous.entities["entity_id"]) if previous else frozenset()
+    tables, collector = validate_sheets(
+        sheets, profile, today or date.today(),
+        lambda raw: previous_id(raw, previous_ids, pseudonymiser) is not None)
     problems += collector.problems
     if any(p.severity == ERROR for p in problems):
         raise ImportFailed(problems)
+    report("pseudonymising", 0.35, rows)
     built, _unknowns = build_tables(
         tables["entities"], tables["links"], tables["incidents"], pseudonymiser,
-        keep_notes=keep_notes, retention_months=retention_months(),
+        keep_notes=keep_notes, retention_months=retention_months(), previous_ids=previous_ids,
     )
-    based_on = store.latest_version() if add_to_latest else None
-    if based_on is not None:
-        built = merge_versions(store.read_version(based_on), built)
+    if previous is not None:
+        built = merge_versions(previous, built)
     sources_meta = [
         {"name": s.name, "sha256": file_sha256(s.path),
-         "rows": {sh.sheet or "csv": len(sh.frame) for sh in sheets if sh.file == s.name}}
+         "rows": {sh.sheet or "csv": len(sh.frame) for sh in sheets if sh.file == s.name},
+         "read_as": next((sh.read_as for sh in sheets if sh.file == s.name), {})}
         for s in sources
     ]
+    total = max(len(built.entities) + len(built.links) + len(built.incidents), 1)
+    stored = [0]
+
+    def written(batch: int) -> None:
+        stored[0] += batch
+        report("storing", 0.5 + 0.5 * min(stored[0] / total, 1.0), rows)
+
+    report("storing", 0.5, rows)
     version = store.write_version(
         built, created_by=created_by, sources=sources_meta,
-        issues=[p.as_row() for p in problems], note=note, based_on=based_on, progress=progress,
+        issues=[p.as_row() for p in problems], note=note, based_on=based_on, progress=written,
     )
+    if store.setting(KEY_SETTING) is None:
+        store.set_setting(KEY_SETTING, pseudonymiser.fingerprint())
+    report("done", 1.0, rows)
     return ImportResult(version, len(built.entities), len(built.links), len(built.incidents),
                         problems)
 

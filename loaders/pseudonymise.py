@@ -5,6 +5,11 @@ A code is ``PREFIX-`` plus 12 base32 characters of HMAC-SHA256(key, normalised r
 The same raw id gets the same code in every import made with the same key, so next month's
 spreadsheet joins onto this month's map. The key never enters the database.
 This module never logs or stores a raw identifier.
+
+After a key rotation (``python -m mapping rekey``, docs/import.md "Key rotation") the key
+file holds a chain of keys, oldest first, one per line: the code is the first key's code
+re-hashed with each later key, so a database re-keyed from its stored codes and an import
+made with the chain give the same codes, and an old key alone no longer re-identifies.
 """
 
 from __future__ import annotations
@@ -26,40 +31,72 @@ def normalise_raw_id(raw: object) -> str:
     return unicodedata.normalize("NFKC", str(raw)).strip().upper()
 
 
-def load_or_create_key(path: Path) -> bytes:
-    """Read the key file, or create one (owner read/write only) on first run."""
-    path = Path(path)
-    if path.exists():
-        key = path.read_bytes().strip()
-        if len(key) < 32:
-            raise ValueError(f"pseudonymisation key {path} is too short; restore it from backup")
-        return key
+def load_key_chain(path: Path) -> list[bytes]:
+    """Every key in the key file, oldest first (one line each)."""
+    keys = [line.strip() for line in Path(path).read_bytes().splitlines() if line.strip()]
+    if not keys or any(len(k) < 32 for k in keys):
+        raise ValueError(f"pseudonymisation key {path} is too short; restore it from backup")
+    return keys
+
+
+def new_key() -> bytes:
+    return base64.b32encode(secrets.token_bytes(KEY_BYTES))
+
+
+def write_key_file(path: Path, keys: list[bytes]) -> None:
+    """Create a key file readable and writable by its owner only; never overwrite one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = base64.b32encode(secrets.token_bytes(KEY_BYTES))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
-        handle.write(key + b"\n")
+        handle.write(b"".join(k + b"\n" for k in keys))
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read the (newest) key, or create a key file (owner read/write only) on first run."""
+    path = Path(path)
+    if path.exists():
+        return load_key_chain(path)[-1]
+    key = new_key()
+    write_key_file(path, [key])
     return key
 
 
 class Pseudonymiser:
-    """Turns raw identifiers into codes with one key."""
+    """Turns raw identifiers into codes with one key, or a chain of keys after rotation."""
 
-    def __init__(self, key: bytes):
-        if len(key) < 32:
+    def __init__(self, key: bytes, *, earlier: tuple[bytes, ...] = ()):
+        if any(len(k) < 32 for k in (*earlier, key)):
             raise ValueError("pseudonymisation key must be at least 32 bytes")
-        self._key = key
+        self._keys = (*earlier, key)
 
     @classmethod
     def from_file(cls, path: Path) -> Pseudonymiser:
-        return cls(load_or_create_key(path))
+        load_or_create_key(path)
+        *earlier, key = load_key_chain(path)
+        return cls(key, earlier=tuple(earlier))
+
+    @staticmethod
+    def _mac(key: bytes, text: str) -> str:
+        mac = hmac.new(key, text.encode("utf-8"), hashlib.sha256)
+        return base64.b32encode(mac.digest()).decode("ascii")[:DIGEST_CHARS]
 
     def digest(self, raw: object) -> str:
-        mac = hmac.new(self._key, normalise_raw_id(raw).encode("utf-8"), hashlib.sha256)
-        return base64.b32encode(mac.digest()).decode("ascii")[:DIGEST_CHARS]
+        value = self._mac(self._keys[0], normalise_raw_id(raw))
+        for key in self._keys[1:]:
+            value = self._mac(key, value)
+        return value
 
     def code(self, raw: object, prefix: str) -> str:
         return f"{prefix}-{self.digest(raw)}"
+
+    def rekey_code(self, stored_code: str) -> str:
+        """The code a stored code becomes when this pseudonymiser's newest key is added."""
+        prefix, _, digest = stored_code.partition("-")
+        return f"{prefix}-{self._mac(self._keys[-1], digest)}"
+
+    def fingerprint(self) -> str:
+        """Identifies the key chain without revealing it (stored in the database)."""
+        return self.digest("key fingerprint: not an identifier")
 
     def __repr__(self) -> str:  # never show the key
         return "Pseudonymiser(<key hidden>)"

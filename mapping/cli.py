@@ -1,6 +1,6 @@
 """``python -m mapping``: the command line other tools drive (README "Command line").
 
-Verbs: sample, import, analyse, lookup, export. Exit status 0 on success; on failure the
+Verbs: sample, import, rekey, analyse, lookup, export. Exit status 0 on success; on failure the
 problems are printed (never raw person values) and nothing is stored.
 """
 
@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--add", action="store_true", help="add to the latest version")
     imp.add_argument("--by", default="cli", help="who is importing (for the audit log)")
 
+    rekey = verbs.add_parser("rekey", help="rotate the pseudonymisation key of a database")
+    rekey.add_argument("--old-key", required=True, type=Path, help="the database's key file")
+    rekey.add_argument("--new-key", required=True, type=Path,
+                       help="key file to create (old chain + a fresh key); must not exist")
+    rekey.add_argument("--db")
+
     analyse = verbs.add_parser("analyse", help="print the analysis of a dataset version")
     _add_scope_args(analyse)
     analyse.add_argument("--json", action="store_true", help="print JSON (the default)")
@@ -105,10 +111,17 @@ def cmd_import(args) -> int:
         if not source.path.is_file():
             print(f"ERROR: {source.name}: no such file", file=sys.stderr)
             return 2
+    from loaders.progress import TextProgress
+
+    try:
+        profile = Profile.load(args.profile)
+    except (OSError, ValueError) as problem:
+        print(f"ERROR: mapping profile: {problem}", file=sys.stderr)
+        return 2
     try:
         result = import_files(sources, store, pseudonymiser, created_by=args.by,
-                              profile=Profile.load(args.profile), keep_notes=args.keep_notes,
-                              add_to_latest=args.add)
+                              profile=profile, keep_notes=args.keep_notes,
+                              add_to_latest=args.add, progress=TextProgress())
     except ImportFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
@@ -119,6 +132,32 @@ def cmd_import(args) -> int:
     print(f"imported dataset version {result.version}: {result.entities} entities, "
           f"{result.links} links, {result.incidents} incident rows, "
           f"{len(result.warnings)} warning(s)")
+    return 0
+
+
+def cmd_rekey(args) -> int:
+    from loaders.pseudonymise import Pseudonymiser
+    from loaders.rekey import rekey_database, rotate_key_file
+
+    if args.new_key.exists():
+        print(f"ERROR: {args.new_key} exists; give a new file name for the rotated key",
+              file=sys.stderr)
+        return 2
+    old = Pseudonymiser.from_file(args.old_key) if args.old_key.is_file() else None
+    if old is None:
+        print(f"ERROR: {args.old_key}: no such key file", file=sys.stderr)
+        return 2
+    store = Store(args.db)
+    new = rotate_key_file(args.old_key, args.new_key)
+    try:
+        result = rekey_database(store, old, new, args.new_key)
+    except ValueError as problem:
+        args.new_key.unlink()
+        print(f"ERROR: {problem}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"re-keyed {result.codes} codes and {result.links} link ids; from now on use "
+          f"MAPPING_KEY_FILE={args.new_key} (it holds the whole key chain) and store the "
+          f"old key file {args.old_key} away or destroy it")
     return 0
 
 
@@ -173,7 +212,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-VERBS = {"sample": cmd_sample, "import": cmd_import, "analyse": cmd_analyse,
+VERBS = {"sample": cmd_sample, "import": cmd_import, "rekey": cmd_rekey, "analyse": cmd_analyse,
          "lookup": cmd_lookup, "export": cmd_export}
 
 

@@ -120,6 +120,13 @@ actions = Table(
     Column("status", String(20)), Column("note", Text), Column("created_at", String(32)),
 )
 
+#: Small named values about the database itself (e.g. the pseudonymisation key fingerprint).
+store_settings = Table(
+    "store_settings", METADATA,
+    Column("name", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 BATCH_ROWS = 20_000
 
 
@@ -260,6 +267,28 @@ class Store:
             for table in (import_issues, incidents, links, entities):
                 conn.execute(delete(table).where(table.c.version_id == version))
             conn.execute(delete(dataset_versions).where(dataset_versions.c.id == version))
+
+    def setting(self, name: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(store_settings.c.value).where(store_settings.c.name == name)
+            ).scalar()
+
+    def set_setting(self, name: str, value: str, conn=None) -> None:
+        """Set a named value, in ``conn``'s transaction when given (else its own)."""
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.set_setting(name, value, own)
+        conn.execute(delete(store_settings).where(store_settings.c.name == name))
+        conn.execute(insert(store_settings).values(name=name, value=value))
+        return None
+
+    def checkpoint(self) -> None:
+        """SQLite: fold the write-ahead log into the database file and truncate it, so no
+        stale pages linger in ``-wal`` (e.g. after a re-key). No-op on PostgreSQL."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,5 +13,6 @@ start_session()
 navigation = st.navigation([
     st.Page("pages/network.py", title="Network", icon=":material/hub:", default=True),
     st.Page("pages/clusters.py", title="Clusters and overlap", icon=":material/workspaces:"),
+    st.Page("pages/import.py", title="Import data", icon=":material/upload_file:"),
 ])
 navigation.run()

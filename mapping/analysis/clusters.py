@@ -24,6 +24,8 @@ from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
 POPULAR_CONTEXT_SIZE = 12
+#: Harm flags in model order (Vocabulary iterates over terms, not keys).
+HARM_KEYS = tuple(MODEL.harms.keys())
 CLUSTER_WEIGHT = "cluster_weight"
 
 
@@ -114,7 +116,7 @@ def summarise(graph: nx.Graph, members) -> Cluster:
                        if (u in member_set or v in member_set)
                        and (u in member_set | set(contexts) and v in member_set | set(contexts))
                        for link in d["links"]})
-    harm_counts = {h: harms[h] for h in MODEL.harms.keys() if harms[h]}
+    harm_counts = {h: harms[h] for h in HARM_KEYS if harms[h]}
     return Cluster(
         id="", members=sorted(member_set - set(contexts)), young_people=young, adults=adults,
         contexts=contexts, harms=harm_counts,
@@ -137,3 +139,8 @@ def connected_components(scoped: ScopedGraph) -> list[tuple[str, ...]]:
     from mapping.analysis.engine import canonical
 
     return canonical(nx.connected_components(scoped.graph))
+
+
+def membership(clusters: list[Cluster]) -> dict[str, str]:
+    """Which reported cluster each person belongs to (contexts may serve several clusters)."""
+    return {member: cluster.id for cluster in clusters for member in cluster.members}

@@ -1,0 +1,139 @@
+"""Connectors: who and what connects these contexts.
+
+A MACE meeting reads a connector as "this adult, place or online space links young people
+who are otherwise apart" (it bridges clusters) or "links to many young people": a candidate
+for disruption (an adult of concern, an address) or for support (a trusted adult, a youth
+club). Connectors are adults, places, online spaces and groups; young people are never
+ranked as connectors.
+
+Measures, all on the scoped graph: the clusters an entity's linked people belong to
+(``clusters_bridged``); the young people linked to it; betweenness (exact up to
+``engine.EXACT_BETWEENNESS_MAX_NODES`` entities, estimated from seeded sample sources above);
+and whether it is an articulation point (removing it would cut the network in two).
+
+Victims and people of concern are never merged in one role: an adult keeps its own
+``adult_role``, and the roles recorded in incidents are reported per role as they were
+recorded on the links (``incident_roles``), never collapsed into one label.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+import pandas as pd
+
+from mapping.analysis import engine as engines
+from mapping.analysis.neighbourhood import paths_between
+from mapping.analysis.overlap import context_kind
+from mapping.graph import ScopedGraph
+from mapping.model import MODEL
+
+#: An entity linked to at least this many young people is a connector even within a cluster.
+MIN_YOUNG_PEOPLE = 3
+CONNECTOR_TYPES = ("adult", "place", "online_space", "group", "unknown")
+
+
+def connector_kind(data: dict) -> str:
+    """An adult's role (kept as recorded), or a context's kind."""
+    if data["entity_type"] == "adult":
+        return data.get("adult_role") or "other"
+    if MODEL.is_context(data["entity_type"]):
+        return context_kind(data)
+    return data["entity_type"]
+
+
+def incident_roles(links: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """entity id -> {incident role: number of links recorded with that role}.
+
+    Each role is counted separately; a person recorded once as a victim and once as a person
+    of concern shows both counts, and nothing turns one into the other.
+    """
+    frames = [links[["source_id", "source_role"]].set_axis(["entity", "role"], axis=1),
+              links[["target_id", "target_role"]].set_axis(["entity", "role"], axis=1)]
+    both = pd.concat(frames).dropna()
+    both = both[both["role"] != ""]
+    roles: dict[str, dict[str, int]] = {}
+    for (entity, role), n in both.value_counts().sort_index().items():
+        roles.setdefault(entity, {})[role] = int(n)
+    return roles
+
+
+def find_connectors(scoped: ScopedGraph, membership: dict[str, str], *, seed: int = 0,
+                    engine: str = "auto", min_young_people: int = MIN_YOUNG_PEOPLE,
+                    limit: int | None = 50) -> list[dict]:
+    """Adults and contexts that bridge clusters or link to many young people.
+
+    Returns
+    -------
+    list of dict, most clusters bridged first, then most young people, then betweenness.
+    Keys: ``id``, ``entity_type``, ``kind``, ``district``, ``young_people`` (ids linked
+    directly), ``clusters_bridged`` (cluster ids), ``betweenness``, ``articulation_point``,
+    ``protective`` (trusted adult or protective place), ``incident_roles``, ``evidence``.
+    """
+    graph = scoped.graph
+    centrality = engines.betweenness(graph, seed=seed, engine=engine)
+    cuts = engines.articulation_points(graph, engine=engine)
+    roles = incident_roles(scoped.links)
+    protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
+    found = []
+    for node, data in graph.nodes(data=True):
+        if data["entity_type"] not in CONNECTOR_TYPES:
+            continue
+        neighbours = list(graph.neighbors(node))
+        young = sorted(n for n in neighbours if graph.nodes[n]["entity_type"] == "young_person")
+        clusters = sorted({membership[n] for n in neighbours if n in membership})
+        if len(clusters) < 2 and len(young) < min_young_people:
+            continue
+        young_set = set(young)
+        reached = [n for n in neighbours if n in membership or n in young_set]
+        evidence = sorted({link for n in reached for link in graph.edges[node, n]["links"]})
+        found.append({
+            "id": node, "entity_type": data["entity_type"], "kind": connector_kind(data),
+            "district": data.get("district"), "young_people": young,
+            "clusters_bridged": clusters, "betweenness": round(centrality.get(node, 0.0), 6),
+            "articulation_point": node in cuts,
+            "protective": data.get("adult_role") == "trusted_adult"
+            or data.get("place_kind") in protective_kinds,
+            "incident_roles": roles.get(node, {}), "evidence": evidence,
+        })
+    found.sort(key=lambda c: (-len(c["clusters_bridged"]), -len(c["young_people"]),
+                              -c["betweenness"], c["id"]))
+    return found[:limit] if limit else found
+
+
+def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> list[dict]:
+    """Who and what connects these contexts (or people): entities linked to two or more of
+    ``entities``, then those on the shortest chains between each pair.
+
+    Each item: ``id``, ``kind``, ``connects`` (which of ``entities`` it links), ``direct``
+    (True when linked to them directly) and ``evidence``. Ranked by how many it connects.
+    """
+    wanted = [e for e in entities if e in graph]
+    touching: dict[str, set[str]] = {}
+    evidence: dict[str, set[str]] = {}
+    for entity in wanted:
+        for n in graph.neighbors(entity):
+            if n in wanted:
+                continue
+            touching.setdefault(n, set()).add(entity)
+            evidence.setdefault(n, set()).update(graph.edges[entity, n]["links"])
+    direct = {n for n, reached in touching.items() if len(reached) >= 2}
+    on_paths: Counter[str] = Counter()
+    path_evidence: dict[str, set[str]] = {}
+    path_ends: dict[str, set[str]] = {}
+    for i, a in enumerate(wanted):
+        for b in wanted[i + 1:]:
+            for path in paths_between(graph, a, b, max_paths=1, cutoff=cutoff):
+                for n in path.nodes[1:-1]:
+                    if n in direct or n in wanted:
+                        continue
+                    on_paths[n] += 1
+                    path_evidence.setdefault(n, set()).update(path.links)
+                    path_ends.setdefault(n, set()).update((a, b))
+    results = [{"id": n, "kind": connector_kind(graph.nodes[n]), "connects": sorted(touching[n]),
+                "direct": True, "evidence": sorted(evidence[n])} for n in direct]
+    results += [{"id": n, "kind": connector_kind(graph.nodes[n]), "connects": sorted(path_ends[n]),
+                 "direct": False, "evidence": sorted(path_evidence[n])} for n in on_paths]
+    results.sort(key=lambda r: (not r["direct"], -len(r["connects"]), r["id"]))
+    return results

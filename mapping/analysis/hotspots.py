@@ -1,0 +1,119 @@
+"""Hotspots: places and online spaces linked to several young people who carry harm flags.
+
+A MACE meeting reads a hotspot as "a context to assess and change" (a takeaway, a hotel, an
+address, a game server, a school): patrols, disruption, a workshop in a school. Each hotspot
+says which harms the young people linked to it carry, in which district, over which period
+(first and last seen of the links behind it), and on what evidence. A school is also a
+hotspot when its flagged pupils belong to different peer groups: the harm is not travelling
+along one friendship group, so the school itself is the shared context (as in the DfE
+report's school where several children had radicalisation vulnerabilities).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from mapping.analysis.clusters import HARM_KEYS
+from mapping.analysis.overlap import context_kind, harm_profile
+from mapping.graph import ScopedGraph
+from mapping.model import MODEL
+
+#: A context becomes a hotspot when linked to at least this many flagged young people.
+MIN_FLAGGED_YOUNG_PEOPLE = 3
+#: A school is highlighted when its flagged pupils come from at least this many peer groups.
+MIN_PEER_GROUPS = 2
+
+
+def flagged_neighbours(graph: nx.Graph, node: str, harm: str | None = None) -> list[str]:
+    """Young people linked to ``node`` who carry any harm flag (or the flag ``harm``)."""
+    found = []
+    for n in graph.neighbors(node):
+        data = graph.nodes[n]
+        if data["entity_type"] != "young_person" or not data.get("harms"):
+            continue
+        if harm is None or harm in data["harms"]:
+            found.append(n)
+    return sorted(found)
+
+
+def link_dates(links: pd.DataFrame) -> dict[str, tuple]:
+    """link id -> (first seen, last seen), built once per analysis."""
+    return dict(zip(links["link_id"], zip(links["first_seen"], links["last_seen"],
+                                          strict=True), strict=True))
+
+
+def period_of(dates: dict[str, tuple], link_ids) -> dict:
+    """First and last seen dates over ``link_ids`` (ISO dates, or None when undated)."""
+    firsts = [dates[i][0] for i in link_ids if isinstance(dates[i][0], str)]
+    lasts = [dates[i][1] for i in link_ids if isinstance(dates[i][1], str)]
+    return {"first_seen": min(firsts) if firsts else None,
+            "last_seen": max(lasts) if lasts else None}
+
+
+def find_hotspots(scoped: ScopedGraph, *, membership: dict[str, str] | None = None,
+                  harm: str | None = None,
+                  min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE) -> list[dict]:
+    """Contexts linked to at least ``min_young_people`` flagged young people.
+
+    Parameters
+    ----------
+    scoped : the scoped graph (district and period filters already applied through Scope).
+    membership : person id -> cluster id (see ``clusters.membership``); used to tell whether
+        a school's flagged pupils are in different peer groups.
+    harm : count only young people carrying this flag (a hotspot "by harm type").
+
+    Returns
+    -------
+    list of dict, ranked by number of harm types then flagged young people. Keys: ``id``,
+    ``kind``, ``district``, ``harms`` {flag: n}, ``ideologies``, ``harm_types``, ``overlap``,
+    ``young_people`` (flagged, ids as stored), ``multi_harm_young_people``,
+    ``adults_of_concern`` linked to the context, ``peer_groups`` (cluster ids of the flagged
+    young people), ``pupils_in_different_peer_groups`` (schools), ``protective`` (a
+    protective kind of place), ``period`` and ``evidence`` (link ids).
+    """
+    graph = scoped.graph
+    membership = membership or {}
+    protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
+    dates = link_dates(scoped.links)
+    hotspots = []
+    for node, data in graph.nodes(data=True):
+        if not MODEL.is_context(data["entity_type"]):
+            continue
+        young = flagged_neighbours(graph, node, harm)
+        if len(young) < min_young_people:
+            continue
+        adults = sorted(n for n in graph.neighbors(node)
+                        if graph.nodes[n].get("adult_role") == "person_of_concern")
+        evidence = sorted({link for n in young + adults for link in graph.edges[node, n]["links"]})
+        groups = sorted({membership[p] for p in young if p in membership})
+        kind = context_kind(data)
+        hotspots.append({
+            "id": node, "kind": kind, "label": data.get("label"),
+            "district": data.get("district"), **harm_profile(graph, young),
+            "young_people": young, "adults_of_concern": adults, "peer_groups": groups,
+            "pupils_in_different_peer_groups": kind == "school" and len(groups) >= MIN_PEER_GROUPS,
+            "protective": data.get("place_kind") in protective_kinds,
+            "period": period_of(dates, evidence), "evidence": evidence,
+        })
+    hotspots.sort(key=lambda h: (-len(h["harm_types"]), -len(h["young_people"]), h["id"]))
+    return hotspots
+
+
+def hotspots_by_harm(hotspots: list[dict],
+                     min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE) -> dict[str, list[str]]:
+    """For each harm flag, the hotspots where at least ``min_young_people`` young people carry
+    that flag (ids, most such young people first). Same result as ``find_hotspots(harm=...)``
+    without a second pass over the graph."""
+    by_harm = {}
+    for harm in HARM_KEYS:
+        found = [h for h in hotspots if h["harms"].get(harm, 0) >= min_young_people]
+        found.sort(key=lambda h: (-h["harms"][harm], h["id"]))
+        by_harm[harm] = [h["id"] for h in found]
+    return by_harm
+
+
+def schools_with_split_peer_groups(hotspots: list[dict]) -> list[dict]:
+    """Schools whose flagged pupils come from different peer groups: whole-school responses
+    (universal workshops) rather than work with one friendship group."""
+    return [h for h in hotspots if h["pupils_in_different_peer_groups"]]

@@ -1,0 +1,122 @@
+"""Overlap: where child criminal exploitation, sexual exploitation and radicalisation meet.
+
+A MACE meeting reads an overlap as "in this place, online space or cluster, young people
+carrying two or more different harm flags turn up together": the cue to look at the context
+rather than at one child. Results are ranked by how many harm types meet and how many young
+people and contexts are shared, never by a score per child. A young person who carries two
+harm flags is listed as such, with the flags, not a number.
+
+Missing episodes are shown and counted but, being an indicator rather than a harm type of its
+own, do not by themselves make an overlap (``overlap: false`` in model.yaml).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+
+from mapping.analysis.clusters import HARM_KEYS, Cluster, overlap_harms
+from mapping.graph import ScopedGraph
+from mapping.model import MODEL
+
+
+def harm_profile(graph: nx.Graph, young_people) -> dict:
+    """Harm flags and ideologies among ``young_people``, as counts of young people.
+
+    Returns ``harms`` {flag: n}, ``ideologies`` {ideology: n} (of those flagged for
+    radicalisation), ``harm_types`` (flags that count towards overlap, in model order),
+    ``multi_harm_young_people`` and ``overlap`` (two or more harm types meet).
+    """
+    harms: Counter[str] = Counter()
+    ideologies: Counter[str] = Counter()
+    counted = overlap_harms()
+    multi = []
+    for person in sorted(young_people):
+        data = graph.nodes[person]
+        flags = set(data.get("harms", ()))
+        harms.update(flags)
+        if "radicalisation" in flags and data.get("ideology"):
+            ideologies[data["ideology"]] += 1
+        if len(flags & counted) >= 2:
+            multi.append(person)
+    ordered = {h: harms[h] for h in HARM_KEYS if harms[h]}
+    types = [h for h in ordered if h in counted]
+    return {"harms": ordered, "ideologies": dict(sorted(ideologies.items())),
+            "harm_types": types, "multi_harm_young_people": multi,
+            "overlap": len(types) >= 2}
+
+
+def context_kind(data: dict) -> str:
+    """What sort of context a node is: its place kind, or ``online_space``."""
+    if data.get("entity_type") == "online_space":
+        return "online_space"
+    return data.get("place_kind") or data.get("entity_type") or "other"
+
+
+def overlaps_by_context(scoped: ScopedGraph, *, overlap_only: bool = True) -> list[dict]:
+    """For each place and online space, the young people linked to it by harm flag.
+
+    Each item: ``id``, ``kind``, ``district``, ``young_people`` (all linked young people),
+    ``harms``, ``ideologies``, ``harm_types``, ``multi_harm_young_people``, ``overlap``,
+    ``evidence`` (the links between the context and those young people). With
+    ``overlap_only`` (default) only contexts where two or more harm types meet are returned.
+    Ranked by number of harm types, then number of flagged young people.
+    """
+    graph = scoped.graph
+    results = []
+    for node, data in graph.nodes(data=True):
+        if not MODEL.is_context(data["entity_type"]):
+            continue
+        young = [n for n in graph.neighbors(node)
+                 if graph.nodes[n]["entity_type"] == "young_person"]
+        if not young:
+            continue
+        profile = harm_profile(graph, young)
+        if overlap_only and not profile["overlap"]:
+            continue
+        evidence = sorted({link for person in young for link in graph.edges[node, person]["links"]})
+        results.append({"id": node, "kind": context_kind(data), "district": data.get("district"),
+                        "young_people": sorted(young), **profile, "evidence": evidence})
+    results.sort(key=lambda r: (-len(r["harm_types"]), -_flagged(r), r["id"]))
+    return results
+
+
+def _flagged(item: dict) -> int:
+    return sum(item["harms"].values())
+
+
+def cluster_overlaps(clusters: list[Cluster]) -> list[dict]:
+    """The clusters where two or more harm types meet, ranked as the clusters are (harm types,
+    then shared contexts), with what meets and the evidence."""
+    return [{"id": c.id, "harm_types": c.harm_types, "harms": c.harms,
+             "ideologies": c.ideologies, "young_people": c.young_people,
+             "multi_harm_young_people": c.multi_harm_young_people,
+             "contexts": c.contexts, "evidence": c.evidence}
+            for c in clusters if c.overlap]
+
+
+def multi_harm_young_people(scoped: ScopedGraph, membership: dict[str, str] | None = None
+                            ) -> list[dict]:
+    """Young people who carry two or more harm flags that count towards overlap.
+
+    Listed with their flags, ideology and cluster, and ``evidence``: the links to the
+    contexts they are linked to (where the harms may meet). Sorted by id: not a ranking.
+    """
+    graph = scoped.graph
+    counted = overlap_harms()
+    membership = membership or {}
+    found = []
+    for person in sorted(scoped.young_people()):
+        data = graph.nodes[person]
+        carried = set(data.get("harms", ()))
+        flags = [h for h in HARM_KEYS if h in carried]
+        if len(set(flags) & counted) < 2:
+            continue
+        contexts = sorted(n for n in graph.neighbors(person)
+                          if MODEL.is_context(graph.nodes[n]["entity_type"]))
+        evidence = sorted({link for c in contexts for link in graph.edges[person, c]["links"]})
+        found.append({"id": person, "harms": flags, "ideology": data.get("ideology"),
+                      "district": data.get("district"), "cluster": membership.get(person),
+                      "contexts": contexts, "evidence": evidence})
+    return found

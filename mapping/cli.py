@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--resolution", type=float, default=1.0)
     analyse.add_argument("--seed", type=int, default=0)
     analyse.add_argument("--engine", default="auto", choices=["auto", "networkx", "igraph"])
+    analyse.add_argument("--compare-version", type=int,
+                         help="add `changes` since this earlier dataset version")
+    analyse.add_argument("--compare-date", type=date.fromisoformat,
+                         help="add `changes` since this date (e.g. the last meeting)")
 
     lookup = verbs.add_parser("lookup", help="find the stored id of a raw identifier")
     lookup.add_argument("raw_id")
@@ -174,8 +178,14 @@ def cmd_analyse(args) -> int:
     from mapping.analysis.report import analyse
 
     scoped, info = load_scoped(args)
+    previous = None
+    if args.compare_version or args.compare_date:
+        from mapping.analysis.changes import previous_graph
+
+        previous = previous_graph(Store(args.db), scoped, version=args.compare_version,
+                                  day=args.compare_date)
     report = analyse(scoped, info=info, resolution=args.resolution, seed=args.seed,
-                     engine=args.engine)
+                     engine=args.engine, previous=previous)
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
     print()
     return 0

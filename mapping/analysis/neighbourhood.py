@@ -25,7 +25,8 @@ class Neighbourhood:
     """The entities within ``hops`` links of ``centre``, contexts first within each hop.
 
     ``hop`` gives each entity's distance from the centre; ``truncated`` is True when
-    entities were left out to respect ``max_nodes`` (the meeting should narrow the filters).
+    entities were left out to respect ``max_nodes`` (the meeting should narrow the filters);
+    ``left_out`` counts those found but not drawn (entities beyond them are not searched).
     """
 
     centre: str
@@ -63,6 +64,7 @@ def neighbourhood(graph: nx.Graph, centre: str, hops: int = 1,
     if centre not in graph:
         raise KeyError(f"{centre} is not in the scoped graph")
     hop = {centre: 0}
+    seen = {centre}  # includes entities left out, so none is counted twice
     order = [centre]
     frontier = [centre]
     left_out = 0
@@ -70,12 +72,13 @@ def neighbourhood(graph: nx.Graph, centre: str, hops: int = 1,
         ranked: dict[str, tuple] = {}
         for node in frontier:
             for neighbour in graph.neighbors(node):
-                if neighbour in hop:
+                if neighbour in seen:
                     continue
                 rank = _rank(graph, node, neighbour)
                 if neighbour not in ranked or rank < ranked[neighbour]:
                     ranked[neighbour] = rank
         layer = sorted(ranked, key=ranked.__getitem__)
+        seen.update(layer)
         room = max(0, max_nodes - len(order))
         left_out += max(0, len(layer) - room)
         layer = layer[:room]

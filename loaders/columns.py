@@ -183,6 +183,8 @@ class MappedSheet:
     formula_cells: list[tuple[int, str]] = field(default_factory=list)
     #: How the file was read (encoding, delimiter), from the reader.
     read_as: dict[str, str] = field(default_factory=dict)
+    #: Frame indexes of rows with filled cells to the right of the last header cell.
+    overflow_rows: list[int] = field(default_factory=list)
 
     def excel_row(self, index: int) -> int:
         """The row number the analyst sees in Excel for data row ``index`` (0-based)."""
@@ -236,8 +238,12 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     unmapped = [h for i, h in enumerate(headers) if i not in mapping and h.strip()]
     formula_cells = sorted((r - row - 1, mapping[c]) for r, c in sheet.formulas
                            if r > row and c in mapping and (r - row - 1) in frame.index)
+    last = max((i for i, h in enumerate(headers) if h.strip()), default=-1)
+    beyond = body.iloc[:, last + 1:]
+    overflow = beyond.index[(beyond != "").any(axis=1)] if beyond.shape[1] else []
     return MappedSheet(sheet.file, sheet.sheet, role, frame[list(TEMPLATE_COLUMNS[role])],
-                       sheet.header_row + row, unmapped, formula_cells, dict(sheet.read_as))
+                       sheet.header_row + row, unmapped, formula_cells, dict(sheet.read_as),
+                       [int(i) for i in overflow])
 
 
 def _role_order(sheet_name: str) -> list[str]:

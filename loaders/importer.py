@@ -103,6 +103,11 @@ def _validate(sheet: MappedSheet, collector: Collector, profile: Profile,
         collector.add(sheet, ERROR, index, column, "formula",
                       "the cell holds a formula, which is never evaluated on import; in Excel "
                       "copy the column and Paste Special > Values, then import again")
+    for index in sheet.overflow_rows:
+        collector.add(sheet, ERROR, index, None, "extra cells",
+                      "the row has filled cells to the right of the last header; a value "
+                      "probably holds an unquoted comma or delimiter, shifting the columns. "
+                      "Re-export with quoted text, or give the extra column a header")
     order = profile.date_order if profile.date_order_set else None
     if sheet.role == "entities":
         return validate_entities(sheet, collector)

@@ -7,7 +7,8 @@ import streamlit as st
 
 from pages.common import start_session
 
-st.set_page_config(page_title="Contextual safeguarding network map", page_icon=":material/hub:",
+# An emoji favicon is drawn locally; a :material: one is fetched from fonts.gstatic.com.
+st.set_page_config(page_title="Contextual safeguarding network map", page_icon="🕸️",
                    layout="wide")
 start_session()
 navigation = st.navigation([

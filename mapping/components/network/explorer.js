@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   var network = null, nodes = null, edges = null, dataKey = null, clicks = 0, height = 0;
+  var userMoved = false;  // until the person pans or zooms, keep the whole view in frame
   var statusBox = document.getElementById("status");
   var container = document.getElementById("network");
 
@@ -36,6 +37,10 @@
     };
     if (network) { network.destroy(); }
     network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
+    window.explorerNetwork = network;  // for end-to-end tests: where a node is drawn
+    network.on("dragEnd", function (event) { if (!event.nodes.length) { userMoved = true; } });
+    network.on("zoom", function () { userMoved = true; });
+    network.on("resize", function () { if (!userMoved) { network.fit({animation: false}); } });
     network.on("click", function (event) {
       if (event.nodes.length) { report("node", event.nodes[0]); }
       else if (event.edges.length) { report("edge", event.edges[0]); }
@@ -48,11 +53,11 @@
 
   function applyView(args) {
     if (args.view && typeof args.view.scale === "number") {
+      userMoved = true;
       network.moveTo({position: {x: args.view.x, y: args.view.y}, scale: args.view.scale,
                       animation: false});
-    } else if (args.focus && nodes.get(args.focus)) {
-      network.fit({animation: false});
     } else {
+      userMoved = false;
       network.fit({animation: false});
     }
   }
@@ -63,13 +68,12 @@
       container.style.height = height + "px";
       send("streamlit:setFrameHeight", {height: height + 24});
     }
-    var view = currentView();
     if (args.data_key !== dataKey) {
       var first = dataKey === null;
       dataKey = args.data_key;
       build(args);
-      if (first || args.refit) { applyView(args); }
-      else if (view) { network.moveTo({position: {x: view.x, y: view.y}, scale: view.scale}); }
+      if (first) { applyView(args); }
+      else { userMoved = false; network.fit({animation: false}); }
     }
     if (args.selected && nodes.get(args.selected)) {
       network.selectNodes([args.selected]);

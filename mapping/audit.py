@@ -127,7 +127,7 @@ def _exports_including(store: Store, codes: set[str]) -> list[dict]:
 def scope_from_detail(described: dict, at: str) -> Scope:
     """The :class:`Scope` an audit row describes, on the day it was recorded."""
     day = date.fromisoformat(at[:10])
-    as_date = lambda v: date.fromisoformat(v) if v else None  # noqa: E731
+    as_date = lambda v: date.fromisoformat(v) if v else None
     return Scope(role=described.get("role", "analyst"), since=as_date(described.get("since")),
                  until=as_date(described.get("until")),
                  districts=tuple(described.get("districts") or ()),

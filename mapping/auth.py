@@ -60,7 +60,7 @@ def load_users(path: Path) -> dict[str, dict]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     users = data.get("users") or {}
     if not isinstance(users, dict):
-        raise ValueError(f"{path}: 'users' must be a mapping of user name to settings")
+        raise ValueError(f"{path}: 'users' must map user names to settings")  # noqa: TRY004
     return {str(name): dict(settings) for name, settings in users.items()}
 
 

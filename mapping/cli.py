@@ -1,6 +1,7 @@
 """``python -m mapping``: the command line other tools drive (README "Command line").
 
-Verbs: sample, import, rekey, analyse, lookup, export. Exit status 0 on success; on failure the
+Verbs: sample, import, rekey, analyse, lookup, export; users, audit, purge and sar
+(mapping/trust_cli.py). Exit status 0 on success; on failure the
 problems are printed (never raw person values) and nothing is stored.
 """
 
@@ -12,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from mapping import config
+from mapping import audit, config, trust_cli
 from mapping.export.formats import FORMATS
 from mapping.graph import Scope, build_scoped_graph
 from mapping.model import MODEL
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--meeting", type=date.fromisoformat,
                         help="meeting date YYYY-MM-DD (meeting pack formats)")
     _add_scope_args(export)
+    trust_cli.add_parsers(verbs)
     return parser
 
 
@@ -133,6 +135,8 @@ def cmd_import(args) -> int:
         return 1
     for problem in result.warnings:
         print(problem, file=sys.stderr)
+    audit.record(store, args.by, "cli", "import", {"files": [s.name for s in sources],
+                 "links": result.links}, result.version)
     print(f"imported dataset version {result.version}: {result.entities} entities, "
           f"{result.links} links, {result.incidents} incident rows, "
           f"{len(result.warnings)} warning(s)")
@@ -218,12 +222,14 @@ def cmd_export(args) -> int:
     metadata = export_metadata(scoped, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     FORMATS[args.format](scoped, args.out, metadata, args)
+    audit.record(Store(args.db), trust_cli.cli_user(), args.role, "export",
+                 trust_cli.export_detail(args.format, args.out, scoped), scoped.version)
     print(f"wrote {args.format} export to {args.out}")
     return 0
 
 
 VERBS = {"sample": cmd_sample, "import": cmd_import, "rekey": cmd_rekey, "analyse": cmd_analyse,
-         "lookup": cmd_lookup, "export": cmd_export}
+         "lookup": cmd_lookup, "export": cmd_export, **trust_cli.VERBS}
 
 
 def main(argv: list[str] | None = None) -> int:

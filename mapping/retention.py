@@ -37,9 +37,9 @@ class PurgeResult:
     versions: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"today": self.today.isoformat(), "links": self.links,
-                "incidents": self.incidents, "entities": self.entities,
-                "undated_links": self.undated_links, "versions": self.versions}
+        return {"today": self.today.isoformat(), "undated_links": self.undated_links,
+                "deleted": {"links": self.links, "incidents": self.incidents,
+                            "entities": self.entities}, "versions": self.versions}
 
 
 def purge(store: Store, today: date | None = None) -> PurgeResult:

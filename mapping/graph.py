@@ -142,20 +142,27 @@ def build_scoped_graph(tables: VersionTables, scope: Scope | None = None,
         attrs = {k: _clean(record.get(k)) for k in NODE_ATTRIBUTES}
         attrs.update({k: split_list(record.get(k)) for k in LIST_ATTRIBUTES})
         graph.add_node(record["entity_id"], **attrs)
-    for source, target, link_id, link_type, weight in zip(
-        links["source_id"], links["target_id"], links["link_id"], links["link_type"],
-        links["weight"].fillna(1.0), strict=True,
-    ):
-        if graph.has_edge(source, target):
-            data = graph.edges[source, target]
-            data["weight"] += float(weight)
-            data["links"].append(link_id)
-            data["link_types"].add(link_type)
-        else:
-            graph.add_edge(source, target, weight=float(weight), links=[link_id],
-                           link_types={link_type})
+    graph.add_edges_from((u, v, data) for (u, v), data in _merged_edges(links).items())
     return ScopedGraph(graph, links.reset_index(drop=True), kept.reset_index(drop=True), scope,
                        version)
+
+
+def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """One edge per pair of entities: summed weight, the link ids and link types behind it."""
+    edges: dict[tuple[str, str], dict] = {}
+    columns = [links[c].to_numpy(dtype=object) for c in ("source_id", "target_id", "link_id",
+                                                         "link_type")]
+    weights = links["weight"].fillna(1.0).to_numpy(dtype=float).tolist()
+    for source, target, link_id, link_type, weight in zip(*columns, weights, strict=True):
+        key = (source, target) if source <= target else (target, source)
+        data = edges.get(key)
+        if data is None:
+            edges[key] = {"weight": weight, "links": [link_id], "link_types": {link_type}}
+        else:
+            data["weight"] += weight
+            data["links"].append(link_id)
+            data["link_types"].add(link_type)
+    return edges
 
 
 def _within_reach(links: pd.DataFrame, entities: pd.DataFrame, districts) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from mapping.analysis.engine import louvain
+from mapping.analysis.engine import choose_engine, louvain_edges
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -53,20 +53,37 @@ def overlap_harms() -> set[str]:
     return {t.key for t in MODEL.harms if t.attrs.get("overlap", True)}
 
 
-def clustering_graph(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE) -> nx.Graph:
-    """A copy of ``graph`` with ``cluster_weight`` on each edge, damping popular contexts."""
-    weighted = graph.copy()
-    young = {n for n, d in graph.nodes(data=True) if d["entity_type"] == "young_person"}
-    for node, data in graph.nodes(data=True):
-        if not MODEL.is_context(data["entity_type"]):
+#: Entity types that are contexts (places, online spaces), read from the model once.
+CONTEXT_TYPES = frozenset(t.key for t in MODEL.entity_types if t.flag("context"))
+
+
+def context_scales(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE
+                   ) -> dict[str, float]:
+    """context id -> weight multiplier: ``popular_context_size / n`` for a context linked to
+    n > popular_context_size young people, 1 otherwise."""
+    nodes = graph.nodes
+    scales = {}
+    for node, kind in graph.nodes(data="entity_type"):
+        if kind not in CONTEXT_TYPES:
             continue
-        reach = sum(1 for n in graph.neighbors(node) if n in young)
-        scale = min(1.0, popular_context_size / reach) if reach else 1.0
-        for neighbour in graph.neighbors(node):
-            weighted.edges[node, neighbour][CLUSTER_WEIGHT] = graph.edges[node, neighbour][
-                "weight"] * scale
-    for u, v, data in weighted.edges(data=True):
-        data.setdefault(CLUSTER_WEIGHT, data["weight"])
+        reach = sum(1 for n in graph.neighbors(node) if nodes[n]["entity_type"] == "young_person")
+        scales[node] = min(1.0, popular_context_size / reach) if reach else 1.0
+    return scales
+
+
+def damped_edges(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE):
+    """(u, v, clustering weight) for every edge: link strength, popular contexts damped."""
+    scales = context_scales(graph, popular_context_size)
+    for u, v, weight in graph.edges(data="weight", default=1.0):
+        yield u, v, weight * scales.get(u, 1.0) * scales.get(v, 1.0)
+
+
+def clustering_graph(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE) -> nx.Graph:
+    """A graph of the same entities whose ``cluster_weight`` damps popular contexts."""
+    weighted = nx.Graph()
+    weighted.add_nodes_from(graph.nodes)
+    weighted.add_weighted_edges_from(damped_edges(graph, popular_context_size),
+                                     weight=CLUSTER_WEIGHT)
     return weighted
 
 
@@ -79,16 +96,20 @@ def find_clusters(scoped: ScopedGraph, *, resolution: float = 1.0, seed: int = 0
     never by a score per child.
     """
     graph = scoped.graph
-    weighted = clustering_graph(graph, popular_context_size)
-    communities = louvain(weighted, weight=CLUSTER_WEIGHT, resolution=resolution, seed=seed,
-                          engine=engine)
-    clusters = [summarise(graph, members) for members in communities]
-    clusters = [c for c in clusters if len(c.young_people) >= min_young_people]
+    communities = louvain_edges(list(graph.nodes), damped_edges(graph, popular_context_size),
+                                resolution=resolution, seed=seed,
+                                engine=choose_engine(graph, engine))
+    clusters = [summarise(graph, members) for members in communities
+                if _count_young(graph, members) >= min_young_people]
     clusters.sort(key=lambda c: (-len(c.harm_types), -len(c.contexts), -len(c.members),
                                  c.members[0]))
     for number, cluster in enumerate(clusters, start=1):
         cluster.id = f"C{number:02d}"
     return clusters
+
+
+def _count_young(graph: nx.Graph, members) -> int:
+    return sum(1 for n in members if graph.nodes[n]["entity_type"] == "young_person")
 
 
 def summarise(graph: nx.Graph, members) -> Cluster:
@@ -109,20 +130,21 @@ def summarise(graph: nx.Graph, members) -> Cluster:
         if len(set(flags) & counted) >= 2:
             multi.append(person)
     shared = Counter(n for p in young for n in graph.neighbors(p)
-                     if MODEL.is_context(graph.nodes[n]["entity_type"]))
-    contexts = sorted({n for n, k in kinds.items() if MODEL.is_context(k)}
+                     if graph.nodes[n]["entity_type"] in CONTEXT_TYPES)
+    contexts = sorted({n for n, k in kinds.items() if k in CONTEXT_TYPES}
                       | {n for n, count in shared.items() if count >= 2})
-    evidence = sorted({link for u, v, d in graph.edges(member_set | set(contexts), data=True)
-                       if (u in member_set or v in member_set)
-                       and (u in member_set | set(contexts) and v in member_set | set(contexts))
-                       for link in d["links"]})
+    people = member_set - set(contexts)
+    inside = member_set | set(contexts)
+    evidence = sorted({link for u, v, links in graph.edges(inside, data="links")
+                       if (u in member_set or v in member_set) and u in inside and v in inside
+                       for link in links})
     harm_counts = {h: harms[h] for h in HARM_KEYS if harms[h]}
     return Cluster(
-        id="", members=sorted(member_set - set(contexts)), young_people=young, adults=adults,
+        id="", members=sorted(people), young_people=young, adults=adults,
         contexts=contexts, harms=harm_counts,
         ideologies=dict(sorted(ideologies.items())), multi_harm_young_people=multi,
         overlap=len(set(harm_counts) & counted) >= 2,
-        protective=protective_in(graph, member_set | set(contexts)), evidence=evidence,
+        protective=protective_in(graph, inside), evidence=evidence,
     )
 
 

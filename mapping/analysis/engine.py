@@ -10,6 +10,7 @@ project's GPL-3.0-or-later licence (docs/architecture.md).
 from __future__ import annotations
 
 import random
+import weakref
 
 import networkx as nx
 
@@ -34,38 +35,63 @@ def canonical(communities) -> list[tuple[str, ...]]:
 def louvain(graph: nx.Graph, *, weight: str = "weight", resolution: float = 1.0,
             seed: int = 0, engine: str = "auto") -> list[tuple[str, ...]]:
     """Louvain communities of ``graph`` (weighted), deterministic for a given seed."""
-    if graph.number_of_nodes() == 0:
+    edges = graph.edges(data=weight, default=1.0)
+    return louvain_edges(list(graph.nodes), edges, resolution=resolution, seed=seed,
+                         engine=choose_engine(graph, engine))
+
+
+def louvain_edges(nodes: list[str], weighted_edges, *, resolution: float = 1.0, seed: int = 0,
+                  engine: str = "networkx") -> list[tuple[str, ...]]:
+    """Louvain communities of the graph given as ``nodes`` and ``(u, v, weight)`` triples.
+
+    Nodes and edges are put in sorted order first, so the answer depends only on the data,
+    the seed and the resolution, not on the order rows arrived in.
+    """
+    if not nodes:
         return []
-    if choose_engine(graph, engine) == "networkx":
-        return canonical(nx.community.louvain_communities(
-            graph, weight=weight, resolution=resolution, seed=seed))
-    return canonical(_igraph_louvain(graph, weight, resolution, seed))
-
-
-def _to_igraph(graph: nx.Graph, weight: str | None):
-    """The graph in igraph form, vertices in sorted id order (so both engines agree)."""
-    import igraph
-
-    nodes = sorted(graph.nodes)
+    nodes = sorted(nodes)
     index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in graph.edges]
-    ig = igraph.Graph(n=len(nodes), edges=edges)
-    if weight:
-        ig.es["weight"] = [float(w) for _u, _v, w in graph.edges(data=weight, default=1.0)]
-    return ig, nodes
+    edges = sorted((min(index[u], index[v]), max(index[u], index[v]), float(w))
+                   for u, v, w in weighted_edges)
+    if engine == "networkx":
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(nodes)))
+        graph.add_weighted_edges_from(edges)
+        parts = nx.community.louvain_communities(graph, weight="weight",
+                                                 resolution=resolution, seed=seed)
+    else:
+        parts = _igraph_louvain(len(nodes), edges, resolution, seed)
+    return canonical([nodes[i] for i in part] for part in parts)
 
 
-def _igraph_louvain(graph, weight, resolution, seed):
+def _igraph_louvain(n: int, edges: list[tuple[int, int, float]], resolution: float, seed: int):
     import igraph
 
-    ig, nodes = _to_igraph(graph, weight)
+    ig = igraph.Graph(n=n, edges=[(u, v) for u, v, _w in edges])
+    ig.es["weight"] = [w for _u, _v, w in edges]
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        parts = ig.community_multilevel(weights="weight" if weight else None,
-                                        resolution=resolution)
+        return ig.community_multilevel(weights="weight", resolution=resolution)
     finally:
         igraph.set_random_number_generator(random)
-    return [[nodes[i] for i in part] for part in parts]
+
+
+_CONVERTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _to_igraph(graph: nx.Graph):
+    """The graph (unweighted) in igraph form, vertices in sorted id order so both engines
+    agree; kept while ``graph`` lives, so several measures share one conversion."""
+    import igraph
+
+    cached = _CONVERTED.get(graph)
+    if cached and cached[0] == (graph.number_of_nodes(), graph.number_of_edges()):
+        return cached[1], cached[2]
+    nodes = sorted(graph.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    ig = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges])
+    _CONVERTED[graph] = ((graph.number_of_nodes(), graph.number_of_edges()), ig, nodes)
+    return ig, nodes
 
 
 #: Betweenness is exact on graphs up to this many entities, sampled above it.
@@ -111,7 +137,7 @@ def betweenness(graph: nx.Graph, *, k: int | None = None, seed: int = 0,
         raw = nx.betweenness_centrality_subset(graph, sources, list(graph.nodes),
                                                normalized=False)
         return {v: value * 2 * scale for v, value in raw.items()}
-    ig, nodes = _to_igraph(graph, None)
+    ig, nodes = _to_igraph(graph)
     if sources is None:
         values = ig.betweenness(directed=False)
         return {nodes[i]: value * 2 * scale for i, value in enumerate(values)}
@@ -126,5 +152,5 @@ def articulation_points(graph: nx.Graph, *, engine: str = "auto") -> set[str]:
         return set()
     if choose_engine(graph, engine) == "networkx":
         return set(nx.articulation_points(graph))
-    ig, nodes = _to_igraph(graph, None)
+    ig, nodes = _to_igraph(graph)
     return {nodes[i] for i in ig.articulation_points()}

@@ -39,8 +39,9 @@ def flagged_neighbours(graph: nx.Graph, node: str, harm: str | None = None) -> l
 
 def link_dates(links: pd.DataFrame) -> dict[str, tuple]:
     """link id -> (first seen, last seen), built once per analysis."""
-    return dict(zip(links["link_id"], zip(links["first_seen"], links["last_seen"],
-                                          strict=True), strict=True))
+    columns = [links[c].to_numpy(dtype=object).tolist()
+               for c in ("link_id", "first_seen", "last_seen")]
+    return dict(zip(columns[0], zip(columns[1], columns[2], strict=True), strict=True))
 
 
 def period_of(dates: dict[str, tuple], link_ids) -> dict:

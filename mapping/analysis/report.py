@@ -6,7 +6,7 @@ key), and what the pages and the meeting pack read.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 
 from mapping.analysis.changes import compare
 from mapping.analysis.clusters import find_clusters, membership, protective_in
@@ -72,7 +72,7 @@ def analyse(scoped: ScopedGraph, *, info: dict | None = None, resolution: float 
         "scope": scoped.scope.describe(),
         "settings": {"resolution": resolution, "seed": seed, "engine": engine,
                      "engine_used": choose_engine(scoped.graph, engine)},
-        "clusters": [asdict(c) for c in clusters],
+        "clusters": [{f.name: getattr(c, f.name) for f in fields(c)} for c in clusters],
         "cluster_overlaps": cluster_overlaps(clusters),
         "overlaps_by_context": overlaps_by_context(scoped),
         "multi_harm_young_people": multi_harm_young_people(scoped, members),

@@ -29,7 +29,23 @@ def _html(scoped, out, metadata, args) -> None:
                                 title="Contextual safeguarding network map"), encoding="utf-8")
 
 
+def _lazy(module: str, function: str) -> Writer:
+    """A writer imported only when used, so the CLI starts fast."""
+    def write(scoped, out, metadata, args) -> None:
+        from importlib import import_module
+
+        getattr(import_module(f"mapping.export.{module}"), function)(scoped, out, metadata)
+    return write
+
+
 FORMATS: dict[str, Writer] = {
     "graphml": _graphml,
     "html": _html,
+    "gexf": _lazy("gexf", "write_gexf"),
+    "cyjs": _lazy("cyjs", "write_cyjs"),
+    "anb": _lazy("anb", "write_anb"),
+    "csv": _lazy("tables", "write_csv"),
+    "xlsx": _lazy("tables", "write_xlsx"),
+    "geojson": _lazy("geo", "write_geojson"),
+    "kml": _lazy("geo", "write_kml"),
 }

@@ -1,0 +1,128 @@
+"""GeoJSON and KML of the places in scope (points) and the districts (polygons), for GIS.
+
+Only places with coordinates are written. A private address's coordinates are rounded to
+two decimal places (about 1 km) for every role that does not see true addresses
+(``records.GENERALISED_DECIMALS``; each feature says ``coordinates_generalised``). Districts
+come from ``sample_data/districts.geojson`` or a boundaries file given by the caller, with
+the number of young people and places in scope counted per district. No tiles or URLs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from lxml import etree
+
+from mapping.export.graphml import xml_text
+from mapping.export.records import entity_rows, is_blank, link_rows
+from mapping.graph import ScopedGraph
+
+DISTRICTS_FILE = Path(__file__).resolve().parents[2] / "sample_data" / "districts.geojson"
+PLACE_PROPERTIES = ("entity_id", "label", "entity_type", "place_kind", "district",
+                    "postcode", "coordinates_generalised", "first_seen", "last_seen", "links",
+                    "young_people_linked", "harms_linked")
+KML_NS = "http://www.opengis.net/kml/2.2"
+
+
+def _harms_near(scoped: ScopedGraph, node: str) -> tuple[int, str]:
+    """How many young people are linked to ``node`` in scope, and their harm flags counted."""
+    graph = scoped.graph
+    young = [n for n in graph.neighbors(node) if graph.nodes[n]["entity_type"] == "young_person"]
+    counts = Counter(h for n in young for h in graph.nodes[n].get("harms") or ())
+    return len(young), "; ".join(f"{h}: {c}" for h, c in sorted(counts.items()))
+
+
+def place_features(scoped: ScopedGraph) -> list[dict]:
+    """GeoJSON point features of the places in scope that have coordinates."""
+    features = []
+    for row in entity_rows(scoped, link_rows(scoped)):
+        if row["entity_type"] != "place" or row["lat"] is None or row["lon"] is None:
+            continue
+        young, harms = _harms_near(scoped, row["entity_id"])
+        props = {**{k: row.get(k) for k in PLACE_PROPERTIES},
+                 "young_people_linked": young, "harms_linked": harms}
+        features.append({"type": "Feature", "properties": props, "geometry": {
+            "type": "Point", "coordinates": [row["lon"], row["lat"]]}})
+    return features
+
+
+def district_features(scoped: ScopedGraph, boundaries: Path | None = None) -> list[dict]:
+    """District polygons with counts of young people and places in scope (none if no file)."""
+    boundaries = boundaries or DISTRICTS_FILE
+    if not boundaries.is_file():
+        return []
+    source = json.loads(boundaries.read_text(encoding="utf-8"))
+    kinds = Counter((d.get("district"), d["entity_type"])
+                    for _, d in scoped.graph.nodes(data=True))
+    features = []
+    for feature in source.get("features", []):
+        name = (feature.get("properties") or {}).get("name")
+        props = {**(feature.get("properties") or {}), "feature": "district",
+                 "young_people": kinds[(name, "young_person")], "places": kinds[(name, "place")]}
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": feature.get("geometry")})
+    return features
+
+
+def geo_document(scoped: ScopedGraph, metadata: dict, boundaries: Path | None = None) -> dict:
+    places = place_features(scoped)
+    for feature in places:
+        feature["properties"]["feature"] = "place"
+    return {"type": "FeatureCollection", "name": "Contextual safeguarding places and districts",
+            "metadata": {k: v for k, v in metadata.items() if not is_blank(v)},
+            "features": district_features(scoped, boundaries) + places}
+
+
+def write_geojson(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+    path.write_text(json.dumps(geo_document(scoped, metadata), ensure_ascii=False, indent=1,
+                               default=str), encoding="utf-8")
+
+
+def _kml(parent, tag: str, text=None, **attrs):
+    element = etree.SubElement(parent, f"{{{KML_NS}}}{tag}", attrs)
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def _extended(placemark, properties: dict) -> None:
+    data = _kml(placemark, "ExtendedData")
+    for key, value in properties.items():
+        if not is_blank(value):
+            _kml(_kml(data, "Data", name=key), "value", value)
+
+
+def _geometry(placemark, geometry: dict) -> None:
+    if geometry["type"] == "Point":
+        lon, lat = geometry["coordinates"][:2]
+        _kml(_kml(placemark, "Point"), "coordinates", f"{lon},{lat}")
+    elif geometry["type"] == "Polygon":
+        ring = " ".join(f"{x},{y}" for x, y, *_ in geometry["coordinates"][0])
+        boundary = _kml(_kml(placemark, "Polygon"), "outerBoundaryIs")
+        _kml(_kml(boundary, "LinearRing"), "coordinates", ring)
+
+
+def write_kml(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+    """KML 2.2: a Document (metadata in its description and ExtendedData) with folders of
+    districts and places; every property is an ExtendedData value."""
+    document = geo_document(scoped, metadata)
+    root = etree.Element(f"{{{KML_NS}}}kml", nsmap={None: KML_NS})
+    doc = _kml(root, "Document")
+    _kml(doc, "name", f"{metadata.get('marking', '')} contextual safeguarding places")
+    _kml(doc, "description", json.dumps(document["metadata"], sort_keys=True, default=str))
+    _extended(doc, document["metadata"])
+    for kind, title in (("district", "Districts"), ("place", "Places")):
+        folder = _kml(doc, "Folder")
+        _kml(folder, "name", title)
+        for feature in document["features"]:
+            props = feature["properties"]
+            if props.get("feature") != kind or not feature.get("geometry"):
+                continue
+            placemark = _kml(folder, "Placemark")
+            _kml(placemark, "name", props.get("label") or props.get("name") or "")
+            _extended(placemark, props)
+            _geometry(placemark, feature["geometry"])
+    etree.ElementTree(root).write(str(path), encoding="utf-8", xml_declaration=True,
+                                  pretty_print=True)

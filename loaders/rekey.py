@@ -53,7 +53,7 @@ def coded_ids(store: Store) -> list[str]:
     with store.engine.connect() as conn:
         frame = pd.read_sql(select(entities.c.entity_id, entities.c.entity_type,
                                    entities.c.place_kind).distinct(), conn)
-    known = set(list(MODEL.entity_types.keys()))
+    known = set(MODEL.entity_types.keys())
     private = [MODEL.is_pseudonymised(t, k or None) if t in known else True
                for t, k in zip(frame["entity_type"], frame["place_kind"], strict=True)]
     return sorted(set(frame.loc[private, "entity_id"]))

@@ -11,8 +11,15 @@ from loaders.problems import ImportFailed
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import read_file
 from mapping.store import Store
-from tests.fixtures.import_corpus import LAUGHS, LINK_HEAD, SHEETS, entity_sheet, text_file, \
-    with_member, workbook
+from tests.fixtures.import_corpus import (
+    LAUGHS,
+    LINK_HEAD,
+    SHEETS,
+    entity_sheet,
+    text_file,
+    with_member,
+    workbook,
+)
 
 
 def test_openpyxl_parses_through_defusedxml():

@@ -60,10 +60,14 @@ def mapping_step(source: Source, number: int) -> dict:
         sheet = raw.sheet or raw.file
         found = detect(raw, Profile())
         start = (found.header_row - raw.header_row) if found else 0
-        with st.expander(f"{source.name} · {raw.sheet or 'table'}", expanded=found is not None):
-            roles = [*TEMPLATE_COLUMNS, NOT_IMPORTED]
+        roles = [*TEMPLATE_COLUMNS, NOT_IMPORTED]
+        guess = found.role if found else next(  # else a sheet named like a role
+            (r for r in TEMPLATE_COLUMNS if squash(raw.sheet).startswith(r[:4])), NOT_IMPORTED)
+        with st.expander(f"{source.name} · {raw.sheet or 'table'}", expanded=guess in roles[:-1]):
             role = st.selectbox("This sheet holds", roles, key=f"role_{number}_{sheet}",
-                                index=roles.index(found.role) if found else len(roles) - 1)
+                                index=roles.index(guess))
+            if not found and role != NOT_IMPORTED:
+                st.warning("Some required columns are not recognised: assign them below.")
             if role == NOT_IMPORTED or raw.frame.empty:
                 continue
             headers = [str(h) for h in raw.frame.iloc[start].tolist()]

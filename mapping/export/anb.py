@@ -4,7 +4,7 @@ ANB's Importer builds a chart from a "link row" layout: entity 1 (type, identity
 entity 2 (the same) and the link between them (type, dates, grading). The matching import
 specification (which column feeds which ANB field) is documented in docs/exports.md, and a
 test checks this module's header against that document. Six ``#`` metadata rows come first
-(marking, dataset version, date, role, filters, notice): start the import at row 8.
+(marking, dataset version, date, role, filters, notice); the header is on row 7.
 """
 
 from __future__ import annotations

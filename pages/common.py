@@ -15,11 +15,12 @@ from mapping.model import MODEL
 from mapping.render.network import ASSOCIATION_BANNER, MARKING
 from mapping.store import Store
 from mapping.workspace import DEMO_NOTICE, current_workspace, ensure_demo_data
+from pages.sign_in import current_role, sign_in_secrets
 
 
 def start_session() -> None:
     if "workspace" not in st.session_state:
-        workspace = current_workspace()
+        workspace = current_workspace(sign_in_secrets())  # [auth] in secrets: sign-in
         st.session_state.workspace = workspace
         if workspace.is_demo:
             ensure_demo_data(workspace)
@@ -62,7 +63,7 @@ def sidebar_scope(tables) -> Scope:
                     help="Trusted adults, youth clubs and sports clubs.")
         stale = st.checkbox("Show stale links", key="f_stale",
                             help="Links last seen more than two years ago are hidden by default.")
-    return Scope(role=st.session_state.get("role", "analyst"), since=since, until=until,
+    return Scope(role=current_role(), since=since, until=until,
                  districts=tuple(chosen), harms=tuple(harms), link_types=tuple(link_types),
                  min_grading=grading or None, include_stale=stale)
 

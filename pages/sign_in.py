@@ -1,0 +1,157 @@
+"""Sign-in gate, audit helper and the daily retention check for the app (used by app.py).
+
+Three modes (mapping.workspace decides which): demo (fictional world, no sign-in, role picker
+for illustration only), local (a form checked against ``MAPPING_USERS_FILE``) and identity
+provider (``st.login``/``st.user``, roles from ``[mapping_roles]`` in secrets). The role is
+always taken from the signed-in identity held in this session, never from the URL.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from mapping import audit, auth, retention
+from mapping.auth import Identity
+
+MAX_FAILURES = 5  # per session; then each attempt waits, slowing password guessing
+
+
+def sign_in_secrets() -> dict:
+    """``[auth]`` and ``[mapping_roles]`` from secrets, or {} when there is no secrets file."""
+    try:
+        return {key: st.secrets[key].to_dict() for key in ("auth", "mapping_roles")
+                if key in st.secrets}
+    except (FileNotFoundError, KeyError, AttributeError):
+        return {}
+    except Exception:  # noqa: BLE001  (no secrets file raises Streamlit's own error type)
+        return {}
+
+
+def identity() -> Identity | None:
+    """Who is signed in to this session (None before sign-in)."""
+    workspace = st.session_state.workspace
+    if workspace.is_demo:
+        # Demo only: the role picker in the sidebar is for illustration on fictional data.
+        return Identity("demo", st.session_state.get("role", "analyst"), "demo")
+    found = st.session_state.get("identity")
+    if found is None and sign_in_secrets().get("auth") and st.user.is_logged_in:
+        found = _identity_from_provider()
+    if found is not None:
+        st.session_state.role = found.role  # reset every run: nothing else may change it
+    return found
+
+
+def current_role() -> str:
+    """The role every scope is built with: the signed-in user's (demo: the picker's)."""
+    who = identity()
+    if who is None:
+        raise PermissionError("not signed in")
+    return who.role
+
+
+def _identity_from_provider() -> Identity | None:
+    claims = st.user.to_dict()
+    role = auth.oidc_role(claims, sign_in_secrets().get("mapping_roles", {}))
+    name = str(claims.get("email") or claims.get("sub") or "unknown")
+    if role is None:
+        return None
+    found = Identity(name, role, "oidc")
+    st.session_state.identity = found
+    event("sign_in", {"method": "oidc"}, who=found)
+    return found
+
+
+def sign_in_page() -> None:
+    """The only page shown before sign-in: no data, just the form or the provider button."""
+    st.title("Sign in")
+    if sign_in_secrets().get("auth"):
+        if st.user.is_logged_in:
+            st.error("You are signed in but have no role in this tool. Ask the analyst who "
+                     "runs it to add you to a MACE group.")
+            st.button("Sign out", on_click=st.logout)
+        else:
+            st.button("Sign in with your organisation", on_click=st.login, type="primary")
+        return
+    with st.form("sign_in"):
+        name = st.text_input("User name", key="sign_in_name")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        _check_local(name, password)
+
+
+def _check_local(name: str, password: str) -> None:
+    failures = st.session_state.get("sign_in_failures", 0)
+    if failures >= MAX_FAILURES:
+        time.sleep(min(2 ** (failures - MAX_FAILURES), 30))
+    path = auth.users_file()
+    found = auth.verify_password(auth.load_users(path), name, password) if path else None
+    if found is None:
+        st.session_state.sign_in_failures = failures + 1
+        event("sign_in_failed", {"method": "local"},
+              who=Identity(name[:80] or "(blank)", "none", "local"))
+        st.error("User name or password not recognised.")
+        return
+    st.session_state.identity = found
+    st.session_state.sign_in_failures = 0
+    event("sign_in", {"method": "local"}, who=found)
+    st.rerun()
+
+
+def sign_out() -> None:
+    who = st.session_state.get("identity")
+    if who is not None:
+        event("sign_out", {}, who=who)
+    for key in list(st.session_state):
+        if key != "workspace":
+            del st.session_state[key]
+    if who is not None and who.method == "oidc":
+        st.logout()
+
+
+def event(action: str, detail: dict, *, who: Identity | None = None,
+          version: int | None = None) -> None:
+    """Record ``action`` in the audit log as the signed-in person (codes only in detail)."""
+    from pages.common import store
+
+    who = who or identity()
+    if who is None:
+        return
+    audit.record(store(), who.name, who.role, action, detail, version)
+
+
+def daily_checks() -> None:
+    """Once a day (first session after midnight) purge expired records, then drop this
+    session's cached data if a purge happened since it was cached."""
+    from pages.common import store
+
+    workspace = st.session_state.workspace
+    if not workspace.is_demo and retention.due_for_check(store()):
+        retention.mark_checked(store())
+        result = retention.purge(store())
+        audit.record(store(), "scheduled", "system", "purge", result.as_dict())
+        st.cache_data.clear()
+    purged = store().setting(retention.PURGED_AT)
+    if st.session_state.get("_purged_seen") != purged:
+        st.session_state.pop("_cache", None)
+        st.session_state["_purged_seen"] = purged
+
+
+def sidebar_account(who: Identity) -> None:
+    with st.sidebar:
+        if who.method == "demo":
+            st.caption("Demo: no sign-in; the role picker below is for illustration only.")
+        else:
+            st.text(f"Signed in as {who.name} ({auth.MODEL.roles[who.role].label})")
+            st.button("Sign out", on_click=sign_out, key="sign_out")
+
+
+def admin_pages() -> list:
+    """The admin page, for roles that may see the audit log."""
+    who = identity()
+    if who is None or not auth.may_administer(who.role):
+        return []
+    return [st.Page("pages/admin.py", title="Audit and requests",
+                    icon=":material/admin_panel_settings:")]

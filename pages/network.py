@@ -18,6 +18,7 @@ from pages.common import (
     store,
 )
 from pages.explorer_component import network_explorer
+from pages.sign_in import event
 
 STATE = {"ex_focus": None, "ex_selected": None, "ex_expanded": (), "ex_pair": (),
          "ex_hits": [], "ex_nonce": None, "ex_view": None, "ex_extra": ()}
@@ -32,10 +33,13 @@ def run_search() -> None:
     resolve = ex.raw_id_resolver(store(), st.session_state.workspace.key_file, scoped.version)
     st.session_state.ex_hits = [h.__dict__ for h in ex.search(scoped, typed, resolve)]
     st.session_state.ex_searched = True
+    event("search", {"entities": [h["node"] for h in st.session_state.ex_hits]},
+          version=scoped.version)  # codes found, never the typed text
 
 
 def open_focus(node) -> None:
     st.session_state.update(ex_focus=node, ex_selected=node, ex_view=None, ex_extra=())
+    event("view", {"entities": [node]}, version=scoped.version)
 
 
 def search_box() -> tuple[int, bool]:

@@ -1,0 +1,27 @@
+"""The app records searches and views by entity code, never by the typed raw identifier."""
+
+from __future__ import annotations
+
+from loaders.pseudonymise import Pseudonymiser
+from mapping import audit
+from mapping.lookup import lookup
+from mapping.store import Store
+from tests.security.conftest import new_app, sign_in
+from tests.security.world import RAW_IDS
+
+
+def test_search_and_view_are_recorded_by_code(signed_in_env):
+    store = Store(signed_in_env["url"])
+    code = lookup(store, RAW_IDS[0], Pseudonymiser.from_file(signed_in_env["folder"] / "k.key"))
+    at = sign_in(new_app().run(), "ana")
+    at.text_input(key="ex_search").input(RAW_IDS[0]).run()
+    open_button = next(b for b in at.button if b.label == "Open network")
+    open_button.click().run()
+    assert not at.exception
+    rows = audit.list_audit(store)
+    search = rows[rows["action"] == "search"].iloc[0]
+    view = rows[rows["action"] == "view"].iloc[0]
+    assert code in search["detail"] and code in view["detail"]
+    assert view["user_name"] == "ana" and view["role"] == "analyst"
+    assert int(view["dataset_version"]) == signed_in_env["version"]
+    assert not rows["detail"].str.contains(RAW_IDS[0], regex=False).any()

@@ -1,9 +1,9 @@
 """A tiny fictional world for the trust and security tests (all names invented).
 
-Young people TR-1 and TR-2, an adult of concern TR-A, a trusted adult TR-T, a place whose
+Young people TR-1 and TR-2, adults of concern TR-A and TR-C, a trusted adult TR-T, a place whose
 label is a unique marker, a place and an online space named with a hostile payload. One link
-is handling code C (TR-1 to TR-A); one link is years old so it is past its review-by date and
-carries the marker in its notes. Every text field can be swapped for a hostile payload.
+is handling code C (TR-1 to TR-C, who has no other link); one link is years old, so it is
+past its review-by date, and carries the marker in its notes. Every text field can be swapped for a hostile payload.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from mapping.store import Store
 
 TODAY = date(2026, 11, 29)
 MARKER = "ZQXMARKER7731"
-RAW_NAMES = ["Tamsin Invented", "Ulric Invented", "Vera Invented", "Wendell Invented"]
-RAW_IDS = ["TR-1", "TR-2", "TR-A", "TR-T"]
-C_LINK = ("TR-1", "TR-A")
+RAW_NAMES = ["Tamsin Invented", "Ulric Invented", "Vera Invented", "Wendell Invented",
+             "Xander Invented"]
+RAW_IDS = ["TR-1", "TR-2", "TR-A", "TR-T", "TR-C"]
+C_LINK = ("TR-1", "TR-C")  # TR-C is known only through this handling-code-C link
 
 
 def entity_rows(payload: str = "") -> list[dict]:
@@ -31,6 +32,7 @@ def entity_rows(payload: str = "") -> list[dict]:
         ("TR-2", "young_person", RAW_NAMES[1], "North", "16-17", "cce", "", ""),
         ("TR-A", "adult", RAW_NAMES[2], "North", "25+", "", "", "person_of_concern"),
         ("TR-T", "adult", RAW_NAMES[3], "North", "25+", "", "", "trusted_adult"),
+        ("TR-C", "adult", RAW_NAMES[4], "North", "25+", "", "", "person_of_concern"),
         ("PL-M", "place", f"Old Yard {MARKER}", "North", "", "", "park", ""),
         ("PL-X", "place", f"Kebab Stop{payload}", f"North{payload}", "", "", "takeaway", ""),
         ("ON-X", "online_space", f"Chat{payload}", "", "", "", "", ""),

@@ -17,7 +17,13 @@ from mapping.audit import list_audit
 from mapping.export.formats import FORMATS
 from mapping.export.run import MARKING, export_metadata, run_export
 from mapping.store import Store
-from tests.mapping.export_world import HOME, HOME_LAT, RESTRICTED_LINK, RESTRICTED_PLACE, scoped_world
+from tests.mapping.export_world import (
+    HOME,
+    HOME_LAT,
+    RESTRICTED_LINK,
+    RESTRICTED_PLACE,
+    scoped_world,
+)
 
 #: The HTML page draws one edge per pair of entities, so it carries entities, not link ids.
 CARRIES_LINK_IDS = set(FORMATS) - {"html", "geojson", "kml"}

@@ -9,10 +9,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mapping.export.anb import ANB_COLUMNS, write_anb
 from mapping.export.geo import PLACE_PROPERTIES
-from mapping.export.tables import METADATA_KEYS, TABLE_FIELDS, write_csv, write_xlsx
+from mapping.export.tables import (
+    METADATA_KEYS,
+    TABLE_FIELDS,
+    neutralise,
+    write_csv,
+    write_xlsx,
+)
 from tests.mapping.export_world import FORMULA_CORPUS, formula_world, scoped_world
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
@@ -123,3 +131,12 @@ def test_every_exported_column_is_documented():
     columns = {c for fields in TABLE_FIELDS.values() for c in fields} | set(PLACE_PROPERTIES)
     missing = sorted(c for c in columns if f"`{c}`" not in text)
     assert not missing, f"undocumented export columns: {missing}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(
+    DANGEROUS), max_size=12))
+def test_neutralise_never_leaves_a_formula_and_keeps_the_text(text):
+    cell = neutralise(text)
+    assert not cell.startswith(DANGEROUS)
+    assert cell in (text, "'" + text)

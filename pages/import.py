@@ -22,7 +22,7 @@ from loaders.importer import Source, import_files, map_sources, validate_sheets
 from loaders.problems import ImportFailed
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import read_file
-from mapping.model import TEMPLATE_COLUMNS
+from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
 from pages.common import store
 
 SUFFIXES = ["xlsx", "xlsm", "csv", "tsv", "graphml", "gexf"]
@@ -66,8 +66,6 @@ def mapping_step(source: Source, number: int) -> dict:
         with st.expander(f"{source.name} · {raw.sheet or 'table'}", expanded=guess in roles[:-1]):
             role = st.selectbox("This sheet holds", roles, key=f"role_{number}_{sheet}",
                                 index=roles.index(guess))
-            if not found and role != NOT_IMPORTED:
-                st.warning("Some required columns are not recognised: assign them below.")
             if role == NOT_IMPORTED or raw.frame.empty:
                 continue
             headers = [str(h) for h in raw.frame.iloc[start].tolist()]
@@ -84,6 +82,9 @@ def mapping_step(source: Source, number: int) -> dict:
                     header, options, index=options.index(guess),
                     key=f"col_{number}_{sheet}_{role}_{i}",
                     format_func=lambda c: c or "(ignore)")
+            missing = [c for c in REQUIRED_COLUMNS[role] if c not in columns.values()]
+            if missing:
+                st.warning(f"Assign the required column(s): {', '.join(missing)}.")
             choices[sheet] = {"role": role, "columns": columns}
     return choices
 
@@ -93,6 +94,8 @@ def problem_table(problems) -> None:
                          columns=["severity", "file", "sheet", "row", "column", "kind", "message"])
     errors = int((frame["severity"] == "error").sum())
     st.write(f"{errors} error(s), {len(frame) - errors} warning(s).")
+    if frame.empty:
+        return
     st.dataframe(frame.sort_values(["severity", "file", "sheet", "row"], na_position="first"),
                  hide_index=True, width="stretch")
 

@@ -58,6 +58,9 @@ def search_box() -> tuple[int, bool]:
     collapse = st.toggle("Start from clusters", value=ex.should_collapse(graph),
                          key="ex_collapse", help="Each cluster drawn as one node (size = "
                          f"members); on by default above {ex.COLLAPSE_ABOVE_NODES:,} entities.")
+    if graph.number_of_nodes() > ex.MAX_DRAWN_NODES:  # drawing more would stall a browser
+        st.caption(f"More than {ex.MAX_DRAWN_NODES:,} entities: the map starts from clusters.")
+        collapse = True
     return hops, collapse
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from mapping.analysis.engine import choose_engine, louvain_edges
+from mapping.analysis.engine import choose_engine, louvain_edges, weighted_edges
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -73,9 +73,7 @@ def context_scales(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_
 
 def damped_edges(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE):
     """(u, v, clustering weight) for every edge: link strength, popular contexts damped."""
-    scales = context_scales(graph, popular_context_size)
-    for u, v, weight in graph.edges(data="weight", default=1.0):
-        yield u, v, weight * scales.get(u, 1.0) * scales.get(v, 1.0)
+    return weighted_edges(graph, "weight", context_scales(graph, popular_context_size))
 
 
 def clustering_graph(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE) -> nx.Graph:

@@ -66,7 +66,8 @@ def find_connectors(scoped: ScopedGraph, membership: dict[str, str], *, seed: in
 
     Returns
     -------
-    list of dict, most clusters bridged first, then most young people, then betweenness.
+    list of dict, most clusters bridged first, then most young people, then betweenness;
+    at most ``limit`` adults (and unknown people) and ``limit`` contexts and groups.
     Keys: ``id``, ``entity_type``, ``kind``, ``district``, ``young_people`` (ids linked
     directly), ``clusters_bridged`` (cluster ids), ``betweenness``, ``articulation_point``,
     ``protective`` (trusted adult or protective place), ``incident_roles``, ``evidence``.
@@ -76,18 +77,19 @@ def find_connectors(scoped: ScopedGraph, membership: dict[str, str], *, seed: in
     cuts = engines.articulation_points(graph, engine=engine)
     roles = incident_roles(scoped.links)
     protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
+    kinds = dict(graph.nodes(data="entity_type"))
     found = []
     for node, data in graph.nodes(data=True):
         if data["entity_type"] not in CONNECTOR_TYPES:
             continue
-        neighbours = list(graph.neighbors(node))
-        young = sorted(n for n in neighbours if graph.nodes[n]["entity_type"] == "young_person")
+        neighbours = graph.adj[node]
+        young = sorted(n for n in neighbours if kinds[n] == "young_person")
         clusters = sorted({membership[n] for n in neighbours if n in membership})
         if len(clusters) < 2 and len(young) < min_young_people:
             continue
-        young_set = set(young)
-        reached = [n for n in neighbours if n in membership or n in young_set]
-        evidence = sorted({link for n in reached for link in graph.edges[node, n]["links"]})
+        evidence = sorted({link for n, edge in neighbours.items()
+                           if n in membership or kinds[n] == "young_person"
+                           for link in edge["links"]})
         found.append({
             "id": node, "entity_type": data["entity_type"], "kind": connector_kind(data),
             "district": data.get("district"), "young_people": young,
@@ -99,7 +101,17 @@ def find_connectors(scoped: ScopedGraph, membership: dict[str, str], *, seed: in
         })
     found.sort(key=lambda c: (-len(c["clusters_bridged"]), -len(c["young_people"]),
                               -c["betweenness"], c["id"]))
-    return found[:limit] if limit else found
+    if not limit:
+        return found
+    # "Who" (adults) and "what" (contexts) are ranked apart, so neither crowds out the other.
+    kept: dict[str, int] = {}
+    shown = []
+    for connector in found:
+        side = "who" if connector["entity_type"] in ("adult", "unknown") else "what"
+        kept[side] = kept.get(side, 0) + 1
+        if kept[side] <= limit:
+            shown.append(connector)
+    return shown
 
 
 def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> list[dict]:

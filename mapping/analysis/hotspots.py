@@ -15,6 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from mapping.analysis.clusters import HARM_KEYS
+from mapping.analysis.engine import choose_engine, louvain_edges, weighted_edges
 from mapping.analysis.overlap import context_kind, harm_profile
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
@@ -23,6 +24,22 @@ from mapping.model import MODEL
 MIN_FLAGGED_YOUNG_PEOPLE = 3
 #: A school is highlighted when its flagged pupils come from at least this many peer groups.
 MIN_PEER_GROUPS = 2
+
+
+def peer_groups(scoped: ScopedGraph, *, seed: int = 0, engine: str = "auto") -> dict[str, str]:
+    """young person id -> peer group id (``P001``...): Louvain communities of the young people
+    and the links among them only, so shared places and online spaces play no part.
+
+    A MACE meeting reads two young people in different peer groups as "not friends with each
+    other": if both are linked to one school, the school is their common ground.
+    """
+    graph = scoped.graph
+    young = [n for n, kind in graph.nodes(data="entity_type") if kind == "young_person"]
+    among = graph.subgraph(young)
+    groups = louvain_edges(young, weighted_edges(among), seed=seed,
+                           engine=choose_engine(among, engine))
+    return {person: f"P{number:03d}" for number, group in enumerate(groups, start=1)
+            for person in group}
 
 
 def flagged_neighbours(graph: nx.Graph, node: str, harm: str | None = None) -> list[str]:
@@ -53,15 +70,16 @@ def period_of(dates: dict[str, tuple], link_ids) -> dict:
 
 
 def find_hotspots(scoped: ScopedGraph, *, membership: dict[str, str] | None = None,
-                  harm: str | None = None,
+                  peers: dict[str, str] | None = None, harm: str | None = None,
                   min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE) -> list[dict]:
     """Contexts linked to at least ``min_young_people`` flagged young people.
 
     Parameters
     ----------
     scoped : the scoped graph (district and period filters already applied through Scope).
-    membership : person id -> cluster id (see ``clusters.membership``); used to tell whether
-        a school's flagged pupils are in different peer groups.
+    membership : person id -> cluster id (see ``clusters.membership``).
+    peers : young person id -> peer group (see ``peer_groups``; computed when not given),
+        used to tell whether a school's flagged pupils are in different peer groups.
     harm : count only young people carrying this flag (a hotspot "by harm type").
 
     Returns
@@ -69,12 +87,14 @@ def find_hotspots(scoped: ScopedGraph, *, membership: dict[str, str] | None = No
     list of dict, ranked by number of harm types then flagged young people. Keys: ``id``,
     ``kind``, ``district``, ``harms`` {flag: n}, ``ideologies``, ``harm_types``, ``overlap``,
     ``young_people`` (flagged, ids as stored), ``multi_harm_young_people``,
-    ``adults_of_concern`` linked to the context, ``peer_groups`` (cluster ids of the flagged
-    young people), ``pupils_in_different_peer_groups`` (schools), ``protective`` (a
+    ``adults_of_concern`` linked to the context, ``clusters`` (cluster ids of the flagged
+    young people), ``peer_groups`` (their peer groups), ``pupils_in_different_peer_groups``
+    (schools whose flagged pupils come from 2+ peer groups), ``protective`` (a
     protective kind of place), ``period`` and ``evidence`` (link ids).
     """
     graph = scoped.graph
     membership = membership or {}
+    peers = peer_groups(scoped) if peers is None else peers
     protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
     dates = link_dates(scoped.links)
     hotspots = []
@@ -87,12 +107,14 @@ def find_hotspots(scoped: ScopedGraph, *, membership: dict[str, str] | None = No
         adults = sorted(n for n in graph.neighbors(node)
                         if graph.nodes[n].get("adult_role") == "person_of_concern")
         evidence = sorted({link for n in young + adults for link in graph.edges[node, n]["links"]})
-        groups = sorted({membership[p] for p in young if p in membership})
+        groups = sorted({peers[p] for p in young if p in peers})
         kind = context_kind(data)
         hotspots.append({
             "id": node, "kind": kind, "label": data.get("label"),
             "district": data.get("district"), **harm_profile(graph, young),
-            "young_people": young, "adults_of_concern": adults, "peer_groups": groups,
+            "young_people": young, "adults_of_concern": adults,
+            "clusters": sorted({membership[p] for p in young if p in membership}),
+            "peer_groups": groups,
             "pupils_in_different_peer_groups": kind == "school" and len(groups) >= MIN_PEER_GROUPS,
             "protective": data.get("place_kind") in protective_kinds,
             "period": period_of(dates, evidence), "evidence": evidence,

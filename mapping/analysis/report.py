@@ -15,6 +15,7 @@ from mapping.analysis.engine import choose_engine
 from mapping.analysis.hotspots import (
     find_hotspots,
     hotspots_by_harm,
+    peer_groups,
     schools_with_split_peer_groups,
 )
 from mapping.analysis.overlap import (
@@ -66,7 +67,8 @@ def analyse(scoped: ScopedGraph, *, info: dict | None = None, resolution: float 
     """
     clusters = find_clusters(scoped, resolution=resolution, seed=seed, engine=engine)
     members = membership(clusters)
-    hotspots = find_hotspots(scoped, membership=members)
+    peers = peer_groups(scoped, seed=seed, engine=engine)
+    hotspots = find_hotspots(scoped, membership=members, peers=peers)
     report = {
         "dataset": dataset_block(scoped, info),
         "scope": scoped.scope.describe(),

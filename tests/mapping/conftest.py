@@ -4,6 +4,7 @@ a builder of small canonical tables for hand-made and generated graphs."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from loaders.pseudonymise import Pseudonymiser
 from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, Store, VersionTables
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "sample_data"
+#: The sample world; MAPPING_SAMPLE_DIR points at another generated copy (e.g. a fresh run).
+SAMPLE = Path(os.environ.get("MAPPING_SAMPLE_DIR", ROOT / "sample_data"))
 #: The fixed key of the test import, so raw ground-truth ids can be turned into stored codes.
 TEST_KEY = b"analysis-test-key-" * 2
 TODAY = date(2026, 11, 29)
@@ -56,3 +58,12 @@ def sample_world(tmp_path_factory):
     import_files([Source(workbook, workbook.name)], store, pseudonymiser, today=TODAY)
     truth = json.loads((SAMPLE / "ground_truth.json").read_text(encoding="utf-8"))
     return store, pseudonymiser, truth
+
+
+def stored_id(tables: VersionTables, pseudonymiser: Pseudonymiser, raw: str) -> str:
+    """The stored id of a raw sample id: itself (places, online spaces) or its keyed code."""
+    known = set(tables.entities["entity_id"])
+    for candidate in [raw] + [pseudonymiser.code(raw, p) for p in ("YP", "AD", "AR", "UN")]:
+        if candidate in known:
+            return candidate
+    raise KeyError(f"{raw} is not in the imported sample world")

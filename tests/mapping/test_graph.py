@@ -1,0 +1,73 @@
+"""Scoped graphs: every filter and redaction applied once, where the graph is built."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mapping.graph import Scope, build_scoped_graph
+from tests.mapping.conftest import tables_from
+
+TODAY = date(2026, 11, 29)
+ENTITIES = [
+    {"entity_id": "YP-1", "entity_type": "young_person", "district": "North", "harms": "cce"},
+    {"entity_id": "YP-2", "entity_type": "young_person", "district": "North", "harms": "cse"},
+    {"entity_id": "YP-3", "entity_type": "young_person", "district": "South"},
+    {"entity_id": "AD-1", "entity_type": "adult", "adult_role": "person_of_concern"},
+    {"entity_id": "AD-2", "entity_type": "adult", "adult_role": "trusted_adult"},
+    {"entity_id": "PL-1", "entity_type": "place", "place_kind": "park"},
+]
+LINKS = [
+    {"source_id": "YP-1", "target_id": "YP-2"},                                    # L00000
+    {"source_id": "YP-1", "target_id": "AD-1", "link_type": "victim_offender",
+     "handling_code": "C", "source_evaluation": "1", "intelligence_assessment": "A"},  # L00001
+    {"source_id": "YP-2", "target_id": "AD-2", "link_type": "trusted_relationship"},  # L00002
+    {"source_id": "YP-3", "target_id": "PL-1", "link_type": "frequents"},          # L00003
+    {"source_id": "YP-2", "target_id": "PL-1", "link_type": "frequents",
+     "first_seen": "2020-01-01", "last_seen": "2021-01-01"},                       # L00004 stale
+    {"source_id": "YP-1", "target_id": "PL-1", "link_type": "frequents",
+     "source_evaluation": "3", "intelligence_assessment": "D"},                    # L00005
+]
+
+
+def scoped_links(**scope) -> set[str]:
+    scope.setdefault("today", TODAY)
+    return set(build_scoped_graph(tables_from(ENTITIES, LINKS), Scope(**scope)).links["link_id"])
+
+
+def test_stale_links_are_hidden_by_default_and_can_be_shown():
+    assert "L00004" not in scoped_links()
+    assert "L00004" in scoped_links(include_stale=True)
+
+
+def test_handling_code_c_only_for_roles_cleared_for_it():
+    assert "L00001" not in scoped_links(role="analyst")
+    assert "L00001" in scoped_links(role="police")
+
+
+def test_partner_view_hides_adults_of_concern_but_keeps_trusted_adults():
+    links = scoped_links(role="partner")
+    assert "L00002" in links and "L00001" not in links
+
+
+def test_date_window_keeps_links_whose_seen_dates_overlap_it():
+    assert "L00004" in scoped_links(since=date(2020, 6, 1), until=date(2020, 12, 1),
+                                    include_stale=True)
+    assert scoped_links(since=date(2020, 6, 1), until=date(2020, 12, 1),
+                        include_stale=True) == {"L00004"}
+
+
+@pytest.mark.parametrize(("minimum", "kept", "dropped"), [("2B", "L00000", "L00005"),
+                                                         ("1A", "L00001", "L00000")])
+def test_minimum_grading(minimum, kept, dropped):
+    links = scoped_links(role="police", min_grading=minimum)
+    assert kept in links and dropped not in links
+
+
+def test_district_link_type_and_harm_filters():
+    assert scoped_links(districts=("South",)) == {"L00003"}
+    assert scoped_links(link_types=("frequents",)) == {"L00003", "L00005"}
+    north_cse = build_scoped_graph(tables_from(ENTITIES, LINKS),
+                                   Scope(harms=("cse",), today=TODAY))
+    assert set(north_cse.young_people()) == {"YP-2"}

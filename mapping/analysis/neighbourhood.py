@@ -108,3 +108,26 @@ def paths_between(graph: nx.Graph, source: str, target: str, *, max_paths: int =
     return [Path(list(p), sorted({link for u, v in pairwise(p)
                                   for link in graph.edges[u, v].get("links", [])}))
             for p in chains]
+
+
+STEP_FIELDS = ("link_id", "link_type", "source_agency", "source_evaluation",
+               "intelligence_assessment", "handling_code", "first_seen", "last_seen",
+               "incident_id", "source_role", "target_role")
+
+
+def path_steps(scoped, path: Path) -> list[dict]:
+    """What links each step of ``path``: for each pair of neighbours on it, every link with
+    its type, agency, grading and dates (the evidence a practitioner reads step by step)."""
+    links = scoped.links
+    steps = []
+    for u, v in pairwise(path.nodes):
+        ids = scoped.graph.edges[u, v]["links"]
+        rows = links[links["link_id"].isin(ids)].sort_values("link_id")
+        records = [{k: (None if _missing(r.get(k)) else r.get(k)) for k in STEP_FIELDS}
+                   for r in rows.to_dict("records")]
+        steps.append({"from": u, "to": v, "links": records})
+    return steps
+
+
+def _missing(value) -> bool:
+    return value is None or value != value  # NaN and pandas NA compare unequal to themselves

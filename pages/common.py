@@ -32,6 +32,7 @@ def start_session() -> None:
 
 
 def store() -> Store:
+    current_role()  # no data for a session that is not signed in (stops the page)
     if "store" not in st.session_state:
         st.session_state.store = Store(st.session_state.workspace.database_url)
     return st.session_state.store

@@ -14,6 +14,7 @@ import streamlit as st
 
 from mapping import audit, auth, retention
 from mapping.auth import Identity
+from mapping.store import Store
 
 MAX_FAILURES = 5  # per session; then each attempt waits, slowing password guessing
 
@@ -45,9 +46,10 @@ def identity() -> Identity | None:
 
 def current_role() -> str:
     """The role every scope is built with: the signed-in user's (demo: the picker's)."""
-    who = identity()
-    if who is None:
-        raise PermissionError("not signed in")
+    who = identity() if "workspace" in st.session_state else None
+    if who is None:  # a page reached without app.py's gate (e.g. Streamlit's pages/ fallback)
+        st.warning("Please sign in first.")
+        st.stop()
     return who.role
 
 
@@ -114,19 +116,22 @@ def sign_out() -> None:
 def event(action: str, detail: dict, *, who: Identity | None = None,
           version: int | None = None) -> None:
     """Record ``action`` in the audit log as the signed-in person (codes only in detail)."""
-    from pages.common import store
-
     who = who or identity()
     if who is None:
         return
     audit.record(store(), who.name, who.role, action, detail, version)
 
 
+def store() -> Store:
+    """This session's store (shared with pages.common.store, which also checks sign-in)."""
+    if "store" not in st.session_state:
+        st.session_state.store = Store(st.session_state.workspace.database_url)
+    return st.session_state.store
+
+
 def daily_checks() -> None:
     """Once a day (first session after midnight) purge expired records, then drop this
     session's cached data if a purge happened since it was cached."""
-    from pages.common import store
-
     workspace = st.session_state.workspace
     if not workspace.is_demo and retention.due_for_check(store()):
         retention.mark_checked(store())

@@ -26,8 +26,7 @@ from mapping.store import Store, actions, meetings, now_iso
 
 TACTICS = _vocabulary("disruption tactic",
                       yaml.safe_load(MODEL_FILE.read_text(encoding="utf-8"))["disruption_tactics"])
-TARGET_KINDS = {"context": "Context (place or online space)", "cluster": "Cluster",
-                "person": "Adult of concern"}
+TARGET_KINDS = {"context": "Context", "cluster": "Cluster", "person": "Adult of concern"}
 STATUSES = ("open", "done", "dropped")
 #: An adult of concern is raised at the meeting when linked to at least this many young people.
 MIN_YOUNG_PEOPLE_PER_ADULT = 2

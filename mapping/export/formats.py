@@ -23,6 +23,11 @@ def _graphml(scoped, out, metadata, args) -> None:
 def _html(scoped, out, metadata, args) -> None:
     from mapping.render.network import network_html
 
+    if getattr(args, "meeting", None):  # --meeting: the meeting pack's interactive page
+        from mapping.export.pack_files import write_pack
+
+        return write_pack("html")(scoped, out, metadata, args)
+
     meta = (f"Dataset version {metadata['dataset_version']} · exported "
             f"{metadata['exported_at']} · role {metadata['role']} · filters {metadata['filters']}")
     out.write_text(network_html(scoped.graph, meta=meta, use_codes=True,
@@ -38,6 +43,15 @@ def _lazy(module: str, function: str) -> Writer:
     return write
 
 
+def _pack(fmt: str) -> Writer:
+    """A meeting pack writer (needs ``--meeting``), imported only when used."""
+    def write(scoped, out, metadata, args) -> None:
+        from mapping.export.pack_files import write_pack
+
+        write_pack(fmt)(scoped, out, metadata, args)
+    return write
+
+
 FORMATS: dict[str, Writer] = {
     "graphml": _graphml,
     "html": _html,
@@ -48,4 +62,6 @@ FORMATS: dict[str, Writer] = {
     "xlsx": _lazy("tables", "write_xlsx"),
     "geojson": _lazy("geo", "write_geojson"),
     "kml": _lazy("geo", "write_kml"),
+    "pptx": _pack("pptx"),
+    "pdf": _pack("pdf"),
 }

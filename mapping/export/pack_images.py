@@ -1,0 +1,132 @@
+"""Static pictures for the meeting pack and the presentation: a network and a map per item.
+
+Drawn with matplotlib (Agg, no display, no network), sized and lettered for a projector:
+codes only (never labels), colours and shapes from the model, a legend on every picture.
+Never sees raw identifiers; private addresses are left off the map for roles that may not
+see true addresses.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
+import networkx as nx  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from mapping.model import MODEL  # noqa: E402
+from mapping.render.network import layout  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DISTRICTS_FILE = ROOT / "sample_data" / "districts.geojson"
+MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D", "hexagon": "h"}
+HIGHLIGHT = "#B00020"
+FONT = 15
+#: Codes are drawn beside at most this many highlighted entities, so they stay legible.
+MAX_LABELS = 12
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0) -> bytes:
+    """The item's network: entity colour and shape from the model, highlighted entities
+    (hotspots, adults of concern) ringed in red and named by code."""
+    figure, ax = plt.subplots(figsize=size)
+    ax.set_axis_off()
+    if graph.number_of_nodes() == 0:
+        ax.text(0.5, 0.5, "Nothing in scope", ha="center", va="center", fontsize=FONT + 4)
+        return _png(figure)
+    graph = drawn_part(graph, highlight)
+    positions = layout(graph, seed=seed)
+    nx.draw_networkx_edges(graph, positions, ax=ax, edge_color="#9a9a9a", width=0.8, alpha=0.6)
+    kinds = {}
+    for node, kind in graph.nodes(data="entity_type"):
+        kinds.setdefault(kind, []).append(node)
+    for kind, nodes in kinds.items():
+        term = MODEL.entity_types[kind]
+        nx.draw_networkx_nodes(graph, positions, nodelist=nodes, ax=ax, node_size=70,
+                               node_color=term.colour,
+                               node_shape=MARKERS.get(term.attrs.get("shape"), "o"))
+    marked = [n for n in highlight if n in graph][:MAX_LABELS]
+    if marked:
+        nx.draw_networkx_nodes(graph, positions, nodelist=marked, ax=ax, node_size=260,
+                               node_color="none", edgecolors=HIGHLIGHT, linewidths=2.5)
+        nx.draw_networkx_labels(graph, positions, labels={n: n for n in marked}, ax=ax,
+                                font_size=FONT - 3, font_weight="bold",
+                                bbox={"facecolor": "white", "alpha": 0.8, "pad": 1,
+                                      "edgecolor": "none"})
+    ax.legend(handles=_legend_handles(kinds), loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              ncol=3, fontsize=FONT - 2, frameon=False)
+    return _png(figure)
+
+
+def drawn_part(graph: nx.Graph, highlight=()) -> nx.Graph:
+    """The connected parts holding a highlighted entity (else the largest part): small
+    separate groups would squeeze the picture into a corner on a projector."""
+    marked = set(highlight)
+    parts = [p for p in nx.connected_components(graph) if p & marked]
+    if not parts:
+        parts = [max(nx.connected_components(graph), key=len)]
+    return graph.subgraph(set().union(*parts))
+
+
+def _legend_handles(kinds) -> list:
+    handles = [Line2D([], [], linestyle="", marker=MARKERS.get(t.attrs.get("shape"), "o"),
+                      markersize=11, color=t.colour, label=t.label)
+               for t in MODEL.entity_types if t.key in kinds]
+    handles.append(Line2D([], [], linestyle="", marker="o", markersize=13, color="none",
+                          markeredgecolor=HIGHLIGHT, markeredgewidth=2.5,
+                          label="Raised at this meeting"))
+    return handles
+
+
+@lru_cache(maxsize=4)
+def _districts(path: str):
+    import geopandas
+
+    return geopandas.read_file(path)
+
+
+def map_png(graph: nx.Graph, highlight=(), district: str | None = None, *, role_sees_addresses:
+            bool = False, districts_file: Path = DISTRICTS_FILE, size=(6.5, 6.0)) -> bytes:
+    """Places of the item over the district boundaries; hotspots in red with their codes."""
+    figure, ax = plt.subplots(figsize=size)
+    ax.set_axis_off()
+    if districts_file.is_file():
+        shapes = _districts(str(districts_file))
+        shapes.boundary.plot(ax=ax, color="#555555", linewidth=1)
+        if district is not None and "name" in shapes:
+            shapes[shapes["name"] == district].plot(ax=ax, color="#FFF4CE", edgecolor="#333333")
+        for _, row in shapes.iterrows():
+            point = row.geometry.representative_point()
+            ax.annotate(str(row.get("name", "")), (point.x, point.y), fontsize=FONT - 4,
+                        ha="center", color="#444444")
+    private = set(MODEL.place_kinds.with_flag("private"))
+    points, marked = [], set(highlight)
+    for node, data in graph.nodes(data=True):
+        if data.get("lat") is None or data.get("lon") is None:
+            continue
+        if data.get("place_kind") in private and not role_sees_addresses:
+            continue  # a private address is never placed on a map this role receives
+        points.append((node, float(data["lon"]), float(data["lat"])))
+    others = [p for p in points if p[0] not in marked]
+    hot = [p for p in points if p[0] in marked]
+    ax.scatter([p[1] for p in others], [p[2] for p in others], s=40, color="#009E73",
+               label="Place linked in this item")
+    ax.scatter([p[1] for p in hot], [p[2] for p in hot], s=160, color=HIGHLIGHT, marker="^",
+               label="Location of concern")
+    for code, x, y in hot[:MAX_LABELS]:
+        ax.annotate(code, (x, y), xytext=(6, 6), textcoords="offset points",
+                    fontsize=FONT - 3, fontweight="bold")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.02), fontsize=FONT - 2, frameon=False)
+    return _png(figure)

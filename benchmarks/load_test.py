@@ -1,0 +1,163 @@
+"""Load test: N concurrent browser sessions browsing the fictional sample world.
+
+Starts the app on 127.0.0.1 in demo mode (its own temporary data folder, so the sample
+world is imported fresh), waits for the first session to finish that import, then opens
+``--sessions`` Chromium contexts at once. Each session loads the network page until the
+explorer has drawn, opens "Clusters and overlap", then returns to the network page. It
+reports errors, p50/p95 page-ready times and the server's CPU and memory.
+Bounded: at most 50 sessions, a hard time limit, and only 127.0.0.1 is ever contacted.
+
+    .venv/bin/python benchmarks/load_test.py --sessions 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.security.server import app_server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+MAX_SESSIONS = 50
+
+
+class ServerMonitor(threading.Thread):
+    """Samples the server process tree's CPU and resident memory twice a second."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.process = psutil.Process(pid)
+        self.cpu: list[float] = []
+        self.rss: list[int] = []
+        self.running = True
+
+    def run(self) -> None:
+        self.process.cpu_percent(None)
+        while self.running:
+            time.sleep(0.5)
+            try:
+                self.cpu.append(self.process.cpu_percent(None))
+                self.rss.append(self.process.memory_info().rss)
+            except psutil.Error:
+                return
+
+
+async def ready(page, timeout_ms: int) -> None:
+    """The network page is ready when the explorer component has drawn its graph."""
+    await page.wait_for_selector("iframe", timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if await frame.evaluate("() => document.body && "
+                                        "document.body.hasAttribute('data-drawn')"):
+                    return
+            except Exception:  # noqa: BLE001, S112  (a frame still loading)
+                continue
+        await asyncio.sleep(0.2)
+    raise TimeoutError("explorer did not draw")
+
+
+async def session(browser, base: str, number: int, timeout_ms: int) -> dict:
+    context = await browser.new_context(viewport={"width": 1366, "height": 900})
+    page = await context.new_page()
+    await page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+        "http://127.0.0.1") else r.abort())
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)[:200]))
+    timings: dict[str, float] = {}
+    try:
+        start = time.monotonic()
+        await page.goto(base)
+        await ready(page, timeout_ms)
+        timings["network"] = time.monotonic() - start
+        start = time.monotonic()
+        await page.get_by_role("link", name="Clusters and overlap").click()
+        await page.get_by_role("heading", name="Clusters").first.wait_for(timeout=timeout_ms)
+        await page.wait_for_selector("[data-testid=stDataFrame]", timeout=timeout_ms)
+        timings["clusters"] = time.monotonic() - start
+        start = time.monotonic()
+        await page.get_by_role("link", name="Network").click()
+        await ready(page, timeout_ms)
+        timings["network_again"] = time.monotonic() - start
+        body = await page.inner_text("body")
+        if "Traceback" in body or "encountered an error" in body:
+            errors.append("error shown on page")
+    except Exception as problem:  # noqa: BLE001  (counted and reported, not raised)
+        errors.append(f"{type(problem).__name__}: {str(problem)[:120]}")
+    finally:
+        await context.close()
+    return {"session": number, "timings": timings, "errors": errors}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
+
+
+async def run(base: str, sessions: int, timeout_ms: int) -> list[dict]:
+    async with async_playwright() as play:
+        browser = await play.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        warm = await session(browser, base, 0, 180_000)  # first session imports the sample
+        if warm["errors"]:
+            raise SystemExit(f"warm-up session failed: {warm['errors']}")
+        results = await asyncio.gather(*[session(browser, base, n, timeout_ms)
+                                         for n in range(1, sessions + 1)])
+        await browser.close()
+    return list(results)
+
+
+def summarise(results: list[dict], monitor: ServerMonitor, wall: float) -> dict:
+    pages = {name: [r["timings"][name] for r in results if name in r["timings"]]
+             for name in ("network", "clusters", "network_again")}
+    every = [t for values in pages.values() for t in values]
+    return {
+        "sessions": len(results), "sessions_with_errors": sum(bool(r["errors"]) for r in results),
+        "errors": [e for r in results for e in r["errors"]][:10],
+        "page_ready_seconds": {
+            name: {"p50": round(statistics.median(v), 2), "p95": round(percentile(v, .95), 2),
+                   "max": round(max(v), 2)} for name, v in pages.items() if v},
+        "all_pages_p50": round(statistics.median(every), 2) if every else None,
+        "all_pages_p95": round(percentile(every, .95), 2) if every else None,
+        "server_cpu_percent": {"mean": round(statistics.fmean(monitor.cpu), 1),
+                               "peak": round(max(monitor.cpu), 1)} if monitor.cpu else None,
+        "server_rss_mb": {"peak": round(max(monitor.rss) / 2**20, 1)} if monitor.rss else None,
+        "wall_seconds": round(wall, 1), "cpus": psutil.cpu_count(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per page")
+    args = parser.parse_args()
+    sessions = max(1, min(args.sessions, MAX_SESSIONS))
+    with tempfile.TemporaryDirectory(prefix="load-") as folder:
+        env = {"MAPPING_DATA_DIR": folder, "MAPPING_USERS_FILE": ""}
+        with app_server(env) as (base, process):
+            monitor = ServerMonitor(process.pid)
+            monitor.start()
+            start = time.monotonic()
+            results = asyncio.run(run(base, sessions, int(args.timeout * 1000)))
+            wall = time.monotonic() - start
+            monitor.running = False
+    report = summarise(results, monitor, wall)
+    print(json.dumps(report, indent=2))
+    return 1 if report["sessions_with_errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -31,7 +31,9 @@ def suppress(count: int) -> str:
 
 
 def rounded_total(count: int) -> str:
-    """A row total beside a suppressed cell: to the nearest 5, marked ``~``."""
+    """A row total beside a suppressed cell: to the nearest 5, marked ``~`` (under 5: ``<5``)."""
+    if count < THRESHOLD:
+        return suppress(count)
     return f"~{int(5 * round(count / 5))}"
 
 

@@ -69,12 +69,18 @@ def load_agenda(store: Store, meeting_date: date, role: str) -> Agenda:
     return build_agenda(store, meeting, role=role)
 
 
+def meeting_graph(store: Store, agenda: Agenda):
+    """The whole meeting's graph for the agenda's role; an item draws ``.subgraph(item.nodes)``."""
+    meeting = agenda.meeting
+    version = meeting["dataset_version"]
+    return build_scoped_graph(store.read_version(version), meeting_scope(meeting, agenda.role),
+                              version).graph
+
+
 def pack_slides(store: Store, agenda: Agenda, *, with_images: bool = True) -> list[Slide]:
     """Every slide of the pack, in agenda order, as plain data."""
     meeting = agenda.meeting
-    version = meeting["dataset_version"]
-    whole = build_scoped_graph(store.read_version(version), meeting_scope(meeting, agenda.role),
-                               version).graph
+    whole = meeting_graph(store, agenda)
     opening = agenda.items[0].sections
     slides = [Slide(f"MACE meeting {meeting['meeting_date']}", [
         f"Period: {opening['period'][0]} to {opening['period'][1]}",

@@ -24,7 +24,8 @@ import networkx as nx
 from mapping.model import MODEL
 
 #: Above this many nodes the spring layout is replaced by igraph's faster DrL layout.
-SPRING_LAYOUT_MAX_NODES = 3_000
+#: (networkx's spring layout needs scipy from 500 nodes, which is not a dependency.)
+SPRING_LAYOUT_MAX_NODES = 499
 CANVAS = 1000.0
 MARKING = "OFFICIAL-SENSITIVE"
 ASSOCIATION_BANNER = ("Links show association, not involvement. Every link has a source "

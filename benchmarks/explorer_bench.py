@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from mapping.explorer import focus_view
 from mapping.graph import Scope, build_scoped_graph
-from mapping.render.explorer import payload
-from mapping.render.network import layout, safe_json
+from mapping.render.explorer import payload, view_layout
+from mapping.render.network import safe_json
 from mapping.store import VersionTables
 
 LINK_TYPES = np.array(["peer_association", "seen_together", "contact", "frequents",
@@ -79,7 +79,7 @@ def open_network(scoped, centre: str) -> tuple[float, int]:
     """What the app does on "Open network" at 2 hops; returns (seconds, entities drawn)."""
     start = time.perf_counter()
     view, _ = focus_view(scoped.graph, centre, 2)
-    positions = layout(view.layout_graph())
+    positions = view_layout(view)
     drawing = payload(view, positions)
     safe_json(drawing)
     return time.perf_counter() - start, view.graph.number_of_nodes()

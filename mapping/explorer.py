@@ -56,6 +56,8 @@ class ExplorerView:
     group_edges: list[tuple[str, str, int]] = field(default_factory=list)
     highlight: set[str] = field(default_factory=set)
     note: str = ""
+    #: For entities of opened clusters: the group they belong to (drawn around its place).
+    owner: dict[str, str] = field(default_factory=dict)
 
     def layout_graph(self) -> nx.Graph:
         """The drawn nodes and edges, groups included, for the seeded layout."""
@@ -176,7 +178,8 @@ def collapsed_view(graph: nx.Graph, clusters, expanded=()) -> ExplorerView:
         if a != b and not (u in shown and v in shown):
             between[tuple(sorted((a, b)))] += len(data.get("links", ())) or 1
     view = ExplorerView(graph.subgraph(shown), _groups(graph, owner, expanded),
-                        [(a, b, n) for (a, b), n in sorted(between.items())])
+                        [(a, b, n) for (a, b), n in sorted(between.items())],
+                        owner={n: owner[n] for n in shown})
     view.note = (f"{len(view.groups)} collapsed group(s), {len(shown)} entities shown one by "
                  "one. Click a group to open it.")
     return view

@@ -7,8 +7,8 @@ import streamlit as st
 
 from mapping import explorer as ex
 from mapping.analysis.neighbourhood import paths_between
-from mapping.render.explorer import data_key, payload
-from mapping.render.network import layout, legend_html
+from mapping.render.explorer import data_key, payload, view_layout
+from mapping.render.network import legend_html
 from mapping.views import cluster_table, evidence_table
 from pages.common import (
     association_banner,
@@ -54,8 +54,10 @@ def search_box() -> tuple[int, bool]:
         st.button("Open network", on_click=open_focus, args=(pick,), type="primary")
     elif st.session_state.pop("ex_searched", False):
         st.warning("Nothing in this scope matches. Check the filters, or the ID.")
-    hops = st.radio("Hops from the person or place", [1, 2], horizontal=True, key="ex_hops")
-    collapse = st.toggle("Start from clusters", value=ex.should_collapse(graph),
+    left, right = st.columns(2)
+    hops = left.radio("Hops", [1, 2], horizontal=True, key="ex_hops",
+                      help="How many links away from the person or place to show.")
+    collapse = right.toggle("Start from clusters", value=ex.should_collapse(graph),
                          key="ex_collapse", help="Each cluster drawn as one node (size = "
                          f"members); on by default above {ex.COLLAPSE_ABOVE_NODES:,} entities.")
     if graph.number_of_nodes() > ex.MAX_DRAWN_NODES:  # drawing more would stall a browser
@@ -127,7 +129,7 @@ paths = paths_between(graph, *pair) if len(pair) == 2 else []
 view.highlight = {n for p in paths for n in p.nodes} & set(view.graph)
 key_extra += (show_protective(), tuple(sorted(view.highlight)))
 positions = session_cached(("layout", scoped.version, scoped.scope, key_extra[:-1]),
-                           lambda: layout(view.layout_graph()))
+                           lambda: view_layout(view))
 drawing = session_cached(("drawing", scoped.version, scoped.scope, key_extra),
                          lambda: payload(view, positions))
 with canvas:

@@ -20,7 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from mapping.model import MODEL
-from mapping.render.network import harm_tag, vis_elements, vis_network_js
+from mapping.render.network import harm_tag, layout, vis_elements, vis_network_js
 
 COMPONENT_SOURCE = Path(__file__).resolve().parent.parent / "components" / "network"
 #: Colour of a collapsed group with no harm flags among its young people.
@@ -81,8 +81,33 @@ def data_key(version, scope, extra) -> str:
     return hashlib.sha256(repr((version, scope, extra)).encode()).hexdigest()[:16]
 
 
-def group_layout(graph: nx.Graph, seed: int = 0) -> dict:
-    """Positions for a graph mixing group nodes and entities (same as any layout)."""
-    from mapping.render.network import layout
-
-    return layout(graph, seed=seed)
+def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Seeded positions for a view. With collapsed groups, the groups are laid out first and
+    spread so that each opened cluster is drawn in its own disc around its group's place."""
+    if not view.groups and not view.owner:
+        return layout(view.graph, seed=seed)
+    anchors = nx.Graph()
+    anchors.add_nodes_from(g.id for g in view.groups)
+    anchors.add_nodes_from(set(view.owner.values()))
+    pairs = [(u, v) for u, v, _ in view.group_edges] + list(view.graph.edges)
+    anchors.add_edges_from((a, b) for a, b in ((view.owner.get(u, u), view.owner.get(v, v))
+                                               for u, v in pairs) if a != b)
+    centres = layout(anchors, seed=seed)
+    members: dict[str, list[str]] = {}
+    for node, group in sorted(view.owner.items()):
+        members.setdefault(group, []).append(node)
+    radius = {g: 120.0 + 25.0 * math.sqrt(len(m)) for g, m in members.items()}
+    gap = min((math.dist(centres[a], centres[b]) for a in centres for b in centres if a < b),
+              default=1.0) or 1.0
+    spread = min(8.0, max(1.0, (2 * max(radius.values(), default=0.0) + 80.0) / gap))
+    positions = {g: (x * spread, y * spread) for g, (x, y) in centres.items()}
+    for group, nodes in members.items():
+        inner = layout(view.graph.subgraph(nodes), seed=seed)
+        xs, ys = [p[0] for p in inner.values()], [p[1] for p in inner.values()]
+        half = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) / 2
+        mid = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
+        cx, cy = positions.pop(group)
+        for node, (x, y) in inner.items():
+            positions[node] = (round(cx + (x - mid[0]) / half * radius[group], 1),
+                               round(cy + (y - mid[1]) / half * radius[group], 1))
+    return positions

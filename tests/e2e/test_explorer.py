@@ -126,7 +126,6 @@ def wait_redrawn(frame, before: str) -> str:
 
 def click_node(page, frame, node_id: str) -> None:
     point = frame.evaluate("""(id) => { const n = window.explorerNetwork;
-        n.moveTo({position: n.getPosition(id), scale: 1.2, animation: false});
         const d = n.canvasToDOM(n.getPosition(id));
         const r = document.getElementById('network').getBoundingClientRect();
         return {x: d.x + r.left, y: d.y + r.top}; }""", node_id)
@@ -222,6 +221,7 @@ def test_explorer_end_to_end(explorer_server, upload_file, size):
         click_node(page, frame, place)
         page.get_by_text("Kind of place").or_(page.get_by_text("Platform")).first.wait_for()
         expect(page.get_by_text("link(s) behind this entity")).to_be_visible()
+        page.get_by_text("link(s) behind this entity").scroll_into_view_if_needed()
         shoot(page, "4-side-panel", size)
 
         # 4. Start from clusters and open one.

@@ -157,3 +157,21 @@ def test_neighbourhood_invariants(n, seed, hops, cap):
     assert all(lengths[x] == hood.hop[x] for x in hood.nodes)
     if not hood.truncated:
         assert set(hood.nodes) == set(lengths)
+
+
+def test_opened_cluster_is_drawn_in_its_own_disc(world):
+    scoped, _ = world
+    from mapping.render.explorer import view_layout
+
+    clusters = find_clusters(scoped)
+    opened = ex.GROUP_PREFIX + clusters[0].id
+    view = ex.collapsed_view(scoped.graph, clusters, {opened})
+    positions = view_layout(view)
+    assert set(positions) == set(view.graph) | {g.id for g in view.groups}
+    members = [positions[n] for n in view.graph]
+    centre = (sum(x for x, _ in members) / len(members), sum(y for _, y in members) / len(members))
+    reach = max(((x - centre[0]) ** 2 + (y - centre[1]) ** 2) ** 0.5 for x, y in members)
+    for group in view.groups:  # every collapsed group sits outside the opened disc
+        gx, gy = positions[group.id]
+        assert ((gx - centre[0]) ** 2 + (gy - centre[1]) ** 2) ** 0.5 > reach
+    assert view_layout(view) == positions  # seeded: the same picture every time

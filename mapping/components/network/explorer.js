@@ -33,7 +33,9 @@
       physics: false, autoResize: true, layout: {improvedLayout: false},
       interaction: {hover: true, tooltipDelay: 150, multiselect: false,
                     hideEdgesOnDrag: args.nodes.length > 500, navigationButtons: false},
-      nodes: {shapeProperties: {interpolation: false}}, edges: {smooth: false}
+      // Labels smaller than 9 px on screen are not drawn: a zoomed-out map stays legible.
+      nodes: {shapeProperties: {interpolation: false}, scaling: {label: {drawThreshold: 9}}},
+      edges: {smooth: false}
     };
     if (network) { network.destroy(); }
     network = new vis.Network(container, {nodes: nodes, edges: edges}, options);

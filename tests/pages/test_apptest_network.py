@@ -74,3 +74,18 @@ def test_search_finds_a_place_by_part_of_its_name(world_env):
     open_network(at)
     at.text_input(key="ex_search").input("palace").run()
     assert [h["node"] for h in at.session_state["ex_hits"]] == ["PL-1"]
+
+
+def test_period_and_grading_filters(world_env):
+    from datetime import date
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_network(at)
+    before = entity_count(at)
+    at.sidebar.date_input(key="f_period").set_value((date(2026, 9, 20), date(2026, 11, 1)))
+    at.run()
+    # the adult of concern's links were last seen on 1 and 15 September: he drops out
+    assert entity_count(at) == before - 1
+    at.sidebar.date_input(key="f_period").set_value((date(2019, 1, 1), date(2026, 11, 1)))
+    at.sidebar.selectbox(key="f_grading").select("1A").run()
+    assert entity_count(at) == 5  # the four 1A links join CS-1, CS-2, two adults, youth club

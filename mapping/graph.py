@@ -7,6 +7,9 @@ once, here, and nothing downstream can forget them.
 
 from __future__ import annotations
 
+import gc
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -122,10 +125,40 @@ def _excluded_young_people(entities: pd.DataFrame, scope: Scope) -> set[str]:
     return set(young.loc[drop, "entity_id"])
 
 
+_PAUSES = {"depth": 0}
+_PAUSE_LOCK = threading.Lock()
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while millions of small containers are built.
+
+    The graph holds no reference cycles worth collecting mid-build, and at 1M links the
+    collector's repeated full passes cost several times the build itself (measured 51 s vs
+    10 s). Reference counting still frees memory; nested and concurrent uses are counted.
+    """
+    with _PAUSE_LOCK:
+        _PAUSES["depth"] += 1
+        if _PAUSES["depth"] == 1:
+            _PAUSES["was_enabled"] = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSES["depth"] -= 1
+            if _PAUSES["depth"] == 0 and _PAUSES.get("was_enabled"):
+                gc.enable()
+
+
 def build_scoped_graph(tables: VersionTables, scope: Scope | None = None,
                        version: int | None = None) -> ScopedGraph:
     """Build the graph of ``tables`` that ``scope`` allows; isolated entities are left out."""
-    scope = scope or Scope()
+    with gc_paused():
+        return _build(tables, scope or Scope(), version)
+
+
+def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGraph:
     entities = tables.entities
     links = _filter_links(_redact(tables.links, entities, scope.role), scope)
     excluded = _excluded_young_people(entities, scope)

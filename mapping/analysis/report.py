@@ -23,7 +23,7 @@ from mapping.analysis.overlap import (
     multi_harm_young_people,
     overlaps_by_context,
 )
-from mapping.graph import ScopedGraph
+from mapping.graph import ScopedGraph, gc_paused
 
 
 def dataset_block(scoped: ScopedGraph, info: dict | None = None) -> dict:
@@ -65,6 +65,11 @@ def analyse(scoped: ScopedGraph, *, info: dict | None = None, resolution: float 
     With ``previous`` (an earlier version or date in the same scope) the report also has
     ``changes`` (see ``changes.compare``).
     """
+    with gc_paused():
+        return _analyse(scoped, info, resolution, seed, engine, previous, connector_limit)
+
+
+def _analyse(scoped, info, resolution, seed, engine, previous, connector_limit) -> dict:
     clusters = find_clusters(scoped, resolution=resolution, seed=seed, engine=engine)
     members = membership(clusters)
     peers = peer_groups(scoped, seed=seed, engine=engine)

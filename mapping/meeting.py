@@ -251,7 +251,7 @@ def district_item(scoped: ScopedGraph, report: dict, district: str,
 
 
 def _hotspot_row(h: dict) -> dict:
-    return {"code": h["id"], "kind": h["kind"], "young_people": len(h["young_people"]),
+    return {"code": h["id"], "kind": h["kind"].replace("_", " "), "young_people": len(h["young_people"]),
             "harms": _harm_text(h["harms"]), "adults_of_concern": len(h["adults_of_concern"]),
             "last_seen": h["period"]["last_seen"], "evidence": h["evidence"]}
 

@@ -145,8 +145,7 @@ def _pdf_tables(tables, table_class, paragraph, caption, body, colors) -> list:
             cell = body.clone("cell", fontSize=12, leading=14)
             grid_rows = [[paragraph(html.escape(v), cell) for v in row]
                          for row in [t.columns, *t.rows]]
-            inner = table_class(grid_rows, hAlign="LEFT", colWidths=[440 / len(t.columns)]
-                                * len(t.columns))
+            inner = table_class(grid_rows, hAlign="LEFT", colWidths=_widths(t, 440))
             inner.setStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8"))])
         else:
@@ -159,6 +158,14 @@ def _pdf_tables(tables, table_class, paragraph, caption, body, colors) -> list:
                        hAlign="LEFT")
     grid.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
     return [grid]
+
+
+def _widths(t, total: float) -> list[float]:
+    """Column widths in proportion to their longest word or value, so codes stay whole."""
+    need = [max([len(w) for w in col.split()] + [len(row[i]) for row in t.rows] + [7])
+            for i, col in enumerate(t.columns)]
+    need = [min(n, 22) for n in need]
+    return [total * n / sum(need) for n in need]
 
 
 def _pdf_marking(canvas, document) -> None:

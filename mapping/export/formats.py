@@ -43,6 +43,12 @@ def _lazy(module: str, function: str) -> Writer:
     return write
 
 
+def _map(scoped, out, metadata, args) -> None:
+    from mapping.render.map import write_map  # the offline folium map (docs/map.md)
+
+    write_map(scoped, out, metadata)
+
+
 def _pack(fmt: str) -> Writer:
     """A meeting pack writer (needs ``--meeting``), imported only when used."""
     def write(scoped, out, metadata, args) -> None:
@@ -62,6 +68,7 @@ FORMATS: dict[str, Writer] = {
     "xlsx": _lazy("tables", "write_xlsx"),
     "geojson": _lazy("geo", "write_geojson"),
     "kml": _lazy("geo", "write_kml"),
+    "map": _map,
     "pptx": _pack("pptx"),
     "pdf": _pack("pdf"),
 }

@@ -1,0 +1,210 @@
+"""What the map shows, as plain data: places and online spaces with their counts, district
+counts, peer-group lines and hotspot weights. ``mapping.render.map`` draws it with folium;
+the page lists online spaces and unlocated places from it; tests read it directly.
+
+Built only from a :class:`~mapping.graph.ScopedGraph`, so district, period and grading
+filters and the viewer's redactions are already applied. Counts are of young people, never
+their names; a home address is placed by :func:`mapping.geo.shown_coordinates` (about 1 km
+grid) for every role that does not see true addresses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pandas as pd
+
+from mapping import geo
+from mapping.analysis.clusters import HARM_KEYS, Cluster, membership
+from mapping.analysis.hotspots import flagged_neighbours
+from mapping.analysis.overlap import context_kind, harm_profile
+from mapping.graph import ScopedGraph
+from mapping.model import MODEL
+
+
+@dataclass
+class ContextOnMap:
+    """One place or online space, with what a MACE meeting asks of it."""
+
+    id: str
+    label: str
+    kind: str
+    entity_type: str
+    district: str | None
+    flagged_young_people: int
+    young_people: int
+    harms: dict[str, int]
+    overlap: bool
+    clusters: list[str]
+    evidence: list[str]
+    lat: float | None = None
+    lon: float | None = None
+    located_by: str = "not located"
+    generalised: bool = False
+
+
+@dataclass
+class MapData:
+    """Everything drawn on the map and listed beside it.
+
+    ``places`` are located places (drawn); ``online_spaces`` have no location (listed);
+    ``not_located`` are places with neither coordinates nor a known postcode; ``outside`` are
+    places inside no district boundary; ``districts`` maps a district name to its counts;
+    ``peer_lines`` join places one cluster's young people use; ``heat`` is [lat, lon, weight].
+    """
+
+    places: list[ContextOnMap]
+    online_spaces: list[ContextOnMap]
+    not_located: list[ContextOnMap]
+    districts: dict[str, dict[str, int]]
+    peer_lines: list[dict]
+    heat: list[list[float]]
+    outside: list[str] = field(default_factory=list)
+    assigned: dict[str, str] = field(default_factory=dict)
+    role: str = "analyst"
+
+
+def context_summary(scoped: ScopedGraph, node: str, clusters_of: dict[str, str]) -> ContextOnMap:
+    """Counts for one context: flagged young people linked, their harm flags, the clusters
+    they belong to and the link ids behind it all."""
+    graph = scoped.graph
+    data = graph.nodes[node]
+    flagged = flagged_neighbours(graph, node)
+    young = [n for n in graph.neighbors(node) if graph.nodes[n]["entity_type"] == "young_person"]
+    profile = harm_profile(graph, flagged)
+    evidence = sorted({link for n in young for link in graph.edges[node, n]["links"]})
+    return ContextOnMap(
+        id=node, label=str(data.get("label") or node), kind=context_kind(data),
+        entity_type=data["entity_type"], district=data.get("district"),
+        flagged_young_people=len(flagged), young_people=len(young),
+        harms={h: profile["harms"][h] for h in HARM_KEYS if profile["harms"].get(h)},
+        overlap=bool(profile["overlap"]),
+        clusters=sorted({clusters_of[p] for p in flagged if p in clusters_of}),
+        evidence=evidence)
+
+
+def build_map_data(scoped: ScopedGraph, clusters: list[Cluster], *,
+                   postcodes: geo.PostcodeTable | None = None,
+                   boundaries=None) -> MapData:
+    """The map of ``scoped``: contexts located, districts counted, peer lines, heat.
+
+    ``boundaries`` (a GeoDataFrame from :func:`mapping.geo.read_boundaries`) fills blank
+    districts by spatial join and reports places outside every boundary.
+    """
+    graph = scoped.graph
+    clusters_of = membership(clusters)
+    contexts = [n for n, d in graph.nodes(data=True) if MODEL.is_context(d["entity_type"])]
+    summaries = {n: context_summary(scoped, n, clusters_of) for n in sorted(contexts)}
+    place_ids = [n for n in summaries if summaries[n].entity_type == "place"]
+    located = geo.locate_places(_place_frame(graph, place_ids), postcodes)
+    join = None
+    if boundaries is not None and len(located):
+        join = geo.assign_districts(located, boundaries)
+    for row in located.to_dict("records"):
+        summary = summaries[row["entity_id"]]
+        if join is not None and join.districts.get(summary.id):
+            summary.district = join.districts[summary.id]
+        if row["located_by"] == "not located":
+            continue
+        summary.lat, summary.lon, summary.generalised = geo.shown_coordinates(
+            summary.id, graph.nodes[summary.id], float(row["lat"]), float(row["lon"]),
+            scoped.scope.role)
+        summary.located_by = row["located_by"]
+    places = [summaries[p] for p in place_ids if summaries[p].lat is not None]
+    return MapData(
+        places=places,
+        online_spaces=[s for s in summaries.values() if s.entity_type != "place"],
+        not_located=[summaries[p] for p in place_ids if summaries[p].lat is None],
+        districts=district_counts(graph, summaries.values()),
+        peer_lines=peer_lines(graph, clusters, {p.id: p for p in places}),
+        heat=[[p.lat, p.lon, float(len(p.evidence))] for p in places if p.flagged_young_people],
+        outside=join.outside if join else [], assigned=join.assigned if join else {},
+        role=scoped.scope.role)
+
+
+def _place_frame(graph: nx.Graph, place_ids: list[str]) -> pd.DataFrame:
+    rows = [{"entity_id": p, **{k: graph.nodes[p].get(k) for k in
+                                ("district", "postcode", "lat", "lon")}} for p in place_ids]
+    return pd.DataFrame(rows, columns=["entity_id", "district", "postcode", "lat", "lon"])
+
+
+def district_counts(graph: nx.Graph, contexts) -> dict[str, dict[str, int]]:
+    """Per district: young people in scope, those with a harm flag, and places."""
+    counts: dict[str, Counter] = {}
+    for _, data in graph.nodes(data=True):
+        if data["entity_type"] == "young_person" and data.get("district"):
+            row = counts.setdefault(data["district"], Counter())
+            row["young_people"] += 1
+            row["flagged_young_people"] += bool(data.get("harms"))
+    for context in contexts:
+        if context.entity_type == "place" and context.district:
+            counts.setdefault(context.district, Counter())["places"] += 1
+    return {d: {k: c.get(k, 0) for k in ("young_people", "flagged_young_people", "places")}
+            for d, c in sorted(counts.items())}
+
+
+def peer_lines(graph: nx.Graph, clusters: list[Cluster], places: dict[str, ContextOnMap]
+               ) -> list[dict]:
+    """Lines joining the located places each cluster's young people share (two or more
+    members linked), as the shortest tree through them: the peer group's "territory"."""
+    lines = []
+    for cluster in clusters:
+        young = set(cluster.young_people)
+        used = {}
+        for place in cluster.contexts:
+            if place not in places or place not in graph:
+                continue
+            members = [n for n in graph.neighbors(place) if n in young]
+            if len(members) >= 2:
+                used[place] = members
+        if len(used) < 2:
+            continue
+        tree = nx.minimum_spanning_tree(_distances(places, sorted(used)))
+        for a, b in sorted(tuple(sorted(e)) for e in tree.edges):
+            evidence = sorted({link for p in (a, b) for n in used[p]
+                               for link in graph.edges[p, n]["links"]})
+            lines.append({"cluster": cluster.id, "overlap": cluster.overlap, "from": a,
+                          "to": b, "young_people": len(set(used[a]) | set(used[b])),
+                          "points": [[places[a].lat, places[a].lon],
+                                     [places[b].lat, places[b].lon]],
+                          "evidence": evidence})
+    return lines
+
+
+def _distances(places: dict[str, ContextOnMap], ids: list[str]) -> nx.Graph:
+    graph = nx.Graph()
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            dy = places[a].lat - places[b].lat
+            dx = (places[a].lon - places[b].lon) * math.cos(math.radians(places[a].lat))
+            graph.add_edge(a, b, weight=math.hypot(dx, dy))
+    return graph
+
+
+def online_space_rows(data: MapData) -> pd.DataFrame:
+    """Online spaces with the same counts as the places on the map, most flagged first."""
+    rows = [{"online space": s.label, "district": s.district or "",
+             "young people with harm flags": s.flagged_young_people,
+             "young people linked": s.young_people,
+             "harm flags": harm_text(s.harms), "clusters": ", ".join(s.clusters),
+             "links of evidence": len(s.evidence), "id": s.id} for s in data.online_spaces]
+    frame = pd.DataFrame(rows, columns=["online space", "district", "young people with harm "
+                                        "flags", "young people linked", "harm flags",
+                                        "clusters", "links of evidence", "id"])
+    return frame.sort_values(["young people with harm flags", "online space"],
+                             ascending=[False, True]).reset_index(drop=True)
+
+
+def harm_text(harms: dict[str, int]) -> str:
+    """``CCE 3, CSE 1``: short harm labels with the number of young people flagged."""
+    return ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
+
+
+def find_context(data: MapData, node: str | None) -> ContextOnMap | None:
+    for context in (*data.places, *data.online_spaces, *data.not_located):
+        if context.id == node:
+            return context
+    return None

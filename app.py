@@ -27,6 +27,7 @@ sidebar_account(who)
 navigation = st.navigation([
     st.Page("pages/network.py", title="Network", icon=":material/hub:", default=True),
     st.Page("pages/clusters.py", title="Clusters and overlap", icon=":material/workspaces:"),
+    st.Page("pages/map.py", title="Map of places", icon=":material/map:"),
     st.Page("pages/meeting.py", title="MACE meeting", icon=":material/groups:"),
     st.Page("pages/summary.py", title="Strategic summary", icon=":material/bar_chart:"),
     st.Page("pages/import.py", title="Import data", icon=":material/upload_file:"),

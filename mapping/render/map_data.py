@@ -208,3 +208,33 @@ def find_context(data: MapData, node: str | None) -> ContextOnMap | None:
         if context.id == node:
             return context
     return None
+
+
+def clicked_place(data: MapData, returned: dict | None, tolerance: float = 1e-4) -> str | None:
+    """The place a map click chose, from what st_folium returns: the clicked marker's
+    ``place_id`` property, else the place drawn at the clicked point; None otherwise."""
+    if not returned:
+        return None
+    drawing = returned.get("last_active_drawing") or {}
+    place = (drawing.get("properties") or {}).get("place_id")
+    if place and find_context(data, place) is not None:
+        return place
+    point = returned.get("last_object_clicked") or {}
+    lat, lon = point.get("lat"), point.get("lng")
+    if lat is None or lon is None:
+        return None
+    near = [p for p in data.places if abs(p.lat - lat) < tolerance and abs(p.lon - lon) < tolerance]
+    return near[0].id if len(near) == 1 else None
+
+
+def context_rows(context: ContextOnMap) -> list[tuple[str, str]]:
+    """The evidence panel's summary of one place or online space (counts, never names)."""
+    return [("Kind", context.kind.replace("_", " ")),
+            ("District", context.district or "not recorded"),
+            ("Young people with harm flags", str(context.flagged_young_people)),
+            ("Young people linked", str(context.young_people)),
+            ("Harm flags", harm_text(context.harms) or "none"),
+            ("Harm types overlap", "yes" if context.overlap else "no"),
+            ("Clusters", ", ".join(context.clusters) or "none"),
+            ("Located by", context.located_by + (" (home address: ~1 km grid)"
+                                                if context.generalised else ""))]

@@ -54,10 +54,9 @@ def search_box() -> tuple[int, bool]:
         st.button("Open network", on_click=open_focus, args=(pick,), type="primary")
     elif st.session_state.pop("ex_searched", False):
         st.warning("Nothing in this scope matches. Check the filters, or the ID.")
-    left, right = st.columns(2)
-    hops = left.radio("Hops", [1, 2], horizontal=True, key="ex_hops",
-                      help="How many links away from the person or place to show.")
-    collapse = right.toggle("Start from clusters", value=ex.should_collapse(graph),
+    hops = st.radio("Hops", [1, 2], horizontal=True, key="ex_hops",
+                    help="How many links away from the person or place to show.")
+    collapse = st.toggle("Start from clusters", value=ex.should_collapse(graph),
                          key="ex_collapse", help="Each cluster drawn as one node (size = "
                          f"members); on by default above {ex.COLLAPSE_ABOVE_NODES:,} entities.")
     if graph.number_of_nodes() > ex.MAX_DRAWN_NODES:  # drawing more would stall a browser

@@ -82,32 +82,46 @@ def data_key(version, scope, extra) -> str:
 
 
 def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Seeded positions for a view. With collapsed groups, the groups are laid out first and
-    spread so that each opened cluster is drawn in its own disc around its group's place."""
-    if not view.groups and not view.owner:
-        return layout(view.graph, seed=seed)
+    """Seeded positions for a view. Collapsed groups alone get a layout of their own; once
+    clusters are opened, each is drawn in its own disc in the middle and the collapsed
+    groups stand on a ring around them, in the direction of their links."""
+    if not view.owner:
+        return layout(view.layout_graph(), seed=seed)
     anchors = nx.Graph()
     anchors.add_nodes_from(g.id for g in view.groups)
     anchors.add_nodes_from(set(view.owner.values()))
     pairs = [(u, v) for u, v, _ in view.group_edges] + list(view.graph.edges)
     anchors.add_edges_from((a, b) for a, b in ((view.owner.get(u, u), view.owner.get(v, v))
                                                for u, v in pairs) if a != b)
-    centres = layout(anchors, seed=seed)
+    directions = layout(anchors, seed=seed)
     members: dict[str, list[str]] = {}
     for node, group in sorted(view.owner.items()):
         members.setdefault(group, []).append(node)
-    radius = {g: 120.0 + 25.0 * math.sqrt(len(m)) for g, m in members.items()}
-    gap = min((math.dist(centres[a], centres[b]) for a in centres for b in centres if a < b),
-              default=1.0) or 1.0
-    spread = min(8.0, max(1.0, (2 * max(radius.values(), default=0.0) + 80.0) / gap))
-    positions = {g: (x * spread, y * spread) for g, (x, y) in centres.items()}
+    radius = {g: 60.0 + 30.0 * math.sqrt(len(m)) for g, m in members.items()}
+    width = sum(2 * r + 60.0 for r in radius.values()) - 60.0
+    positions: dict[str, tuple[float, float]] = {}
+    left = -width / 2
     for group, nodes in members.items():
-        inner = layout(view.graph.subgraph(nodes), seed=seed)
-        xs, ys = [p[0] for p in inner.values()], [p[1] for p in inner.values()]
-        half = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) / 2
-        mid = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
-        cx, cy = positions.pop(group)
-        for node, (x, y) in inner.items():
-            positions[node] = (round(cx + (x - mid[0]) / half * radius[group], 1),
-                               round(cy + (y - mid[1]) / half * radius[group], 1))
+        _disc(view.graph.subgraph(nodes), (left + radius[group], 0.0), radius[group], seed,
+              positions)
+        left += 2 * radius[group] + 60.0
+    opened = [directions[g] for g in members]
+    mid = (sum(x for x, _ in opened) / len(opened), sum(y for _, y in opened) / len(opened))
+    ring = max(width / 2, max(radius.values())) + 220.0
+    around = sorted((math.atan2(directions[g.id][1] - mid[1], directions[g.id][0] - mid[0]),
+                     g.id) for g in view.groups)
+    for step, (_, group) in enumerate(around):
+        angle = 2 * math.pi * step / max(1, len(around)) + around[0][0]
+        positions[group] = (round(ring * math.cos(angle), 1), round(ring * math.sin(angle), 1))
     return positions
+
+
+def _disc(graph: nx.Graph, centre, radius: float, seed: int, positions: dict) -> None:
+    """Lay ``graph`` out and fit it in a disc of ``radius`` around ``centre``."""
+    inner = layout(graph, seed=seed)
+    xs, ys = [p[0] for p in inner.values()], [p[1] for p in inner.values()]
+    half = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) / 2
+    mid = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
+    for node, (x, y) in inner.items():
+        positions[node] = (round(centre[0] + (x - mid[0]) / half * radius, 1),
+                           round(centre[1] + (y - mid[1]) / half * radius, 1))

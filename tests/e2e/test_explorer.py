@@ -125,7 +125,9 @@ def wait_redrawn(frame, before: str) -> str:
 
 
 def click_node(page, frame, node_id: str) -> None:
+    page.locator("iframe[title*='network_explorer']").scroll_into_view_if_needed()
     point = frame.evaluate("""(id) => { const n = window.explorerNetwork;
+        n.moveTo({position: n.getPosition(id), animation: false});  // centre it, as a person would
         const d = n.canvasToDOM(n.getPosition(id));
         const r = document.getElementById('network').getBoundingClientRect();
         return {x: d.x + r.left, y: d.y + r.top}; }""", node_id)

@@ -33,8 +33,9 @@
       physics: false, autoResize: true, layout: {improvedLayout: false},
       interaction: {hover: true, tooltipDelay: 150, multiselect: false,
                     hideEdgesOnDrag: args.nodes.length > 500, navigationButtons: false},
-      // Labels smaller than 9 px on screen are not drawn: a zoomed-out map stays legible.
-      nodes: {shapeProperties: {interpolation: false}, scaling: {label: {drawThreshold: 9}}},
+      // On big maps labels under 9 px on screen are not drawn: zoomed out, it stays legible.
+      nodes: {shapeProperties: {interpolation: false},
+              scaling: {label: {drawThreshold: args.nodes.length > 150 ? 9 : 3}}},
       edges: {smooth: false}
     };
     if (network) { network.destroy(); }

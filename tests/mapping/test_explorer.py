@@ -1,6 +1,5 @@
 """The explorer's pure logic: search, neighbourhoods, paths, collapsed clusters, details."""
 
-from pathlib import Path
 
 import networkx as nx
 import pytest

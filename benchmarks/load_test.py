@@ -107,6 +107,64 @@ async def session(browser, base: str, number: int, timeout_ms: int,
     return {"session": number, "timings": timings, "errors": errors}
 
 
+async def ws_session(base: str, number: int, timeout: float, delay: float = 0.0) -> dict:
+    """One session spoken in Streamlit's own websocket protocol: the server's work with no
+    browser rendering (the figures a person's own machine would add to are the browser's)."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    await asyncio.sleep(delay)
+    timings: dict[str, float] = {}
+    errors: list[str] = []
+    pages: dict[str, str] = {}
+
+    async def run_page(socket, page_hash: str, name: str, expect: bytes) -> None:
+        message = BackMsg()
+        message.rerun_script.query_string = ""
+        message.rerun_script.page_script_hash = page_hash
+        start = time.monotonic()
+        await socket.send(message.SerializeToString())
+        seen = False
+        while True:
+            raw = await asyncio.wait_for(socket.recv(), timeout)
+            forward = ForwardMsg()
+            forward.ParseFromString(raw)
+            kind = forward.WhichOneof("type")
+            if kind == "navigation":
+                pages.update({p.page_name: p.page_script_hash for p in forward.navigation.app_pages})
+            elif kind == "delta":
+                seen |= expect in raw
+                if b"encountered an error" in raw or forward.delta.new_element.HasField(
+                        "exception"):
+                    errors.append(f"{name}: exception shown")
+            elif kind == "script_finished":
+                if forward.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    break
+        timings[name] = time.monotonic() - start
+        if not seen:
+            errors.append(f"{name}: page did not show {expect.decode()!r}")
+
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=2**26) as sock:
+            await run_page(sock, "", "network", b"Dataset version")
+            await run_page(sock, pages["Clusters and overlap"], "clusters", b"Clusters")
+            await run_page(sock, pages["Network"], "network_again", b"Dataset version")
+    except Exception as problem:  # noqa: BLE001  (counted and reported, not raised)
+        errors.append(f"{type(problem).__name__}: {str(problem)[:120]}")
+    return {"session": number, "timings": timings, "errors": errors}
+
+
+async def run_ws(base: str, sessions: int, timeout: float, ramp: float) -> list[dict]:
+    warm = await ws_session(base, 0, 300)  # the first session imports the sample world
+    if warm["errors"]:
+        raise SystemExit(f"warm-up session failed: {warm['errors']}")
+    return list(await asyncio.gather(*[
+        ws_session(base, n, timeout, ramp * (n - 1) / max(sessions - 1, 1))
+        for n in range(1, sessions + 1)]))
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
@@ -142,8 +200,8 @@ def summarise(results: list[dict], monitor: ServerMonitor, wall: float) -> dict:
                                "peak": round(max(monitor.cpu), 1)} if monitor.cpu else None,
         "server_rss_mb": {"peak": round(max(monitor.rss) / 2**20, 1)} if monitor.rss else None,
         "wall_seconds": round(wall, 1), "cpus": psutil.cpu_count(),
-        "note": "browser and server share these CPUs; server figures include the warm-up "
-                "session that imports the sample world",
+        "note": "the clients share these CPUs with the server; server figures include the "
+                "warm-up session that imports the sample world",
     }
 
 
@@ -151,20 +209,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per page")
+    parser.add_argument("--client", choices=["ws", "browser"], default="ws",
+                        help="ws: Streamlit's websocket protocol (server load only); "
+                             "browser: headless Chromium contexts (adds rendering)")
     parser.add_argument("--ramp", type=float, default=10.0,
                         help="seconds over which the sessions start (0: all at once)")
     args = parser.parse_args()
     sessions = max(1, min(args.sessions, MAX_SESSIONS))
     with tempfile.TemporaryDirectory(prefix="load-") as folder:
-        env = {"MAPPING_DATA_DIR": folder, "MAPPING_USERS_FILE": ""}
+        # XSRF protection is off only for this local benchmark server: the websocket client
+        # has no browser cookie. It stays on in .streamlit/config.toml.
+        env = {"MAPPING_DATA_DIR": folder, "MAPPING_USERS_FILE": "",
+               "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": str(args.client == "browser").lower()}
         with app_server(env) as (base, process):
             monitor = ServerMonitor(process.pid)
             monitor.start()
             start = time.monotonic()
-            results = asyncio.run(run(base, sessions, int(args.timeout * 1000), args.ramp))
+            if args.client == "ws":
+                results = asyncio.run(run_ws(base, sessions, args.timeout, args.ramp))
+            else:
+                results = asyncio.run(run(base, sessions, int(args.timeout * 1000), args.ramp))
             wall = time.monotonic() - start
             monitor.running = False
-    report = summarise(results, monitor, wall)
+    report = {"client": args.client, **summarise(results, monitor, wall)}
     print(json.dumps(report, indent=2))
     return 1 if report["sessions_with_errors"] else 0
 

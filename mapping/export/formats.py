@@ -58,6 +58,9 @@ def _pack(fmt: str) -> Writer:
     return write
 
 
+#: Formats that make a meeting pack from a meeting's agenda (need ``--meeting``).
+MEETING_PACK_FORMATS = frozenset({"pptx", "pdf"})
+
 FORMATS: dict[str, Writer] = {
     "graphml": _graphml,
     "html": _html,

@@ -133,7 +133,7 @@ drawing = session_cached(("drawing", scoped.version, scoped.scope, key_extra),
                          lambda: payload(view, positions))
 with canvas:
     st.caption(f"Dataset version {scoped.version}: {graph.number_of_nodes():,} entities and "
-               f"{len(scoped.links):,} links in scope. Drawn: {view.note}.")
+               f"{len(scoped.links):,} links in scope. Drawn: {view.note.rstrip('.')}.")
     click = network_explorer(**drawing, data_key=data_key(scoped.version, scoped.scope,
                              key_extra), height=540, selected=st.session_state.ex_selected,
                              status=view.note, view=st.session_state.ex_view, key="explorer",

@@ -82,11 +82,11 @@ def data_key(version, scope, extra) -> str:
 
 
 def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Seeded positions for a view. Collapsed groups alone get a layout of their own; once
-    clusters are opened, each is drawn in its own disc in the middle and the collapsed
-    groups stand on a ring around them, in the direction of their links."""
-    if not view.owner:
-        return layout(view.layout_graph(), seed=seed)
+    """Seeded positions for a view. Opened clusters are each drawn in their own disc in the
+    middle; collapsed groups stand evenly on a ring around them, in the order of the
+    directions a spring layout of the groups gives them (linked groups stay neighbours)."""
+    if not view.owner and not view.groups:
+        return layout(view.graph, seed=seed)
     anchors = nx.Graph()
     anchors.add_nodes_from(g.id for g in view.groups)
     anchors.add_nodes_from(set(view.owner.values()))
@@ -98,16 +98,16 @@ def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
     for node, group in sorted(view.owner.items()):
         members.setdefault(group, []).append(node)
     radius = {g: 60.0 + 30.0 * math.sqrt(len(m)) for g, m in members.items()}
-    width = sum(2 * r + 60.0 for r in radius.values()) - 60.0
+    width = max(0.0, sum(2 * r + 60.0 for r in radius.values()) - 60.0)
     positions: dict[str, tuple[float, float]] = {}
     left = -width / 2
     for group, nodes in members.items():
         _disc(view.graph.subgraph(nodes), (left + radius[group], 0.0), radius[group], seed,
               positions)
         left += 2 * radius[group] + 60.0
-    opened = [directions[g] for g in members]
+    opened = [directions[g] for g in members] or list(directions.values())
     mid = (sum(x for x, _ in opened) / len(opened), sum(y for _, y in opened) / len(opened))
-    ring = max(width / 2, max(radius.values())) + 220.0
+    ring = max(width / 2, *radius.values(), 40.0 * len(view.groups) / math.pi) + 220.0
     around = sorted((math.atan2(directions[g.id][1] - mid[1], directions[g.id][0] - mid[0]),
                      g.id) for g in view.groups)
     for step, (_, group) in enumerate(around):

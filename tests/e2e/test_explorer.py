@@ -116,7 +116,7 @@ def drawn(frame) -> str:
 
 
 def wait_redrawn(frame, before: str) -> str:
-    for _ in range(150):
+    for _ in range(450):  # up to 90 s: CI machines can be slow
         now = drawn(frame)
         if now and now != before:
             return now
@@ -228,8 +228,10 @@ def test_explorer_end_to_end(explorer_server, upload_file, size):
 
         # 4. Start from clusters and open one.
         page.get_by_role("button", name="Back to the whole map").click()
+        expect(page.get_by_role("button", name="Back to the whole map")).to_have_count(0)
+        whole = wait_redrawn(frame, focused)
         page.get_by_text("Start from clusters").click()
-        collapsed = wait_redrawn(frame, focused)
+        collapsed = wait_redrawn(frame, whole)
         cluster = first_node(frame, "n.id.startsWith('cluster:C')")
         shoot(page, "5-clusters", size)
         click_node(page, frame, cluster)

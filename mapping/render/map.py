@@ -25,14 +25,14 @@ from folium.plugins import HeatMap
 from folium.template import Template
 
 from mapping.model import MODEL
-from mapping.render.map_data import ContextOnMap, MapData, harm_text
+from mapping.render.map_data import ContextOnMap, MapData, harm_text, kind_label
 from mapping.render.network import MARKING, safe_json
 
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 NO_DATA_COLOUR = "#8a8a8a"
 #: Light-to-dark blues for districts by young people with harm flags (ColorBrewer Blues).
 DISTRICT_SHADES = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-MAX_EVIDENCE_IN_POPUP = 8
+MAX_EVIDENCE_IN_POPUP = 4
 
 
 def text(value) -> str:
@@ -80,7 +80,7 @@ LAYER_SCRIPT = """
       drawn = L.circleMarker(item.point, item.style);
       drawn.feature = {type: "Feature", properties: {place_id: item.id}};
     }
-    if (item.popup) { drawn.bindPopup(item.popup, {maxWidth: 340}); }
+    if (item.popup) { drawn.bindPopup(item.popup, {maxWidth: 300, autoPanPaddingTopLeft: [10, 10]}); }
     if (item.tooltip) { drawn.bindTooltip(item.tooltip, {sticky: item.shape !== "place"}); }
     drawn.addTo(layer);
   });
@@ -138,9 +138,7 @@ def place_radius(flagged: int) -> float:
 
 
 def place_popup(context: ContextOnMap) -> str:
-    kind = MODEL.place_kinds.label(context.kind) if context.kind in MODEL.place_kinds.keys() \
-        else context.kind
-    rows = [("Kind", kind), ("District", context.district or "not recorded"),
+    rows = [("Kind", kind_label(context.kind)), ("District", context.district or "not recorded"),
             ("Young people with harm flags", context.flagged_young_people),
             ("Young people linked", context.young_people),
             ("Harm flags", harm_text(context.harms) or "none"),
@@ -188,7 +186,7 @@ def district_items(data: MapData, boundaries) -> list[dict]:
         items.append({"shape": "district", "geometry": row.geometry.__geo_interface__,
                       "style": {"color": "#4d4d4d", "weight": 1.5,
                                 "fillColor": district_shade(flagged, highest),
-                                "fillOpacity": 0.55},
+                                "fillOpacity": 0.55, "className": "cs-district"},
                       "popup": summary, "tooltip": summary})
     return items
 
@@ -196,7 +194,8 @@ def district_items(data: MapData, boundaries) -> list[dict]:
 def line_items(data: MapData) -> list[dict]:
     return [{"shape": "line", "points": line["points"],
              "style": {"color": "#6A3D9A" if line["overlap"] else "#0072B2", "weight": 3,
-                       "opacity": 0.8, "dashArray": None if line["overlap"] else "6 6"},
+                       "opacity": 0.8, "dashArray": None if line["overlap"] else "6 6",
+                       "className": "cs-line"},
              "popup": text(f"Cluster {line['cluster']}: {line['young_people']} of its young "
                            f"people use these two places · {len(line['evidence'])} links"),
              "tooltip": text(f"Cluster {line['cluster']}")} for line in data.peer_lines]
@@ -215,14 +214,15 @@ def legend_html(data: MapData) -> str:
 
 
 STYLE = ("<style>.folium-map.leaflet-container{background:#f4f6f8;font:13px/1.35 system-ui,sans-serif}"
-         ".cs-legend{background:#fff;padding:6px 9px;border:1px solid #999;max-width:250px;"
-         "font-size:12px}.cs-legend ul{list-style:none;margin:3px 0;padding:0}.cs-sw{display:"
+         ".cs-legend{background:#fff;padding:5px 8px;border:1px solid #999;max-width:215px;"
+         "font-size:11px;line-height:1.3}.cs-popup{font-size:12px;line-height:1.3}.cs-legend ul{list-style:none;margin:3px 0;padding:0}.cs-sw{display:"
          "inline-block;width:11px;height:11px;margin-right:5px;border-radius:50%}.cs-popup "
          "th{text-align:left;padding-right:8px;font-weight:600;vertical-align:top}"
          ".leaflet-heatmap-layer{pointer-events:none}</style>")
 
 
-def build_map(data: MapData, boundaries=None, *, height: str = "100%") -> folium.Map:
+def build_map(data: MapData, boundaries=None, *, height: str = "100%",
+              collapsed_layers: bool = True) -> folium.Map:
     """A folium map of ``data``: districts shaded, peer-group lines, places, heat, legend.
 
     Only vendored assets are referenced; tiles only when ``MAPPING_TILE_URL`` is set.
@@ -253,7 +253,7 @@ def build_map(data: MapData, boundaries=None, *, height: str = "100%") -> folium
         heat.default_js = [("leaflet-heat.js", assets["heat_js"])]
         heat.add_to(fmap)
     Legend(legend_html(data)).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=collapsed_layers).add_to(fmap)
     if len(points) > 1:
         fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
                          [max(p[0] for p in points), max(p[1] for p in points)]])
@@ -285,7 +285,7 @@ def side_panel_html(data: MapData, meta: str) -> str:
 
 def map_html(data: MapData, boundaries=None, *, meta: str = "") -> str:
     """The standalone offline map page: marking, map, then the online spaces list."""
-    fmap = build_map(data, boundaries, height="72vh")
+    fmap = build_map(data, boundaries, height="72vh", collapsed_layers=False)
     figure = fmap.get_root()
     figure.header.add_child(Element(
         "<title>Contextual safeguarding map</title><style>.cs-side{font:14px system-ui,"

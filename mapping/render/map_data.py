@@ -198,6 +198,13 @@ def online_space_rows(data: MapData) -> pd.DataFrame:
                              ascending=[False, True]).reset_index(drop=True)
 
 
+def kind_label(kind: str) -> str:
+    """``Takeaway``, ``Address (private)``, ``Online space``: the model's words for a kind."""
+    if kind in MODEL.place_kinds:
+        return MODEL.place_kinds.label(kind)
+    return MODEL.entity_types.label(kind) if kind in MODEL.entity_types else kind
+
+
 def harm_text(harms: dict[str, int]) -> str:
     """``CCE 3, CSE 1``: short harm labels with the number of young people flagged."""
     return ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
@@ -229,7 +236,7 @@ def clicked_place(data: MapData, returned: dict | None, tolerance: float = 1e-4)
 
 def context_rows(context: ContextOnMap) -> list[tuple[str, str]]:
     """The evidence panel's summary of one place or online space (counts, never names)."""
-    return [("Kind", context.kind.replace("_", " ")),
+    return [("Kind", kind_label(context.kind)),
             ("District", context.district or "not recorded"),
             ("Young people with harm flags", str(context.flagged_young_people)),
             ("Young people linked", str(context.young_people)),

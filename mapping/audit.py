@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 
 from mapping.graph import Scope, build_scoped_graph
 from mapping.lookup import candidate_codes
-from mapping.store import Store, audit_log, entities, links, now_iso
+from mapping.store import Store, VersionTables, audit_log, entities, links, now_iso
 
 #: The actions the app records. ``view`` is a view of one young person's (or entity's) network.
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "search", "view", "import", "export",
@@ -103,7 +103,7 @@ def subject_access_report(store: Store, raw_id: str, pseudonymiser) -> SubjectAc
 def _exports_including(store: Store, codes: set[str]) -> list[dict]:
     """Exports whose recorded scope, rebuilt on the exported version, held one of ``codes``."""
     received = []
-    tables_by_version: dict[int, object] = {}
+    tables_by_version: dict[int, VersionTables | None] = {}
     for row in list_audit(store, action="export").to_dict("records"):
         version = row["dataset_version"]
         detail = json.loads(row["detail"] or "{}")

@@ -11,6 +11,7 @@ from tests.security.server import app_server
 from tests.security.world import import_world
 
 sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 PAYLOAD = '<img src=x onerror="window.__xss=1">${window.__xss=2}'
 URLS = ["admin", "network", "clusters", "import", ""]

@@ -15,7 +15,8 @@ then in separate child processes (so each peak memory is its own):
    approximate betweenness with ``--baseline-k`` sample sources (its time per source is
    reported, so the cost at our sample size can be read off).
 
-Reports wall time per step and peak resident memory (``resource.getrusage``). Goal: ours under
+Reports wall time per step, CPU seconds (robust when other work shares the machine) and
+peak resident memory (``resource.getrusage``). Goal: ours under
 60 s and under 4 GB on a 2-core machine. Never run inside pytest.
 """
 
@@ -120,12 +121,19 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def cpu_s() -> float:
+    """CPU seconds used by this process: unlike wall time, unaffected by other load."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 1)
+
+
 def run_ours(links: int, queue) -> None:
     from mapping.analysis.report import analyse
     from mapping.graph import Scope, build_scoped_graph
 
     tables = synthesise(links)
     timings = {}
+    cpu_before = cpu_s()
     start = time.perf_counter()
     scoped = build_scoped_graph(tables, Scope(include_stale=True), version=1)
     timings["scoped_graph_s"] = time.perf_counter() - start
@@ -133,7 +141,8 @@ def run_ours(links: int, queue) -> None:
     report = analyse(scoped)
     timings["analyse_s"] = time.perf_counter() - step
     timings["total_s"] = time.perf_counter() - start
-    queue.put({"pipeline": "ours", **_round(timings), "peak_mb": round(peak_mb()),
+    queue.put({"pipeline": "ours", **_round(timings), "cpu_s": round(cpu_s() - cpu_before, 1),
+               "peak_mb": round(peak_mb()),
                "entities": scoped.graph.number_of_nodes(), "links": len(scoped.links),
                "edges": scoped.graph.number_of_edges(),
                "engine_used": report["settings"]["engine_used"],
@@ -147,6 +156,7 @@ def run_baseline(links: int, k: int, queue) -> None:
 
     tables = synthesise(links)
     timings = {}
+    cpu_before = cpu_s()
     start = time.perf_counter()
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(tables.links["source_id"], tables.links["target_id"],
@@ -163,7 +173,8 @@ def run_baseline(links: int, k: int, queue) -> None:
     list(nx.articulation_points(graph))
     timings["articulation_s"] = time.perf_counter() - step
     timings["total_s"] = time.perf_counter() - start
-    queue.put({"pipeline": "plain networkx", **_round(timings), "peak_mb": round(peak_mb()),
+    queue.put({"pipeline": "plain networkx", **_round(timings),
+               "cpu_s": round(cpu_s() - cpu_before, 1), "peak_mb": round(peak_mb()),
                "betweenness_k": k, "communities": len(communities)})
 
 

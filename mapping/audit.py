@@ -127,12 +127,15 @@ def _exports_including(store: Store, codes: set[str]) -> list[dict]:
 def scope_from_detail(described: dict, at: str) -> Scope:
     """The :class:`Scope` an audit row describes, on the day it was recorded."""
     day = date.fromisoformat(at[:10])
-    as_date = lambda v: date.fromisoformat(v) if v else None
-    return Scope(role=described.get("role", "analyst"), since=as_date(described.get("since")),
-                 until=as_date(described.get("until")),
+    return Scope(role=described.get("role", "analyst"), since=_as_date(described.get("since")),
+                 until=_as_date(described.get("until")),
                  districts=tuple(described.get("districts") or ()),
                  link_types=tuple(described.get("link_types") or ()),
                  harms=tuple(described.get("harms") or ()),
                  min_grading=described.get("min_grading"),
                  include_stale=bool(described.get("include_stale")),
                  stale_days=int(described.get("stale_days") or 730), today=day)
+
+
+def _as_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

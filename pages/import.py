@@ -24,6 +24,7 @@ from loaders.pseudonymise import Pseudonymiser
 from loaders.read import read_file
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
 from pages.common import store
+from pages.sign_in import event, identity
 
 SUFFIXES = ["xlsx", "xlsm", "csv", "tsv", "graphml", "gexf"]
 NOT_IMPORTED = "(not imported)"
@@ -135,13 +136,15 @@ if st.button("Import as a new dataset version", type="primary", disabled=not con
     try:
         result = import_files(
             sources, store(), Pseudonymiser.from_file(workspace.key_file), profile=profile,
-            created_by=st.session_state.get("user", "analyst"), note="upload page",
+            created_by=identity().name, note="upload page",
             progress=lambda stage, fraction, rows: bar.progress(
                 min(1.0, fraction), text=f"{stage.capitalize()} ({rows:,} rows)"))
     except ImportFailed as failed:
         st.error(str(failed))
         problem_table(failed.problems)
     else:
+        event("import", {"files": [s.name for s in sources], "links": result.links},
+              version=result.version)
         st.success(f"Imported as dataset version {result.version}: {result.entities:,} "
                    f"entities, {result.links:,} links, {result.incidents:,} incident rows.")
         if result.warnings:

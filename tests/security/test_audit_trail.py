@@ -25,3 +25,14 @@ def test_search_and_view_are_recorded_by_code(signed_in_env):
     assert view["user_name"] == "ana" and view["role"] == "analyst"
     assert int(view["dataset_version"]) == signed_in_env["version"]
     assert not rows["detail"].str.contains(RAW_IDS[0], regex=False).any()
+
+
+def test_first_session_of_the_day_runs_the_retention_purge_once(signed_in_env):
+    store = Store(signed_in_env["url"])
+    version = signed_in_env["version"]
+    assert "PL-M" in set(store.read_version(version).entities["entity_id"])
+    sign_in(new_app().run(), "ana")
+    sign_in(new_app().run(), "pc")
+    purges = audit.list_audit(store, action="purge")
+    assert list(purges["user_name"]) == ["scheduled"]  # once, not per session
+    assert "PL-M" not in set(store.read_version(version).entities["entity_id"])

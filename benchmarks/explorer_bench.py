@@ -106,6 +106,7 @@ def main() -> None:
     tables = world(args.links)
     built = time.perf_counter()
     scoped = build_scoped_graph(tables, Scope(include_stale=True))
+    gc.freeze()  # as pages/common.session_cached does after building a scoped graph
     cached = time.perf_counter()
     print(f"world: {len(tables.links):,} links, {len(tables.entities):,} entities "
           f"generated in {built - start:.1f} s")

@@ -6,6 +6,8 @@ Person-level data is cached in ``st.session_state`` (one session's memory), neve
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 import streamlit as st
 
@@ -103,6 +105,10 @@ def session_cached(key: tuple, compute):
         if len(cache) > 16:
             cache.clear()
         cache[key] = compute()
+        if key[0] == "scoped":
+            # A large graph's millions of objects would make every later full garbage
+            # collection take seconds (benchmarks/explorer_bench.py); freeze them out of it.
+            gc.freeze()
     return cache[key]
 
 

@@ -12,23 +12,20 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from loaders.columns import Profile, detect
 from loaders.read import read_file
 from tests.explorer_world import ENTITIES, LINKS, import_world
 
-playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -37,35 +34,13 @@ RENAMED = "Kind of association"
 VIEWPORTS = [(1366, 768), (1920, 1080)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def explorer_server(tmp_path_factory):
-    """The app on a fresh demo data folder holding the tiny world as version 1."""
+def explorer_server(app_server, tmp_path_factory):
+    """The app on a demo data folder holding the tiny world as version 1, imports allowed."""
     data = tmp_path_factory.mktemp("e2e-data")
     (data / "demo").mkdir()
     import_world(f"sqlite:///{data / 'demo' / 'demo.sqlite'}", data / "demo" / "demo.key", data)
-    port = free_port()
-    env = dict(os.environ, MAPPING_DATA_DIR=str(data), MAPPING_ALLOW_DEMO_IMPORT="1")
-    env.pop("MAPPING_USERS_FILE", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://localhost:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    return app_server({"MAPPING_DATA_DIR": str(data), "MAPPING_ALLOW_DEMO_IMPORT": "1"}).url
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +127,7 @@ def choose(page, widget, option: str | None = None) -> None:
         try:
             target.click(timeout=5_000)
             return
-        except playwright.Error:
+        except PlaywrightError:
             page.wait_for_timeout(500)
     raise AssertionError(f"could not choose {option!r}")
 
@@ -164,91 +139,74 @@ def shoot(page, step: str, size) -> None:
 
 
 @pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_explorer_end_to_end(explorer_server, upload_file, size):
-    from playwright.sync_api import expect, sync_playwright
+def test_explorer_end_to_end(explorer_server, upload_file, size, new_page):
+    page = new_page(width=size[0], height=size[1])
+    page.set_default_timeout(60_000)
+    page.goto(explorer_server)
+    explorer_frame(page)
 
-    outside: list[str] = []
+    # 1. Upload, map the renamed column, check, import.
+    page.get_by_role("link", name="Import data").click()
+    page.locator("input[type=file]").set_input_files(str(upload_file))
+    page.get_by_text("1. Map columns").wait_for()
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=RENAMED)
+    choose(page, box, "link_type")
+    expect(box.get_by_role("combobox")).to_have_value("link_type")
+    shoot(page, "1-upload-mapped", size)
+    page.get_by_role("button", name="Check for problems").click()
+    page.get_by_text("error(s)").first.wait_for()
+    page.get_by_text("I have checked the mapping").click()
+    page.get_by_role("button", name="Import as a new dataset version").click()
+    page.get_by_text("Imported as dataset version").wait_for(timeout=120_000)
+    shoot(page, "2-imported", size)
 
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(("http://localhost", "http://127.0.0.1", "ws://localhost", "data:",
-                           "blob:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
+    # 2. Search a young person by raw case ID: opened, and the ID is not kept.
+    page.get_by_role("link", name="Network").click()
+    frame = explorer_frame(page)
+    whole = drawn(frame)
+    raw_id = a_young_person_id(upload_file)
+    search = page.get_by_role("textbox", name="Find a young person")
+    search.fill(raw_id)
+    search.press("Enter")
+    page.get_by_role("button", name="Open network").wait_for()
+    expect(page.get_by_role("combobox", name="Results")).to_have_value(
+        re.compile(r"^YP-.*by case ID"))
+    assert search.input_value() == ""
+    page.get_by_role("button", name="Open network").click()
+    focused = wait_redrawn(frame, whole)
+    expect(page.get_by_text("Linked to", exact=True)).to_be_visible()
+    shoot(page, "3-search-case-id", size)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-        page.route("**/*", only_local)
-        page.set_default_timeout(60_000)
-        page.goto(explorer_server)
-        explorer_frame(page)
+    # 3. Click a place: the side panel fills with it and its evidence.
+    place = first_node(frame, "n.shape === 'triangle' || n.shape === 'diamond'")
+    click_node(page, frame, place)
+    page.get_by_text("Kind of place").or_(page.get_by_text("Platform")).first.wait_for()
+    expect(page.get_by_text("link(s) behind this entity")).to_be_visible()
+    page.get_by_text("link(s) behind this entity").scroll_into_view_if_needed()
+    shoot(page, "4-side-panel", size)
 
-        # 1. Upload, map the renamed column, check, import.
-        page.get_by_role("link", name="Import data").click()
-        page.locator("input[type=file]").set_input_files(str(upload_file))
-        page.get_by_text("1. Map columns").wait_for()
-        box = page.locator("[data-testid='stSelectbox']").filter(has_text=RENAMED)
-        choose(page, box, "link_type")
-        expect(box.get_by_role("combobox")).to_have_value("link_type")
-        shoot(page, "1-upload-mapped", size)
-        page.get_by_role("button", name="Check for problems").click()
-        page.get_by_text("error(s)").first.wait_for()
-        page.get_by_text("I have checked the mapping").click()
-        page.get_by_role("button", name="Import as a new dataset version").click()
-        page.get_by_text("Imported as dataset version").wait_for(timeout=120_000)
-        shoot(page, "2-imported", size)
+    # 4. Start from clusters and open one.
+    page.get_by_role("button", name="Back to the whole map").click()
+    expect(page.get_by_role("button", name="Back to the whole map")).to_have_count(0)
+    whole = wait_redrawn(frame, focused)
+    page.get_by_text("Start from clusters").click()
+    collapsed = wait_redrawn(frame, whole)
+    cluster = first_node(frame, "n.id.startsWith('cluster:C')")
+    shoot(page, "5-clusters", size)
+    click_node(page, frame, cluster)
+    opened = wait_redrawn(frame, collapsed)
+    assert cluster not in opened.split(",")
+    shoot(page, "6-cluster-opened", size)
 
-        # 2. Search a young person by raw case ID: opened, and the ID is not kept.
-        page.get_by_role("link", name="Network").click()
-        frame = explorer_frame(page)
-        whole = drawn(frame)
-        raw_id = a_young_person_id(upload_file)
-        search = page.get_by_role("textbox", name="Find a young person")
-        search.fill(raw_id)
-        search.press("Enter")
-        page.get_by_role("button", name="Open network").wait_for()
-        expect(page.get_by_role("combobox", name="Results")).to_have_value(
-            re.compile(r"^YP-.*by case ID"))
-        assert search.input_value() == ""
-        page.get_by_role("button", name="Open network").click()
-        focused = wait_redrawn(frame, whole)
-        expect(page.get_by_text("Linked to", exact=True)).to_be_visible()
-        shoot(page, "3-search-case-id", size)
-
-        # 3. Click a place: the side panel fills with it and its evidence.
-        place = first_node(frame, "n.shape === 'triangle' || n.shape === 'diamond'")
-        click_node(page, frame, place)
-        page.get_by_text("Kind of place").or_(page.get_by_text("Platform")).first.wait_for()
-        expect(page.get_by_text("link(s) behind this entity")).to_be_visible()
-        page.get_by_text("link(s) behind this entity").scroll_into_view_if_needed()
-        shoot(page, "4-side-panel", size)
-
-        # 4. Start from clusters and open one.
-        page.get_by_role("button", name="Back to the whole map").click()
-        expect(page.get_by_role("button", name="Back to the whole map")).to_have_count(0)
-        whole = wait_redrawn(frame, focused)
-        page.get_by_text("Start from clusters").click()
-        collapsed = wait_redrawn(frame, whole)
-        cluster = first_node(frame, "n.id.startsWith('cluster:C')")
-        shoot(page, "5-clusters", size)
-        click_node(page, frame, cluster)
-        opened = wait_redrawn(frame, collapsed)
-        assert cluster not in opened.split(",")
-        shoot(page, "6-cluster-opened", size)
-
-        # 5. A filter changes the graph.
-        sidebar = page.locator("[data-testid='stSidebar']")
-        districts = sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Districts")
-        districts.get_by_role("combobox").click()
-        district = page.get_by_role("option").first.inner_text()
-        page.get_by_role("option", name=district, exact=True).click()
-        page.keyboard.press("Escape")
-        wait_redrawn(frame, opened)
-        expect(districts).to_contain_text(district)
-        shoot(page, "7-filtered", size)
-        assert raw_id not in page.content()
-        browser.close()
-    assert outside == []
+    # 5. A filter changes the graph.
+    sidebar = page.locator("[data-testid='stSidebar']")
+    districts = sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Districts")
+    districts.get_by_role("combobox").click()
+    district = page.get_by_role("option").filter(has_not_text="Select all").first.inner_text()
+    page.get_by_role("option", name=district, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_redrawn(frame, opened)
+    expect(districts).to_contain_text(district)
+    shoot(page, "7-filtered", size)
+    assert raw_id not in page.content()
+    assert page.external_requests == []  # the harness aborts and records them

@@ -119,6 +119,9 @@ association_banner()
 graph = scoped.graph if show_protective() else ex.hide_protective(scoped.graph)
 if st.session_state.ex_focus not in graph:
     st.session_state.ex_focus = None
+if st.session_state.get("ex_scope") != (scoped.version, scoped.scope):
+    # clusters are renumbered for each scope: an opened "C01" would now be another cluster
+    st.session_state.update(ex_scope=(scoped.version, scoped.scope), ex_expanded=())
 canvas, panel = st.columns([7, 3])
 with panel:
     hops, collapse = search_box()

@@ -173,6 +173,7 @@ st.html("<style>.legend ul{list-style:none;padding:0;margin:0 0 6px;display:flex
         ".sw{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:"
         "middle}</style>" + legend_html())
 st.caption("Collapsed cluster: a large circle, size = members, colour = the most frequent harm "
-           "flag among its young people. Faded entities are off the selected path.")
+           "flag among its young people (light grey: none). Faded entities are off the selected "
+           "path.")
 st.subheader("Clusters")
 st.dataframe(cluster_table(clusters), hide_index=True, width="stretch")

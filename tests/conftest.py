@@ -1,4 +1,13 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite.
+
+``pg_url``: a SQLAlchemy URL to a fresh, empty PostgreSQL database for one test, on the
+throwaway server scripts/test.sh starts (``MAPPING_TEST_PG_URL``); dropped afterwards.
+``pg_server_url``: that server's own URL (session), for tests that need the server itself.
+Without the server the PostgreSQL tests are skipped locally, but fail in CI (``CI`` set), so
+CI can never pass by silently skipping them.
+
+``tmp_env``: MAPPING_DB and MAPPING_KEY_FILE pointed into the test's tmp_path.
+"""
 
 import os
 import uuid
@@ -6,26 +15,34 @@ import uuid
 import pytest
 
 
-@pytest.fixture
-def pg_url():
-    """A fresh database on the throwaway PostgreSQL server scripts/test.sh starts, dropped
-    after the test. In CI the server must be there: a missing server fails the run rather
-    than skipping the PostgreSQL half of the tests."""
-    server = os.environ.get("MAPPING_TEST_PG_URL")
-    if not server:
-        if os.environ.get("CI"):
-            pytest.fail("MAPPING_TEST_PG_URL is not set: run the suite through scripts/test.sh")
-        pytest.skip("no PostgreSQL server: run through scripts/test.sh to include these tests")
-    from sqlalchemy import create_engine, text
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """The throwaway PostgreSQL server scripts/test.sh starts. In CI it must be there: a
+    missing server fails the run rather than skipping the PostgreSQL half of the tests."""
+    url = os.environ.get("MAPPING_TEST_PG_URL")
+    if url:
+        return url
+    if os.environ.get("CI"):
+        pytest.fail("MAPPING_TEST_PG_URL is not set: run the suite through scripts/test.sh")
+    pytest.skip("no PostgreSQL server: run through scripts/test.sh to include these tests")
 
-    name = f"mapping_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+
+@pytest.fixture
+def pg_url(pg_server_url):
+    """A new empty database on the test server, so PostgreSQL tests cannot see each other's
+    rows (as each SQLite test has its own file); dropped when the test ends."""
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture

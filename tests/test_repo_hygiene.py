@@ -1,11 +1,30 @@
 """Project hygiene that a newcomer or CI would otherwise trip over."""
 
 import re
+import shutil
 import subprocess
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9_.\-]*)(\[[\w,\-]+\])?==(?P<version>[\w.]+)$")
+
+
+def requirement_lines(name: str) -> list[str]:
+    lines = [line.split("#", 1)[0].strip() for line in (ROOT / name).read_text().splitlines()]
+    return [line for line in lines if line and not line.startswith("-r ")]
+
+
+def pins(name: str) -> dict[str, str]:
+    found = {}
+    for line in requirement_lines(name):
+        match = PIN.match(line)
+        assert match, f"{name}: not pinned with ==: {line}"
+        found[re.sub(r"[-_.]+", "-", match["name"]).lower()] = match["version"]
+    return found
 
 
 def test_no_spreadsheets_outside_sample_and_fixtures():
@@ -14,30 +33,103 @@ def test_no_spreadsheets_outside_sample_and_fixtures():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_data_file_guard_refuses_spreadsheets_elsewhere(tmp_path):
+    """The guard itself, on a scratch repository: staged files count, extensions in any
+    case, names with non-ASCII characters, and only the two folders exactly as spelled."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "check-no-data-files.sh", tmp_path / "scripts")
+    allowed = ["sample_data/world.csv", "tests/fixtures/book.xlsx", "notes.txt"]
+    refused = ["données.CSV", "exports/cases.xlsx", "Sample_Data/x.tsv", "deep/a b.xlsm",
+               "old.xls", "calc.ods"]
+    for name in allowed + refused:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("fictional\n", encoding="utf-8")
+    guard = ["bash", "scripts/check-no-data-files.sh"]
+    subprocess.run(["git", "add", *allowed], cwd=tmp_path, check=True)
+    assert subprocess.run(guard, cwd=tmp_path, capture_output=True).returncode == 0
+
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    result = subprocess.run(guard, cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    listed = {line.strip() for line in result.stderr.splitlines()[1:]}
+    assert listed == set(refused)
+
+    # Run from a subfolder, as git does with a hook symlinked into .git/hooks.
+    hooks = tmp_path / ".git" / "hooks"
+    (hooks / "pre-commit").symlink_to(Path("../../scripts/check-no-data-files.sh"))
+    result = subprocess.run(["bash", str(hooks / "pre-commit")], cwd=tmp_path / "exports",
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+
+
 def test_streamlit_config_keeps_statistics_and_tracebacks_in():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] in ("none", False)
+    assert config["client"]["toolbarMode"] == "minimal"
+    assert config["server"]["headless"] is True
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] <= 50
+
+
+def test_no_secrets_are_tracked():
+    tracked = subprocess.run(["git", "ls-files", ".streamlit"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert tracked == [".streamlit/config.toml"]
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    for pattern in (".streamlit/secrets.toml", "*.key", "data/", ".venv/"):
+        assert pattern in ignored
 
 
 def test_requirements_are_pinned():
-    for name in ("requirements.txt", "requirements-dev.txt"):
-        for line in (ROOT / name).read_text().splitlines():
-            line = line.strip()
-            if line and not line.startswith(("#", "-r")):
-                assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[\w.]+$", line), f"{name}: {line}"
+    runtime = pins("requirements.txt")
+    dev = pins("requirements-dev.txt")
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
+    for needed in ("streamlit", "pandas", "networkx", "igraph", "sqlalchemy", "psycopg",
+                   "psycopg-binary", "openpyxl", "defusedxml"):
+        assert needed in runtime, needed
+    for needed in ("pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "playwright",
+                   "ruff", "mypy"):
+        assert needed in dev, needed
+    assert not set(runtime) & set(dev), "a package is pinned in both files"
+
+
+def test_installed_packages_match_the_pins():
+    """The suite runs against exactly the pinned versions (scripts/test.sh reinstalls when a
+    requirements file changes); a package upgraded by hand shows up here."""
+    wrong = {}
+    for name, version in {**pins("requirements.txt"), **pins("requirements-dev.txt")}.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "missing"
+        if installed != version:
+            wrong[name] = f"pinned {version}, installed {installed}"
+    assert not wrong
 
 
 def test_streamlit_at_least_1_54():
-    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines()
-                if "==" in line)
-    major, minor = (int(x) for x in pins["streamlit"].split(".")[:2])
+    major, minor = (int(x) for x in pins("requirements.txt")["streamlit"].split(".")[:2])
     assert (major, minor) >= (1, 54)
 
 
 def test_licence_and_ci_entry_exist():
-    assert "GNU GENERAL PUBLIC LICENSE" in (ROOT / "LICENSE").read_text()
+    licence = (ROOT / "LICENSE").read_text()
+    assert "GNU GENERAL PUBLIC LICENSE" in licence and "Version 3, 29 June 2007" in licence
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "GPL-3.0-or-later"
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_scripts_are_executable_in_git():
+    modes = subprocess.run(["git", "ls-files", "-s", "scripts", ".ci"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    entries = {line.split("\t")[1]: line.split()[0] for line in modes}
+    for path in (".ci/run", "scripts/test.sh", "scripts/run-app.sh",
+                 "scripts/check-no-data-files.sh"):
+        assert entries.get(path) == "100755", path
 
 
 def test_streamlit_never_imported_outside_app_and_pages():

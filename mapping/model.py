@@ -101,7 +101,7 @@ class Grading:
     def __str__(self) -> str:
         return f"{self.source_evaluation}{self.intelligence_assessment}{self.handling_code}"
 
-    def at_least(self, minimum: "Grading | str | None") -> bool:
+    def at_least(self, minimum: Grading | str | None) -> bool:
         """True when this grading is as strong as ``minimum`` on both evaluation scales."""
         if minimum is None or minimum == "":
             return True

@@ -148,3 +148,12 @@ def test_cli_verbs_are_documented_in_readme():
     verbs = build_parser()._subparsers._group_actions[0].choices
     missing = [v for v in verbs if f"`{v}" not in readme]
     assert not missing, f"CLI verbs missing from README: {missing}"
+
+
+def test_ruff_is_clean():
+    """Lint (including the rule that keeps streamlit out of mapping/ and loaders/) in CI."""
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -80,8 +80,9 @@ def test_rekey_verb_end_to_end(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     paths = template()(tmp_path)
     env = dict(os.environ, MAPPING_KEY_FILE=str(tmp_path / "k1"))
-    run = lambda *a, **kw: subprocess.run([sys.executable, "-m", "mapping", *a], cwd=ROOT,
-                                          capture_output=True, text=True, check=False, **kw)
+    def run(*a, **kw):
+        return subprocess.run([sys.executable, "-m", "mapping", *a], cwd=ROOT,
+                                              capture_output=True, text=True, check=False, **kw)
     assert run("import", *map(str, paths), "--db", db, env=env).returncode == 0
     done = run("rekey", "--old-key", str(tmp_path / "k1"), "--new-key", str(tmp_path / "k2"),
                "--db", db)

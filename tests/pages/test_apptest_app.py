@@ -1,8 +1,8 @@
 """AppTest: the app opens on the fictional sample world in demo mode with no set-up."""
 
-import pytest
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -157,3 +157,15 @@ def test_ruff_is_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_setting_is_documented_in_readme():
+    """A MAPPING_* environment variable read by the code must have a row in the README."""
+    readme = (ROOT / "README.md").read_text()
+    used = set()
+    for folder in ("mapping", "loaders", "pages"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"MAPPING_[A-Z_]+", path.read_text()))
+    used |= set(re.findall(r"MAPPING_[A-Z_]+", (ROOT / "app.py").read_text()))
+    missing = sorted(v for v in used if f"`{v}`" not in readme)
+    assert not missing, f"settings missing from README: {missing}"

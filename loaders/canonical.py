@@ -3,6 +3,8 @@
 People (and unknown entities, and places of a private kind such as home addresses) get
 keyed codes for their id and label; home-address coordinates are generalised to
 ``ADDRESS_DECIMALS`` decimal places; free-text notes are dropped unless the analyst opted in.
+Places recorded with only a postcode or a grid reference are located first (before a home
+address is generalised), so the store and the GIS exports hold their coordinates.
 Incidents become co-presence links between the people present and present-at links to the
 place, each carrying the incident id and the people's roles as evidence.
 """
@@ -15,12 +17,61 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from loaders.problems import WARNING, Problem
 from loaders.pseudonymise import Pseudonymiser
 from mapping.model import MODEL
 from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
 
 #: Stored precision of home-address coordinates: 3 decimal places is about 110 m.
 ADDRESS_DECIMALS = 3
+
+
+#: At most this many "place not located" warnings are listed one by one; the rest are counted.
+LOCATE_WARNINGS_LISTED = 200
+
+
+def locate_at_import(entities: pd.DataFrame, postcodes=None) -> tuple[pd.DataFrame,
+                                                                       list[Problem]]:
+    """Fill blank lat/lon of places from their eastings/northings or postcode.
+
+    Uses the same lookup as the map (``mapping.geo.locate_places``; ``postcodes`` defaults
+    to ``MAPPING_POSTCODE_TABLE`` or the fictional sample table). Recorded coordinates are
+    kept. Returns the entities (input unchanged) and one warning per place still unlocated.
+    """
+    from mapping import geo  # geopandas is heavy: loaded only when an import runs
+
+    frame = entities.copy()
+    places = frame.index[frame["entity_type"] == "place"]
+    if not len(places):
+        return frame, []
+    table = postcodes if postcodes is not None else geo.default_postcodes()
+    located = geo.locate_places(frame.loc[places], table)
+    frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
+    frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
+    frame.loc[places, ["lat", "lon"]] = located[["lat", "lon"]]
+    lost = located[located["located_by"] == "not located"]
+    return frame, _not_located(lost)
+
+
+def _not_located(lost: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for row in lost.head(LOCATE_WARNINGS_LISTED).to_dict("records"):
+        given = str(row.get("postcode") or "").strip()
+        why = ("its postcode is not in the postcode table (set MAPPING_POSTCODE_TABLE to an "
+               "ONS Postcode Directory extract)" if given else
+               "it has no lat/lon, eastings/northings or postcode")
+        problems.append(Problem(WARNING, row.get("in_file") or "", row.get("in_sheet") or "",
+                                _row_number(row.get("in_row")), "postcode", "place not located",
+                                f"the place cannot be put on the map: {why}"))
+    if len(lost) > LOCATE_WARNINGS_LISTED:
+        problems.append(Problem(WARNING, "", "", None, "postcode", "place not located",
+                                f"{len(lost) - LOCATE_WARNINGS_LISTED} more places cannot be "
+                                "put on the map"))
+    return problems
+
+
+def _row_number(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def code_entities(entities: pd.DataFrame, pseudonymiser: Pseudonymiser) -> tuple[pd.DataFrame,

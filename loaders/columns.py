@@ -42,6 +42,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "lon": ("longitude", "lng", "long", "x"),
         "platform": ("app", "service", "online platform"),
         "adult_role": ("adult type", "relationship to child"),
+        "easting": ("eastings", "os easting", "grid easting", "bng easting"),
+        "northing": ("northings", "os northing", "grid northing", "bng northing"),
     },
     "links": {
         "source_id": ("from", "source", "subject", "person a", "person id", "from id", "child"),
@@ -69,12 +71,22 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+#: Optional columns read on import but never stored: a place's British National Grid
+#: reference is turned into lat/lon on import (``loaders.canonical.locate_at_import``).
+IMPORT_ONLY_COLUMNS: dict[str, tuple[str, ...]] = {"entities": ("easting", "northing")}
+
+
+def import_columns(role: str) -> tuple[str, ...]:
+    """Every column a sheet of ``role`` can map to: the template's, then import-only ones."""
+    return TEMPLATE_COLUMNS[role] + IMPORT_ONLY_COLUMNS.get(role, ())
+
+
 def _check_sheet_settings(where: str, sheet: str, settings: dict) -> None:
     role = settings.get("role")
     if role is not None and role not in TEMPLATE_COLUMNS:
         raise ValueError(f"{where}: sheet '{sheet}': role must be one of "
                          f"{', '.join(TEMPLATE_COLUMNS)}")
-    allowed = {c for columns in TEMPLATE_COLUMNS.values() for c in columns}
+    allowed = {c for role in TEMPLATE_COLUMNS for c in import_columns(role)}
     for header, canonical in (settings.get("columns") or {}).items():
         if canonical not in allowed:
             raise ValueError(f"{where}: sheet '{sheet}': column '{header}' is mapped to "
@@ -119,7 +131,7 @@ def squash(header: object) -> str:
 
 
 def header_lookup(role: str) -> dict[str, str]:
-    table = {squash(c): c for c in TEMPLATE_COLUMNS[role]}
+    table = {squash(c): c for c in import_columns(role)}
     for canonical, words in SYNONYMS[role].items():
         for word in words:
             table.setdefault(squash(word), canonical)
@@ -230,7 +242,7 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     body = sheet.frame.iloc[row + 1 :].reset_index(drop=True)
     frame = pd.DataFrame({name: body.iloc[:, pos] for pos, name in mapping.items()})
     frame = frame.astype("string").fillna("")
-    for column in TEMPLATE_COLUMNS[role]:
+    for column in import_columns(role):
         if column not in frame:
             frame[column] = ""
     blank = (frame == "").all(axis=1)
@@ -241,7 +253,7 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     last = max((i for i, h in enumerate(headers) if h.strip()), default=-1)
     beyond = body.iloc[:, last + 1:]
     overflow = beyond.index[(beyond != "").any(axis=1)] if beyond.shape[1] else []
-    return MappedSheet(sheet.file, sheet.sheet, role, frame[list(TEMPLATE_COLUMNS[role])],
+    return MappedSheet(sheet.file, sheet.sheet, role, frame[list(import_columns(role))],
                        sheet.header_row + row, unmapped, formula_cells, dict(sheet.read_as),
                        [int(i) for i in overflow])
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.canonical import build_tables, previous_id
+from loaders.canonical import build_tables, locate_at_import, previous_id
 from loaders.columns import MappedSheet, Profile, detect
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem
 from loaders.progress import Progress
@@ -197,8 +197,10 @@ def import_files(
     if any(p.severity == ERROR for p in problems):
         raise ImportFailed(problems)
     report("pseudonymising", 0.35, rows)
+    entities, unlocated = locate_at_import(tables["entities"])  # before addresses are coded
+    problems += unlocated
     built, _unknowns = build_tables(
-        tables["entities"], tables["links"], tables["incidents"], pseudonymiser,
+        entities, tables["links"], tables["incidents"], pseudonymiser,
         keep_notes=keep_notes, retention_months=retention_months(), previous_ids=previous_ids,
     )
     if previous is not None:

@@ -40,6 +40,9 @@ class Scope:
     include_stale: bool = False
     stale_days: int = field(default_factory=stale_after_days)
     today: date | None = None
+    #: False leaves out protective contexts (trusted adults, protective places and protective
+    #: link types), for analyses and exports as much as for the drawing.
+    show_protective: bool = True
 
     def describe(self) -> dict:
         """The filters as plain data, for export headers and the audit log."""
@@ -50,6 +53,7 @@ class Scope:
             "districts": list(self.districts), "link_types": list(self.link_types),
             "harms": list(self.harms), "min_grading": self.min_grading,
             "include_stale": self.include_stale, "stale_days": self.stale_days,
+            "show_protective": self.show_protective,
         }
 
 
@@ -107,6 +111,8 @@ def _filter_links(links: pd.DataFrame, scope: Scope) -> pd.DataFrame:
         keep &= last.isna() | (last >= horizon)
     if scope.link_types:
         keep &= links["link_type"].isin(scope.link_types)
+    if not scope.show_protective:
+        keep &= ~links["link_type"].isin(list(MODEL.link_types.with_flag("protective")))
     if scope.min_grading:
         floor = parse_minimum(scope.min_grading)
         keep &= (links["source_evaluation"].fillna("9") <= floor.source_evaluation) & (
@@ -162,6 +168,8 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
     entities = tables.entities
     links = _filter_links(_redact(tables.links, entities, scope.role), scope)
     excluded = _excluded_young_people(entities, scope)
+    if not scope.show_protective:
+        excluded |= _protective_contexts(entities)
     if scope.districts:
         # Other districts' unknown people are not shown either.
         excluded |= set(entities.loc[entities["entity_type"] == "unknown", "entity_id"])
@@ -196,6 +204,15 @@ def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict]:
             data["links"].append(link_id)
             data["link_types"].add(link_type)
     return edges
+
+
+def _protective_contexts(entities: pd.DataFrame) -> set[str]:
+    """Trusted adults and places of a protective kind (youth clubs, sports clubs)."""
+    places = list(MODEL.place_kinds.with_flag("protective"))
+    adults = list(MODEL.adult_roles.with_flag("protective"))
+    protective = (((entities["entity_type"] == "place") & entities["place_kind"].isin(places))
+                  | ((entities["entity_type"] == "adult") & entities["adult_role"].isin(adults)))
+    return set(entities.loc[protective, "entity_id"])
 
 
 def _within_reach(links: pd.DataFrame, entities: pd.DataFrame, districts) -> pd.DataFrame:

@@ -43,8 +43,7 @@ def store() -> Store:
 def sidebar_scope(tables) -> Scope:
     """Filters in the sidebar, drawn from the canonical model.
 
-    "Show protective contexts" is a view option rather than part of the scope: read it
-    with :func:`show_protective`.
+    "Show protective contexts" is part of the scope, so analyses and exports follow it too.
     """
     with st.sidebar:
         st.header("Filters")
@@ -62,13 +61,14 @@ def sidebar_scope(tables) -> Scope:
                                format_func=lambda g: g or "Any grading",
                                help="Source evaluation 1-3 and assessment A-E (3x5x2): 2B "
                                     "keeps links graded 1A, 1B, 2A and 2B.")
-        st.checkbox("Show protective contexts", value=True, key="f_protective",
-                    help="Trusted adults, youth clubs and sports clubs.")
+        protective = st.checkbox("Show protective contexts", value=True, key="f_protective",
+                                 help="Trusted adults, youth clubs and sports clubs.")
         stale = st.checkbox("Show stale links", key="f_stale",
                             help="Links last seen more than two years ago are hidden by default.")
     return Scope(role=current_role(), since=since, until=until,
                  districts=tuple(chosen), harms=tuple(harms), link_types=tuple(link_types),
-                 min_grading=grading or None, include_stale=stale)
+                 min_grading=grading or None, include_stale=stale,
+                 show_protective=protective)
 
 
 #: Minimum gradings offered, strongest first (source evaluation x intelligence assessment).

@@ -71,3 +71,22 @@ def test_district_link_type_and_harm_filters():
     north_cse = build_scoped_graph(tables_from(ENTITIES, LINKS),
                                    Scope(harms=("cse",), today=TODAY))
     assert set(north_cse.young_people()) == {"YP-2"}
+
+
+def test_hiding_protective_contexts_drops_them_for_every_analysis_and_export():
+    entities = [*ENTITIES,
+                {"entity_id": "PL-2", "entity_type": "place", "place_kind": "youth_club"},
+                {"entity_id": "AD-3", "entity_type": "adult"}]
+    links = [*LINKS,
+             {"source_id": "YP-3", "target_id": "PL-2", "link_type": "frequents"},   # L00006
+             {"source_id": "YP-1", "target_id": "AD-3",
+              "link_type": "trusted_relationship"}]                                  # L00007
+    tables = tables_from(entities, links)
+    shown = build_scoped_graph(tables, Scope(today=TODAY))
+    hidden = build_scoped_graph(tables, Scope(today=TODAY, show_protective=False))
+    assert {"L00002", "L00006", "L00007"} <= set(shown.links["link_id"])
+    assert set(shown.links["link_id"]) - set(hidden.links["link_id"]) == {
+        "L00002", "L00006", "L00007"}  # trusted adult, youth club, protective link type
+    assert {"AD-2", "PL-2"} <= set(shown.graph) and not {"AD-2", "PL-2"} & set(hidden.graph)
+    assert set(hidden.entities["entity_id"]).isdisjoint({"AD-2", "PL-2"})
+    assert hidden.scope.describe()["show_protective"] is False

@@ -1,0 +1,85 @@
+"""AppTest: the MACE meeting and strategic summary pages run in demo mode on the fictional
+sample world; the agenda has one item per district (seven) and the summary table never
+shows a count from 1 to 4."""
+
+import importlib
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+DISTRICTS = sorted(f["properties"]["name"] for f in json.loads(
+    (ROOT / "sample_data" / "districts.geojson").read_text(encoding="utf-8"))["features"])
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory):
+    """Demo mode on a fresh data folder, shared by this module's tests (the sample world is
+    generated once)."""
+    import mapping.config
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MAPPING_DATA_DIR", str(tmp_path_factory.mktemp("meeting-apptest")))
+        patch.delenv("MAPPING_USERS_FILE", raising=False)
+        importlib.reload(mapping.config)
+        yield
+    importlib.reload(mapping.config)
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_meeting_agenda_has_every_district_and_steps_through(demo_env):
+    at = open_page("pages/meeting.py")
+    assert at.title[0].value == "MACE meeting"
+    at.date_input(key="m_day").set_value(date(2026, 10, 1)).run()
+    at.button(key="m_setup").click().run()
+    assert not at.exception, at.exception
+    where = next(m.value for m in at.markdown if m.value.startswith("**Item "))
+    total = int(re.search(r"of (\d+)", where).group(1))
+    assert total == 1 + len(DISTRICTS) == 8  # the opening, then seven districts
+    titles = [at.header[0].value]
+    for _ in range(total - 1):
+        at.button(key="m_next").click().run()
+        assert not at.exception, at.exception
+        titles.append(at.header[0].value)
+    assert titles == ["Opening: actions outstanding", *(f"District: {d}" for d in DISTRICTS)]
+    assert at.button(key="m_next").disabled
+    # Codes only: the district's metrics are counts, its tables hold codes, never labels.
+    assert [m.label for m in at.metric][:2] == ["Young people", "Locations of concern"]
+    hotspots = at.dataframe[0].value
+    assert hotspots.empty or hotspots["code"].str.match(r"^[A-Z]{2}-").all()
+
+
+def test_presentation_view_marks_the_screen(demo_env):
+    at = open_page("pages/meeting.py")
+    at.button(key="m_setup").click().run()
+    at.toggle(key="m_present").set_value(True).run()
+    assert not at.exception, at.exception
+    assert any("OFFICIAL-SENSITIVE" in m.value and m.value.startswith("###")
+               for m in at.markdown)
+
+
+def test_summary_suppresses_small_counts(demo_env):
+    at = open_page("pages/summary.py")
+    assert at.title[0].value == "Strategic summary"
+    shown_small = False
+    for period in at.selectbox(key="s_period").options[:6]:
+        at.selectbox(key="s_period").set_value(period).run()
+        assert not at.exception, at.exception
+        table = at.dataframe[0].value
+        cells = table.drop(columns=["district"]).astype(str).to_numpy().ravel()
+        assert len(table) == len(DISTRICTS)
+        assert not any(c.strip("~") in {"1", "2", "3", "4"} for c in cells), period
+        shown_small |= "<5" in cells
+    assert shown_small  # the sample world has small counts, so suppression really ran

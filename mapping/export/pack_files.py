@@ -12,7 +12,8 @@ import io
 from datetime import date
 from pathlib import Path
 
-from mapping.export.pack import MARKING, Slide, agenda_html, load_agenda, pack_slides
+from mapping.export.pack import MARKING, Slide, load_agenda, meeting_graph, pack_slides
+from mapping.export.pack_html import meeting_page
 from mapping.store import Store
 
 RED = (0xB0, 0x00, 0x20)
@@ -183,21 +184,9 @@ def _pdf_marking(canvas, document) -> None:
 
 # -- HTML and the writers ------------------------------------------------------------------
 def meeting_html(store: Store, agenda, slides: list[Slide]) -> str:
-    """The offline interactive page: the agenda's tables above the meeting's whole network."""
-    from mapping.graph import build_scoped_graph
-    from mapping.meeting import meeting_scope
-    from mapping.render.network import network_html
-
-    meeting = agenda.meeting
-    version = meeting["dataset_version"]
-    scoped = build_scoped_graph(store.read_version(version),
-                                meeting_scope(meeting, agenda.role), version)
-    page = network_html(scoped.graph, use_codes=True, title=f"MACE meeting {meeting['meeting_date']}",
-                        meta=f"Meeting {meeting['meeting_date']} · dataset version {version} · "
-                             f"role {agenda.role}")
-    style = ("<style>.agenda{padding:0 12px;font-size:15px}.agenda table{border-collapse:"
-             "collapse}.agenda td,.agenda th{border:1px solid #999;padding:2px 6px}</style>")
-    return page.replace('<div id="wrap">', style + agenda_html(slides) + '<div id="wrap">', 1)
+    """The offline interactive page: a tab per agenda item, each district with its own
+    network (mapping.export.pack_html)."""
+    return meeting_page(agenda, slides, meeting_graph(store, agenda))
 
 
 def make_pack(store: Store, meeting_date: date, role: str, fmt: str) -> bytes:

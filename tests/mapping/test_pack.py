@@ -70,3 +70,49 @@ def test_cli_writes_the_pack(sample_world, tmp_path):
                      DAY.isoformat(), "--out", str(out)]) == 0
         assert out.stat().st_size > 10_000
     assert PdfReader(str(tmp_path / "pack.pdf")).pages
+
+
+def embedded_networks(text: str) -> dict:
+    import json
+
+    return json.loads(re.search(r"var networks = (\{.*?\});\n", text).group(1))
+
+
+def test_html_has_a_tab_and_its_own_network_per_district(packs):
+    from mapping.export.pack import load_agenda
+
+    store, files = packs
+    text = files["html"].decode("utf-8")
+    agenda = load_agenda(store, DAY, "chair")
+    districts = [item for item in agenda.items if item.district]
+    tabs = re.findall(r'<button role="tab" data-item="(\d+)"[^>]*>([^<]*)</button>', text)
+    assert [label for _i, label in tabs] == ["Opening", *(i.district for i in districts),
+                                             "Actions"]
+    networks = embedded_networks(text)
+    assert sorted(networks, key=int) == [i for i, label in tabs[1:-1]]
+    for (index, _label), item in zip(tabs[1:-1], districts, strict=True):
+        drawn = {n["id"] for n in networks[index]["nodes"]}
+        assert drawn == set(item.nodes)  # the district's own network, not the whole meeting's
+        assert f'id="network-{index}"' in text
+    assert len({frozenset(n["id"] for n in v["nodes"]) for v in networks.values()}) == len(
+        districts)
+    assert text.count("vis.Network(") == 1 and text.count("OFFICIAL-SENSITIVE") >= 2
+
+
+def test_html_escapes_data_text():
+    from types import SimpleNamespace
+
+    import networkx as nx
+
+    from mapping.export.pack import Slide, Table
+    from mapping.export.pack_html import meeting_page
+
+    evil = '<script>alert("x")</script>'
+    graph = nx.Graph()
+    graph.add_node("YP-ABC", entity_type="young_person", label=evil, harms=[], district=evil)
+    item = SimpleNamespace(district=evil, nodes=["YP-ABC"])
+    agenda = SimpleNamespace(meeting={"meeting_date": "2026-11-01", "dataset_version": 1},
+                             role="chair", items=[item])
+    slides = [Slide(f"District: {evil}", [evil], [Table(evil, [evil], [[evil]])], section=evil)]
+    text = meeting_page(agenda, slides, graph)
+    assert evil not in text and "&lt;script&gt;alert" in text

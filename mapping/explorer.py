@@ -19,9 +19,11 @@ from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
 #: Above this many entities the view starts from clusters collapsed into single nodes.
+#: (benchmarks/browser_draw_bench.py: 1,500 entities pan at 35 ms a frame, at most 70.)
 COLLAPSE_ABOVE_NODES = 1_500
 #: The largest number of entities drawn individually at once (expanded clusters included).
-MAX_DRAWN_NODES = 2_500
+#: 2,000 pan at 45 ms a frame, at most 93; 2,500 at 64-94 ms, up to 191 (docs/explorer.md).
+MAX_DRAWN_NODES = 2_000
 GROUP_PREFIX = "cluster:"
 OTHERS = GROUP_PREFIX + "others"
 

@@ -18,12 +18,13 @@ from mapping.render.network import MARKING, network_html
 from pages.common import session_cached, store
 from pages.sign_in import current_role, event
 
-#: Our own constant CSS (no data in it): hide the sidebar and header, large type.
+#: Our own constant CSS (no data in it): hide the sidebar and header, large type. A metric's
+#: value is a markdown paragraph inside stMetricValue, so the rule must reach that <p>.
 PRESENTATION_CSS = """<style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;}
 div[data-testid="stMainBlockContainer"] {max-width: 100%; padding-top: 1rem;}
 div[data-testid="stMarkdownContainer"] p, div[data-testid="stMarkdownContainer"] li {font-size: 1.5rem;}
-div[data-testid="stMetricValue"] {font-size: 3rem;}
+div[data-testid="stMetricValue"] div[data-testid="stMarkdownContainer"] p {font-size: 3.5rem; line-height: 1.15;}
 </style>"""
 
 role = current_role()
@@ -44,7 +45,7 @@ with st.expander("Set up the meeting", expanded="m_meeting" not in st.session_st
     if st.button("Set up meeting", type="primary", key="m_setup"):
         saved = mt.save_meeting(store(), day, period_start=start, period_end=end,
                                 dataset_version=version, previous_meeting_id=previous)
-        st.session_state.update(m_meeting=saved["meeting_date"], m_item=0)
+        st.session_state.update(m_meeting=saved["meeting_date"], m_item=0, m_started=time.time())
 if "m_meeting" not in st.session_state:
     st.info("Pick the date, period and previous meeting, then set up the meeting.")
     st.stop()
@@ -70,10 +71,19 @@ if forward.button("Next", disabled=number == len(agenda.items) - 1, key="m_next"
     st.rerun()
 where.markdown(f"**Item {number + 1} of {len(agenda.items)}**")
 st.header(item.title)
+
+
+@st.fragment(run_every=1)
+def item_timer(minutes: int) -> None:
+    """Only this bar reruns every second, not the page."""
+    spent = int(time.time() - st.session_state.setdefault("m_started", time.time()))
+    st.progress(min(1.0, spent / (60 * minutes)), text=f"{spent // 60}:{spent % 60:02d} of "
+                f"{minutes}:00 on this item")
+
+
 minutes = st.number_input("Minutes per item (0 = no timer)", 0, 60, 0, key="m_timer")
 if minutes:
-    spent = (time.time() - st.session_state.setdefault("m_started", time.time())) / 60
-    st.progress(min(1.0, spent / minutes), text=f"{spent:.0f} of {minutes} minutes on this item")
+    item_timer(minutes)
 
 s = item.sections
 if item.district is None:

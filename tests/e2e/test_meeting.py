@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.harness import wait_for_app
+
 playwright = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,12 +82,16 @@ def test_run_a_meeting(app_url, tmp_path):
         page.get_by_role("link", name="MACE meeting").click()
         set_up(page, "01/10/2026")
         page.get_by_text("Presentation view").click()
+        wait_for_app(page)
         total = int(page.get_by_text("Item 1 of").inner_text().split()[-1])
         assert total == 1 + len(DISTRICTS)
         seen = []
         for number in range(1, total + 1):
             page.get_by_text(f"Item {number} of {total}").wait_for(timeout=60_000)
+            wait_for_app(page)
             seen.append(page.locator("h2").first.inner_text())
+            if number == 2:  # the first district: large metrics, a timer that ticks
+                check_presentation(page)
             page.screenshot(path=str(SHOTS / f"meeting_item_{number:02d}.png"))
             if number == 3:  # record an action in the second district's item
                 page.get_by_role("button", name="Record action").click()
@@ -105,6 +111,7 @@ def test_run_a_meeting(app_url, tmp_path):
             files[fmt] = path
         page.screenshot(path=str(SHOTS / "meeting_pack.png"))
         check_pack(files, seen[2])
+        check_html_pack(browser, files["HTML"])
         # The next meeting: the action recorded above is shown as outstanding.
         page.get_by_text("Presentation view").click()
         page.get_by_text("Set up the meeting").click()
@@ -115,6 +122,42 @@ def test_run_a_meeting(app_url, tmp_path):
         assert "2026-10-01" in outstanding  # agreed at the first meeting
         browser.close()
     assert outside == []
+
+
+def check_presentation(page) -> None:
+    """Metric values are enlarged (the CSS reaches the value's paragraph) and the item timer
+    ticks every second on its own, without a click."""
+    size = page.evaluate("""() => parseFloat(getComputedStyle(document.querySelector(
+        '[data-testid="stMetricValue"] p')).fontSize)""")
+    assert size >= 48, size  # 3.5rem; the body text in the presentation view is 1.5rem
+    page.get_by_label("Minutes per item (0 = no timer)").fill("5")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    bar = page.get_by_test_id("stProgress")
+    bar.get_by_text("of 5:00 on this item").wait_for(timeout=30_000)
+    first = bar.inner_text()
+    page.wait_for_timeout(2500)
+    assert bar.inner_text() != first, first
+
+
+def check_html_pack(browser, path: Path) -> None:
+    """The HTML pack opens offline; each district's tab draws that district's own network."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    counts = []
+    for district in DISTRICTS[:2]:
+        page.get_by_role("tab", name=district).click()
+        drawn = page.locator("section.item:not([hidden]) .network[data-drawn]")
+        drawn.wait_for(timeout=30_000)
+        counts.append(int(drawn.get_attribute("data-drawn")))
+    drawn.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "meeting_pack_html.png"))
+    page.close()
+    assert all(n > 0 for n in counts) and counts[0] != counts[1], counts
+    assert errors == [] and all(url.startswith("file:") for url in requests), requests
 
 
 def check_pack(files: dict, district_title: str) -> None:

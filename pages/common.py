@@ -20,7 +20,18 @@ from mapping.workspace import DEMO_NOTICE, current_workspace, ensure_demo_data
 from pages.sign_in import current_role, sign_in_secrets
 
 
+#: Sidebar widgets whose values must survive a change of page. Streamlit forgets a widget's
+#: value when a run does not draw it (every page switch), which silently reset the demo role
+#: to the first in the list (police) and dropped the filters; assigning each value back at
+#: the top of every run keeps it (Streamlit's documented way to keep widget state).
+KEPT_ACROSS_PAGES = ("role", "f_period", "f_districts", "f_harms", "f_link_types",
+                     "f_grading", "f_protective", "f_stale")
+
+
 def start_session() -> None:
+    for key in KEPT_ACROSS_PAGES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     if "workspace" not in st.session_state:
         workspace = current_workspace(sign_in_secrets())  # [auth] in secrets: sign-in
         st.session_state.workspace = workspace

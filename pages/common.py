@@ -19,7 +19,6 @@ from mapping.store import Store
 from mapping.workspace import DEMO_NOTICE, current_workspace, ensure_demo_data
 from pages.sign_in import current_role, sign_in_secrets
 
-
 #: Sidebar widgets whose values must survive a change of page. Streamlit forgets a widget's
 #: value when a run does not draw it (every page switch), which silently reset the demo role
 #: to the first in the list (police) and dropped the filters; assigning each value back at

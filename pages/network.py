@@ -164,7 +164,7 @@ with panel:
         st.dataframe(evidence_table(scoped, graph.edges[u, v]["links"]), hide_index=True)
     else:
         st.info("Click an entity or a link to see what is recorded and the evidence behind "
-                "it. Click a cluster to open it.")
+                "it." + (" Click a cluster to open it." if collapse else ""))
     if pair:
         path_panel(pair, paths)
 

@@ -147,7 +147,8 @@ def daily_checks() -> None:
 def sidebar_account(who: Identity) -> None:
     with st.sidebar:
         if who.method == "demo":
-            st.caption("Demo: no sign-in; the role picker below is for illustration only.")
+            st.caption("Demo: no sign-in; the role picker under Filters is for illustration "
+                       "only and applies on every page.")
         else:
             st.text(f"Signed in as {who.name} ({auth.MODEL.roles[who.role].label})")
             st.button("Sign out", on_click=sign_out, key="sign_out")

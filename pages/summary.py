@@ -3,6 +3,7 @@ numbers suppressed (counts 1 to 4 shown as <5; see mapping/summary.py and docs/m
 
 import streamlit as st
 
+from mapping.model import MODEL
 from mapping.summary import suppressed_table, trend, young_people_by_period
 from pages.common import scoped_and_clusters, session_cached
 
@@ -22,4 +23,4 @@ periods = sorted(counts["period"].unique())
 period = st.selectbox("Period for the table", list(reversed(periods)), key="s_period")
 st.dataframe(suppressed_table(counts, period=period), hide_index=True, key="s_table")
 st.subheader("Harm flags across all districts (suppressed points left out)")
-st.line_chart(trend(counts))
+st.line_chart(trend(counts).rename(columns=MODEL.harms.label))  # labels, not keys

@@ -148,6 +148,8 @@ def _pdf_tables(tables, table_class, paragraph, caption, body, colors) -> list:
                          for row in [t.columns, *t.rows]]
             inner = table_class(grid_rows, hAlign="LEFT", colWidths=_widths(t, 440))
             inner.setStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8"))])
         else:
             inner = paragraph("None in this period.", body)
@@ -161,12 +163,34 @@ def _pdf_tables(tables, table_class, paragraph, caption, body, colors) -> list:
     return [grid]
 
 
-def _widths(t, total: float) -> list[float]:
-    """Column widths in proportion to their longest word or value, so codes stay whole."""
-    need = [max([len(w) for w in col.split()] + [len(row[i]) for row in t.rows] + [7])
-            for i, col in enumerate(t.columns)]
-    need = [min(n, 22) for n in need]
-    return [total * n / sum(need) for n in need]
+def _widths(t, total: float, font: str = "Helvetica", size: float = 12) -> list[float]:
+    """Column widths measured in points so that no word breaks: every column gets at least
+    its longest word (of the header or any value: codes and dates stay whole), then the
+    room left goes to the columns whose full text does not fit yet (a harm list wraps at
+    its commas). Headers stay on one line when everything fits."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pad = 8  # the cell padding (3 pt each side, set in _pdf_tables) and a little air
+
+    def width(text: str) -> float:
+        return stringWidth(text, font, size) + pad
+
+    columns = [[col, *(row[i] for row in t.rows)] for i, col in enumerate(t.columns)]
+    least = [max(width(w) for text in col for w in text.split() or [""]) for col in columns]
+    wanted = [max(width(text) for text in col) for col in columns]
+    if sum(wanted) <= total:
+        return [w * total / sum(wanted) for w in wanted]
+    if sum(least) >= total:
+        return [w * total / sum(least) for w in least]
+    # Room goes to values first (a harm list on fewer lines), to headers only after that.
+    values = [max([m] + [width(text) for text in col[1:]]) for m, col in zip(least, columns,
+                                                                             strict=True)]
+    room = total - sum(least)
+    short = [v - m for v, m in zip(values, least, strict=True)]
+    if sum(short) >= room:
+        return [m + room * s / sum(short) for m, s in zip(least, short, strict=True)]
+    room, short = total - sum(values), [w - v for w, v in zip(wanted, values, strict=True)]
+    return [v + room * s / sum(short) for v, s in zip(values, short, strict=True)]
 
 
 def _pdf_marking(canvas, document) -> None:

@@ -101,12 +101,13 @@ def meeting_page(agenda, slides: list[Slide], whole_graph) -> str:
                     f"{html.escape(label)}</button>")
         body = agenda_html(group)
         item = districts.get(group[0].section)
-        if item is not None:
+        if item is not None:  # headline counts, then the district's network, then its tables
             sub = whole_graph.subgraph(item.nodes)
             nodes, edges = vis_elements(sub, layout(sub), use_codes=True)
             networks[str(index)] = {"nodes": nodes, "edges": edges}
-            body += (f'<div class="wrap"><div class="network" id="network-{index}" '
-                     f'data-testid="network"></div>{legend_html()}</div>')
+            body = (agenda_html(group[:1]) + f'<div class="wrap"><div class="network" '
+                    f'id="network-{index}" data-testid="network"></div>{legend_html()}</div>'
+                    + agenda_html(group[1:]))
         sections.append(f'<section class="item" data-item="{index}" hidden>{body}</section>')
     return PAGE.format(
         title=html.escape(f"MACE meeting {meeting['meeting_date']}"),

@@ -9,6 +9,7 @@ see true addresses.
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
 import networkx as nx  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from mapping.model import MODEL  # noqa: E402
 from mapping.render.network import layout  # noqa: E402
@@ -61,13 +63,55 @@ def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0
     if marked:
         nx.draw_networkx_nodes(graph, positions, nodelist=marked, ax=ax, node_size=260,
                                node_color="none", edgecolors=HIGHLIGHT, linewidths=2.5)
-        nx.draw_networkx_labels(graph, positions, labels={n: n for n in marked}, ax=ax,
-                                font_size=FONT - 3, font_weight="bold",
-                                bbox={"facecolor": "white", "alpha": 0.8, "pad": 1,
-                                      "edgecolor": "none"})
+        place_labels(ax, [(n, *positions[n]) for n in marked])
     ax.legend(handles=_legend_handles(kinds), loc="upper center", bbox_to_anchor=(0.5, 0.0),
               ncol=3, fontsize=FONT - 2, frameon=False)
     return _png(figure)
+
+
+#: Where a code may go around its point (offset points, nearest first): twelve directions,
+#: further out each ring; beyond the first ring a thin leader line joins code and point.
+LABEL_SPOTS = [(round(r * math.sin(a), 1), round(r * math.cos(a), 1))
+               for r in (10, 22, 36, 52, 70, 90, 115, 140, 170) for a in
+               (math.radians(d) for d in (0, 180, 90, 270, 45, 315, 135, 225, 30, 330, 150, 210))]
+
+
+def place_labels(ax, points, *, avoid=(), size: int = FONT - 3) -> None:
+    """Write each code near its point where it overlaps no code already written (nor the
+    ``avoid`` texts), moving further out with a leader line when it must; a code with no
+    free spot goes where it overlaps least. Greedy and deterministic: the same picture
+    every time."""
+    ax.figure.canvas.draw()  # fix the axes' limits so that text extents are final
+    renderer = ax.figure.canvas.get_renderer()
+    taken = [t.get_window_extent(renderer) for t in avoid]
+    for code, x, y in points:
+        best = None
+        for dx, dy in LABEL_SPOTS:
+            text = ax.annotate(
+                code, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=size,
+                fontweight="bold", ha="center" if abs(dx) < 1 else ("left" if dx > 0 else "right"),
+                va="center" if abs(dy) < 1 else ("bottom" if dy > 0 else "top"), zorder=5,
+                bbox={"facecolor": "white", "alpha": 0.85, "pad": 1, "edgecolor": "none"},
+                arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.8}
+                if math.hypot(dx, dy) > 12 else None)
+            text.update_positions(renderer)
+            box = Text.get_window_extent(text, renderer)  # the words, not the leader line
+            clash = sum(_overlap(box, other) for other in taken)
+            if best is None or clash < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (clash, text, box)
+            else:
+                text.remove()
+            if clash == 0:
+                break
+        taken.append(best[2])
+
+
+def _overlap(one, other) -> float:
+    width = min(one.x1, other.x1) - max(one.x0, other.x0)
+    height = min(one.y1, other.y1) - max(one.y0, other.y0)
+    return max(0.0, width) * max(0.0, height)
 
 
 def drawn_part(graph: nx.Graph, highlight=()) -> nx.Graph:
@@ -102,6 +146,7 @@ def map_png(graph: nx.Graph, highlight=(), district: str | None = None, *, role_
     """Places of the item over the district boundaries; hotspots in red with their codes."""
     figure, ax = plt.subplots(figsize=size)
     ax.set_axis_off()
+    district_names = []
     if districts_file.is_file():
         shapes = _districts(str(districts_file))
         shapes.boundary.plot(ax=ax, color="#555555", linewidth=1)
@@ -109,8 +154,8 @@ def map_png(graph: nx.Graph, highlight=(), district: str | None = None, *, role_
             shapes[shapes["name"] == district].plot(ax=ax, color="#FFF4CE", edgecolor="#333333")
         for _, row in shapes.iterrows():
             point = row.geometry.representative_point()
-            ax.annotate(str(row.get("name", "")), (point.x, point.y), fontsize=FONT - 4,
-                        ha="center", color="#444444")
+            district_names.append(ax.annotate(str(row.get("name", "")), (point.x, point.y),
+                                              fontsize=FONT - 4, ha="center", color="#444444"))
     private = set(MODEL.place_kinds.with_flag("private"))
     points, marked = [], set(highlight)
     for node, data in graph.nodes(data=True):
@@ -125,8 +170,6 @@ def map_png(graph: nx.Graph, highlight=(), district: str | None = None, *, role_
                label="Place linked in this item")
     ax.scatter([p[1] for p in hot], [p[2] for p in hot], s=160, color=HIGHLIGHT, marker="^",
                label="Location of concern")
-    for code, x, y in hot[:MAX_LABELS]:
-        ax.annotate(code, (x, y), xytext=(6, 6), textcoords="offset points",
-                    fontsize=FONT - 3, fontweight="bold")
+    place_labels(ax, hot[:MAX_LABELS], avoid=district_names)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.02), fontsize=FONT - 2, frameon=False)
     return _png(figure)

@@ -153,7 +153,6 @@ def check_html_pack(browser, path: Path) -> None:
         drawn = page.locator("section.item:not([hidden]) .network[data-drawn]")
         drawn.wait_for(timeout=30_000)
         counts.append(int(drawn.get_attribute("data-drawn")))
-    drawn.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "meeting_pack_html.png"))
     page.close()
     assert all(n > 0 for n in counts) and counts[0] != counts[1], counts

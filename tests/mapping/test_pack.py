@@ -116,3 +116,40 @@ def test_html_escapes_data_text():
     slides = [Slide(f"District: {evil}", [evil], [Table(evil, [evil], [[evil]])], section=evil)]
     text = meeting_page(agenda, slides, graph)
     assert evil not in text and "&lt;script&gt;alert" in text
+
+
+def test_codes_on_a_crowded_picture_do_not_overlap():
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from mapping.export.pack_images import place_labels
+
+    figure, ax = plt.subplots(figsize=(8, 6))
+    ax.scatter(range(100), range(100))
+    crowd = [(f"AD-{n:012d}", 50 + n % 3, 50 + n // 3) for n in range(9)]  # nine in a clump
+    place_labels(ax, crowd)
+    renderer = figure.canvas.get_renderer()
+    boxes = [Text.get_window_extent(t, renderer) for t in ax.texts]  # words, not leaders
+    plt.close(figure)
+    assert sorted(t.get_text() for t in ax.texts) == sorted(c for c, _x, _y in crowd)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_pdf_table_columns_never_break_a_code_or_a_date():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from mapping.export.pack import Table
+    from mapping.export.pack_files import _widths
+
+    rows = [["AR-UEWVVYBKPOWR", "transport hub", "7", "CCE 3, RAD 1, MISS 3, SYV 1", "0",
+             "2026-10-27"]] * 3
+    t = Table("Locations", ["code", "kind", "young people", "harms", "adults of concern",
+                            "last seen"], rows)
+    widths = _widths(t, 440)
+    assert abs(sum(widths) - 440) < 1e-6
+    for column, width in zip(zip(t.columns, *rows, strict=True), widths, strict=True):
+        longest = max(stringWidth(w, "Helvetica", 12) for text in column for w in text.split())
+        assert width >= longest + 6, (column[0], width)  # 3 pt padding each side
+    short = Table("Schools", ["code", "flagged pupils"], [["PL-012", "6"]])
+    assert all(w >= stringWidth(h, "Helvetica", 12) + 6
+               for h, w in zip(short.columns, _widths(short, 440), strict=True))

@@ -68,6 +68,8 @@ def test_streamlit_config_keeps_statistics_and_tracebacks_in():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] in ("none", False)
+    # Unset, Streamlit asks an outside service for this machine's IP address at start-up.
+    assert config["browser"].get("serverAddress")
     assert config["client"]["toolbarMode"] == "minimal"
     assert config["server"]["headless"] is True
     assert config["server"]["enableXsrfProtection"] is True

@@ -27,11 +27,22 @@ div[data-testid="stMarkdownContainer"] p, div[data-testid="stMarkdownContainer"]
 div[data-testid="stMetricValue"] div[data-testid="stMarkdownContainer"] p {font-size: 3.5rem; line-height: 1.15;}
 </style>"""
 
+
+
+def period_to_meeting() -> None:
+    """A new meeting date moves the period to the year before it (the widget keeps its own
+    value otherwise, and would end on the day the page was opened)."""
+    day = st.session_state.get("m_day")
+    if day:
+        st.session_state.m_period = (day - timedelta(days=mt.DEFAULT_PERIOD_DAYS), day)
+
+
 role = current_role()
 st.title("MACE meeting")
 meetings = mt.list_meetings(store())
 with st.expander("Set up the meeting", expanded="m_meeting" not in st.session_state):
-    day = st.date_input("Meeting date", value=date.today(), key="m_day", format="DD/MM/YYYY")
+    day = st.date_input("Meeting date", value=date.today(), key="m_day", format="DD/MM/YYYY",
+                        on_change=period_to_meeting)
     period = st.date_input("Period (links seen)", key="m_period", format="DD/MM/YYYY",
                            value=(day - timedelta(days=365), day))
     start, end = (tuple(period) + (day, day))[:2]  # half-picked range: end at the meeting

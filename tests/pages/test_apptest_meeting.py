@@ -43,6 +43,8 @@ def test_meeting_agenda_has_every_district_and_steps_through(demo_env):
     at = open_page("pages/meeting.py")
     assert at.title[0].value == "MACE meeting"
     at.date_input(key="m_day").set_value(date(2026, 10, 1)).run()
+    # the period follows the meeting date: the year to it
+    assert at.date_input(key="m_period").value == (date(2025, 10, 1), date(2026, 10, 1))
     at.button(key="m_setup").click().run()
     assert not at.exception, at.exception
     where = next(m.value for m in at.markdown if m.value.startswith("**Item "))

@@ -8,8 +8,10 @@ import pandas as pd
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
-EVIDENCE_COLUMNS = ["link_id", "from", "to", "link_type", "source_agency", "grading",
-                    "first_seen", "last_seen", "incident_id", "roles"]
+#: What a person reads first comes first: the link, its source, grading and dates; the
+#: link id (for audit and exports) last, so a narrow side panel shows the evidence itself.
+EVIDENCE_COLUMNS = ["link_type", "from", "to", "source_agency", "grading", "first_seen",
+                    "last_seen", "incident_id", "roles", "link_id"]
 
 
 def harm_summary(harms: dict[str, int]) -> str:

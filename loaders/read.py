@@ -109,7 +109,7 @@ def detect_delimiter(sample: str) -> str:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         counts = {d: sample.count(d) for d in ",;\t|"}
-        return max(counts, key=counts.get) if any(counts.values()) else ","
+        return max(counts, key=counts.__getitem__) if any(counts.values()) else ","
 
 
 def _head_text(path: Path, encoding: str, lines: int) -> list[str]:

@@ -224,7 +224,7 @@ def validate_entities(sheet: MappedSheet, collector: Collector) -> pd.DataFrame:
     return frame
 
 
-def validate_links(sheet: MappedSheet, collector: Collector, date_order: str,
+def validate_links(sheet: MappedSheet, collector: Collector, date_order: str | None,
                    today: date) -> pd.DataFrame:
     frame = sheet.frame.copy()
     check_ids(sheet, frame, "source_id", collector, unique=False)
@@ -260,7 +260,7 @@ def validate_links(sheet: MappedSheet, collector: Collector, date_order: str,
     return frame
 
 
-def validate_incidents(sheet: MappedSheet, collector: Collector, date_order: str,
+def validate_incidents(sheet: MappedSheet, collector: Collector, date_order: str | None,
                        today: date) -> pd.DataFrame:
     frame = sheet.frame.copy()
     check_ids(sheet, frame, "incident_id", collector, unique=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from loaders.problems import ERROR, ImportFailed, Problem
@@ -65,5 +66,5 @@ def check_xml_members(archive: zipfile.ZipFile, name: str) -> None:
         if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
         with archive.open(member) as handle:
-            if stream_has_markers(iter(lambda h=handle: h.read(_CHUNK), b"")):
+            if stream_has_markers(iter(partial(handle.read, _CHUNK), b"")):
                 raise entity_trick(name, member.filename.rsplit("/", 1)[-1])

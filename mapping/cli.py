@@ -121,8 +121,8 @@ def cmd_import(args) -> int:
 
     try:
         profile = Profile.load(args.profile)
-    except (OSError, ValueError) as problem:
-        print(f"ERROR: mapping profile: {problem}", file=sys.stderr)
+    except (OSError, ValueError) as error:
+        print(f"ERROR: mapping profile: {error}", file=sys.stderr)
         return 2
     try:
         result = import_files(sources, store, pseudonymiser, created_by=args.by,

@@ -344,7 +344,8 @@ def add_peer_groups(world: World, yp: dict[str, list[str]]) -> dict[str, str]:
                 group_id = world.peer_group(group, stale=0.04)
                 of_seed.update({s: group_id for s in group if s in seeds})
     for _ in range(len(yp["background"]) // 20):  # a few friendships across districts
-        world.link(*r.sample(yp["background"], 2), "peer_association", (1, 2))
+        source, target = r.sample(yp["background"], 2)
+        world.link(source, target, "peer_association", (1, 2))
     return of_seed
 
 
@@ -470,7 +471,7 @@ def add_adults(world: World, background: list[str], ids: list[str]) -> list[str]
             world.link(kid, parent, "sibling_family", (3, 5))
             for sibling in kids[i + 1:]:
                 world.link(kid, sibling, "sibling_family", (4, 5))
-    others = []
+    others: list[str] = []
     while ids:
         role = "person_of_concern" if len(others) < concern else "other"
         district = r.choice(DISTRICTS)

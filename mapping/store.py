@@ -187,14 +187,16 @@ class Store:
     ) -> int:
         """Store a complete dataset version in one transaction and return its number."""
         with self.engine.begin() as conn:
-            version = conn.execute(
+            key = conn.execute(
                 insert(dataset_versions).values(
                     created_at=now_iso(), created_by=created_by, note=note,
                     based_on=based_on, sources=json.dumps(sources),
                     entity_count=len(tables.entities), link_count=len(tables.links),
                     incident_count=len(tables.incidents),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert key is not None  # a single-row INSERT always reports its key
+            version = key[0]
             for table, frame in (
                 (entities, tables.entities), (links, tables.links), (incidents, tables.incidents)
             ):

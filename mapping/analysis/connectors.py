@@ -143,8 +143,9 @@ def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> li
                     on_paths[n] += 1
                     path_evidence.setdefault(n, set()).update(path.links)
                     path_ends.setdefault(n, set()).update((a, b))
-    results = [{"id": n, "kind": connector_kind(graph.nodes[n]), "connects": sorted(touching[n]),
-                "direct": True, "evidence": sorted(evidence[n])} for n in direct]
+    results: list[dict] = [
+        {"id": n, "kind": connector_kind(graph.nodes[n]), "connects": sorted(touching[n]),
+         "direct": True, "evidence": sorted(evidence[n])} for n in direct]
     results += [{"id": n, "kind": connector_kind(graph.nodes[n]), "connects": sorted(path_ends[n]),
                  "direct": False, "evidence": sorted(path_evidence[n])} for n in on_paths]
     results.sort(key=lambda r: (not r["direct"], -len(r["connects"]), r["id"]))

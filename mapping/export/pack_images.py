@@ -51,14 +51,14 @@ def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0
     graph = drawn_part(graph, highlight)
     positions = layout(graph, seed=seed)
     nx.draw_networkx_edges(graph, positions, ax=ax, edge_color="#9a9a9a", width=0.8, alpha=0.6)
-    kinds = {}
+    kinds: dict[str, list] = {}
     for node, kind in graph.nodes(data="entity_type"):
         kinds.setdefault(kind, []).append(node)
     for kind, nodes in kinds.items():
         term = MODEL.entity_types[kind]
         nx.draw_networkx_nodes(graph, positions, nodelist=nodes, ax=ax, node_size=70,
                                node_color=term.colour,
-                               node_shape=MARKERS.get(term.attrs.get("shape"), "o"))
+                               node_shape=MARKERS.get(term.attrs.get("shape", ""), "o"))
     marked = [n for n in highlight if n in graph][:MAX_LABELS]
     if marked:
         nx.draw_networkx_nodes(graph, positions, nodelist=marked, ax=ax, node_size=260,
@@ -105,6 +105,7 @@ def place_labels(ax, points, *, avoid=(), size: int = FONT - 3) -> None:
                 text.remove()
             if clash == 0:
                 break
+        assert best is not None  # LABEL_SPOTS is never empty
         taken.append(best[2])
 
 

@@ -326,8 +326,7 @@ def change_summary(changes: dict | None) -> dict | None:
             "clusters_merged": len(changes["merged"]), "clusters_split": len(changes["split"])}
 
 
-def action_targets(item: AgendaItem) -> dict[str, list[str]]:
-    """The codes an action can be recorded against in this item, by target kind."""
+def _targets_by_kind(item: AgendaItem) -> dict[str, list[str]]:
     s = item.sections
     if item.district is None:
         return {k: [] for k in TARGET_KINDS}
@@ -336,3 +335,30 @@ def action_targets(item: AgendaItem) -> dict[str, list[str]]:
     return {"context": list(dict.fromkeys(contexts)),
             "cluster": [c["code"] for c in s["clusters"]],
             "person": [a["id"] for a in s["adults_of_concern"]]}
+
+
+def action_target_kinds(item: AgendaItem) -> list[str]:
+    """The target kinds (keys of ``TARGET_KINDS``) with at least one code in this item."""
+    targets = _targets_by_kind(item)
+    return [k for k in TARGET_KINDS if targets[k]]
+
+
+def action_targets(item: AgendaItem, kind: str) -> list[str]:
+    """The codes an action of ``kind`` can be recorded against in this item, sorted.
+
+    The Code choice follows the Against choice: a context action lists only contexts, never
+    a cluster or an adult's code.
+    """
+    if kind not in TARGET_KINDS:
+        raise ValueError(f"target kind must be one of {', '.join(TARGET_KINDS)}")
+    return sorted(_targets_by_kind(item)[kind])
+
+
+#: What an empty table on the meeting page says instead of showing no rows.
+EMPTY_NOTE = "None in this period."
+
+
+def agenda_role_note(role: str) -> str:
+    """One line naming the role the agenda is built for (its redactions apply throughout)."""
+    return (f"Agenda built for the {MODEL.roles[role].label} role: what this role may not "
+            "see is left out of every item and of the pack.")

@@ -37,8 +37,18 @@ def period_to_meeting() -> None:
         st.session_state.m_period = (day - timedelta(days=mt.DEFAULT_PERIOD_DAYS), day)
 
 
+def table(where, rows: list[dict], drop: list[str], key: str | None = None) -> None:
+    """Rows as a table, or one line saying there are none (not a bare empty table)."""
+    if rows:
+        where.dataframe(pd.DataFrame(rows).drop(columns=drop, errors="ignore"),
+                        hide_index=True, key=key)
+    else:
+        where.caption(mt.EMPTY_NOTE)
+
+
 role = current_role()
 st.title("MACE meeting")
+st.caption(mt.agenda_role_note(role))
 meetings = mt.list_meetings(store())
 with st.expander("Set up the meeting", expanded="m_meeting" not in st.session_state):
     day = st.date_input("Meeting date", value=date.today(), key="m_day", format="DD/MM/YYYY",
@@ -126,17 +136,18 @@ else:
                         role_sees_addresses=MODEL.roles[role].sees_true_addresses))
     tabs = st.tabs(["Locations of concern", "Clusters", "Adults of concern", "Themes"])
     drop = ["evidence", "members", "context_codes"]
-    tabs[0].dataframe(pd.DataFrame(s["hotspots"]).drop(columns=drop, errors="ignore"))
-    tabs[1].dataframe(pd.DataFrame(s["clusters"]).drop(columns=drop, errors="ignore"))
-    tabs[2].dataframe(pd.DataFrame(s["adults_of_concern"]).drop(columns=drop, errors="ignore"))
+    table(tabs[0], s["hotspots"], drop)
+    table(tabs[1], s["clusters"], drop)
+    table(tabs[2], s["adults_of_concern"], drop)
     tabs[3].write(s["themes"]["harm_mix"])
-    tabs[3].dataframe(pd.DataFrame(s["themes"]["schools"]).drop(columns=drop, errors="ignore"))
+    table(tabs[3], s["themes"]["schools"], drop)
+    st.subheader("Record an agreed action")
+    # Outside the form so that changing it reruns the page and the Code list follows it.
+    kind = st.selectbox("Against", mt.action_target_kinds(item), format_func=mt.TARGET_KINDS.get,
+                        key="m_kind")
     with st.form("m_action", clear_on_submit=True):
-        st.subheader("Record an agreed action")
-        targets = mt.action_targets(item)
-        kinds = [k for k in mt.TARGET_KINDS if targets[k]]
-        kind = st.selectbox("Against", kinds, format_func=mt.TARGET_KINDS.get, key="m_kind")
-        code = st.selectbox("Code", sorted({c for k in kinds for c in targets[k]}), key="m_code")
+        code = st.selectbox("Code", mt.action_targets(item, kind) if kind else [],
+                            key=f"m_code_{kind}")
         tactic = st.selectbox("Tactic", mt.TACTICS.keys(), format_func=mt.TACTICS.label,
                               key="m_tactic")
         owner = st.selectbox("Owner agency", MODEL.source_agencies.keys(), key="m_owner",
@@ -149,8 +160,7 @@ else:
             st.success("Action recorded.")
 
 st.subheader("Actions agreed at this meeting")
-st.dataframe(pd.DataFrame(mt.action_rows(mt.meeting_actions(store(), meeting["id"]))),
-             hide_index=True, key="m_agreed")
+table(st, mt.action_rows(mt.meeting_actions(store(), meeting["id"])), [], key="m_agreed")
 if st.button("Make meeting pack", key="m_pack"):
     day = date.fromisoformat(meeting["meeting_date"])
     st.session_state.m_files = {f: make_pack(store(), day, role, f) for f in ("pptx", "pdf", "html")}

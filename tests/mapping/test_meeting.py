@@ -88,3 +88,36 @@ def test_actions_use_the_documented_lists(held):
                          due_date=date(2026, 8, 1))
     assert {"cawn", "location_patrols", "school_workshop", "licensing_visit",
             "online_platform_referral", "closure_order"} <= set(mt.TACTICS.keys())
+
+
+def _district_item() -> mt.AgendaItem:
+    """A hand-made district item: two contexts (a hotspot and an online space), a cluster,
+    one adult of concern and no schools."""
+    return mt.AgendaItem(key="district:A", title="District: A", district="A", sections={
+        "hotspots": [{"code": "PL-002"}], "clusters": [{"code": "C01"}],
+        "adults_of_concern": [{"id": "AD-007"}],
+        "themes": {"schools": [], "online_spaces": [{"code": "ON-001"}]}})
+
+
+def test_action_codes_follow_the_chosen_target_kind():
+    item = _district_item()
+    assert mt.action_target_kinds(item) == ["context", "cluster", "person"]
+    assert mt.action_targets(item, "context") == ["ON-001", "PL-002"]
+    assert mt.action_targets(item, "cluster") == ["C01"]
+    assert mt.action_targets(item, "person") == ["AD-007"]
+    with pytest.raises(ValueError):
+        mt.action_targets(item, "young_person")
+
+
+def test_kinds_without_codes_are_not_offered():
+    item = _district_item()
+    item.sections["adults_of_concern"] = []  # e.g. the partner role, or none in the period
+    assert mt.action_target_kinds(item) == ["context", "cluster"]
+    assert mt.action_targets(item, "person") == []
+    opening = mt.AgendaItem(key="opening", title="Opening", district=None)
+    assert mt.action_target_kinds(opening) == []
+
+
+def test_agenda_role_note_names_the_role():
+    assert "MACE chair" in mt.agenda_role_note("chair")
+    assert "Partner agency" in mt.agenda_role_note("partner")

@@ -178,7 +178,8 @@ def collapsed_view(graph: nx.Graph, clusters, expanded=()) -> ExplorerView:
         a = u if u in shown else owner[u]
         b = v if v in shown else owner[v]
         if a != b and not (u in shown and v in shown):
-            between[tuple(sorted((a, b)))] += len(data.get("links", ())) or 1
+            first, second = sorted((a, b))
+            between[(first, second)] += len(data.get("links", ())) or 1
     view = ExplorerView(graph.subgraph(shown), _groups(graph, owner, expanded),
                         [(a, b, n) for (a, b), n in sorted(between.items())],
                         owner={n: owner[n] for n in shown})

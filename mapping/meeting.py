@@ -60,7 +60,9 @@ def save_meeting(store: Store, meeting_date: date, *, period_start: date | None 
             conn.execute(insert(meetings).values(meeting_date=meeting_date.isoformat(),
                                                  created_by=created_by, created_at=now_iso(),
                                                  **values))
-    return get_meeting(store, meeting_date)
+    saved = get_meeting(store, meeting_date)
+    assert saved is not None  # just written
+    return saved
 
 
 def get_meeting(store: Store, meeting_date: date | str) -> dict | None:
@@ -102,7 +104,9 @@ def record_action(store: Store, meeting_id: int, *, district: str | None, target
             meeting_id=meeting_id, district=district, target_kind=target_kind,
             target_id=target_id, tactic=tactic, owner_agency=owner_agency,
             due_date=due_date.isoformat(), status=status, note=note, created_at=now_iso()))
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None  # a single-row INSERT always reports its key
+    return int(key[0])
 
 
 def set_action_status(store: Store, action_id: int, status: str) -> None:

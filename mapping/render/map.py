@@ -18,14 +18,15 @@ import html
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import HeatMap
 from folium.template import Template
 
 from mapping.model import MODEL
-from mapping.render.map_data import ContextOnMap, MapData, harm_text, kind_label
+from mapping.render.map_data import ContextOnMap, MapData, harm_text, kind_label, lat_lon
 from mapping.render.network import MARKING, safe_json
 
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
@@ -227,7 +228,7 @@ def build_map(data: MapData, boundaries=None, *, height: str = "100%",
 
     Only vendored assets are referenced; tiles only when ``MAPPING_TILE_URL`` is set.
     """
-    points = [[p.lat, p.lon] for p in data.places]
+    points = [list(lat_lon(p)) for p in data.places]
     if boundaries is not None and len(boundaries):
         west, south, east, north = boundaries.total_bounds
         points += [[south, west], [north, east]]
@@ -236,7 +237,8 @@ def build_map(data: MapData, boundaries=None, *, height: str = "100%",
     assets = vendored_assets()
     fmap.default_js = [("leaflet", assets["leaflet_js"])]
     fmap.default_css = [("leaflet_css", assets["leaflet_css"])]
-    fmap.get_root().header.add_child(Element(STYLE), name="cs_style")
+    root = cast(Figure, fmap.get_root())  # a folium Map's root is a branca Figure
+    root.header.add_child(Element(STYLE), name="cs_style")
     url, attribution = tile_settings()
     if url:
         folium.TileLayer(url, attr=text(attribution), name="Tiles").add_to(fmap)
@@ -286,7 +288,7 @@ def side_panel_html(data: MapData, meta: str) -> str:
 def map_html(data: MapData, boundaries=None, *, meta: str = "") -> str:
     """The standalone offline map page: marking, map, then the online spaces list."""
     fmap = build_map(data, boundaries, height="72vh", collapsed_layers=False)
-    figure = fmap.get_root()
+    figure = cast(Figure, fmap.get_root())  # a folium Map's root is a branca Figure
     figure.header.add_child(Element(
         "<title>Contextual safeguarding map</title><style>.cs-side{font:14px system-ui,"
         "sans-serif;margin:8px}.cs-side td,.cs-side th{border:1px solid #ccc;padding:2px 6px}"

@@ -120,7 +120,7 @@ def build_map_data(scoped: ScopedGraph, clusters: list[Cluster], *,
         not_located=[summaries[p] for p in place_ids if summaries[p].lat is None],
         districts=district_counts(graph, summaries.values()),
         peer_lines=peer_lines(graph, clusters, {p.id: p for p in places}),
-        heat=[[p.lat, p.lon, float(len(p.evidence))] for p in places if p.flagged_young_people],
+        heat=[[*lat_lon(p), float(len(p.evidence))] for p in places if p.flagged_young_people],
         outside=join.outside if join else [], assigned=join.assigned if join else {},
         role=scoped.scope.role)
 
@@ -174,12 +174,19 @@ def peer_lines(graph: nx.Graph, clusters: list[Cluster], places: dict[str, Conte
     return lines
 
 
+def lat_lon(place: ContextOnMap) -> tuple[float, float]:
+    """``place``'s (lat, lon); only for places already known to be on the map."""
+    assert place.lat is not None and place.lon is not None, "place is not located"
+    return place.lat, place.lon
+
+
 def _distances(places: dict[str, ContextOnMap], ids: list[str]) -> nx.Graph:
     graph = nx.Graph()
     for i, a in enumerate(ids):
         for b in ids[i + 1:]:
-            dy = places[a].lat - places[b].lat
-            dx = (places[a].lon - places[b].lon) * math.cos(math.radians(places[a].lat))
+            (lat_a, lon_a), (lat_b, lon_b) = lat_lon(places[a]), lat_lon(places[b])
+            dy = lat_a - lat_b
+            dx = (lon_a - lon_b) * math.cos(math.radians(lat_a))
             graph.add_edge(a, b, weight=math.hypot(dx, dy))
     return graph
 

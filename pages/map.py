@@ -13,6 +13,7 @@ from mapping import explorer as ex
 from mapping import geo
 from mapping.render.map import boundaries_file, build_map
 from mapping.render.map_data import (
+    all_links_caption,
     build_map_data,
     clicked_place,
     context_rows,
@@ -55,7 +56,7 @@ def evidence_panel(data, place: str) -> None:
     rows = [("Place", context.label), *context_rows(context)]
     st.table(pd.DataFrame(rows, columns=["Recorded", "Value"]).set_index("Recorded"))
     links = ex.node_links(scoped.graph, place)
-    st.caption(f"The {len(links)} link(s) behind this place's connections")
+    st.caption(all_links_caption(context, links))
     st.dataframe(evidence_table(scoped, links), hide_index=True, height=260)
     if st.button("Open in the network explorer", key="map_open_network", width="stretch"):
         st.session_state.update(ex_focus=place, ex_selected=place, ex_view=None, ex_extra=())

@@ -26,7 +26,14 @@ from folium.plugins import HeatMap
 from folium.template import Template
 
 from mapping.model import MODEL
-from mapping.render.map_data import ContextOnMap, MapData, harm_text, kind_label, lat_lon
+from mapping.render.map_data import (
+    YOUNG_PEOPLE_LINKS,
+    ContextOnMap,
+    MapData,
+    harm_text,
+    kind_label,
+    lat_lon,
+)
 from mapping.render.network import MARKING, safe_json
 
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
@@ -149,7 +156,7 @@ def place_popup(context: ContextOnMap) -> str:
                                                 if context.generalised else ""))]
     evidence = context.evidence[:MAX_EVIDENCE_IN_POPUP]
     more = len(context.evidence) - len(evidence)
-    rows.append(("Links of evidence", f"{len(context.evidence)}: " + ", ".join(evidence)
+    rows.append((YOUNG_PEOPLE_LINKS, f"{len(context.evidence)}: " + ", ".join(evidence)
                  + (f" and {more} more" if more > 0 else "")))
     body = "".join(f"<tr><th>{text(k)}</th><td>{text(v)}</td></tr>" for k, v in rows)
     return f'<div class="cs-popup"><b>{text(context.label)}</b><table>{body}</table></div>'
@@ -280,7 +287,8 @@ def side_panel_html(data: MapData, meta: str) -> str:
     return (f'<div class="cs-side"><p><b>{text(MARKING)}</b> · {text(meta)}</p>'
             "<p>Links show association, not involvement.</p><h3>Online spaces (no location)"
             "</h3><table><tr><th>Online space</th><th>Young people with harm flags</th><th>"
-            "Young people linked</th><th>Harm flags</th><th>Clusters</th><th>Links</th></tr>"
+            "Young people linked</th><th>Harm flags</th><th>Clusters</th><th>Links to young people"
+            "</th></tr>"
             f"{rows}</table><p>Places not located: {unplaced}</p><p>Places outside every "
             f"district boundary: {outside}</p></div>")
 

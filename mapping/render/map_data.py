@@ -24,6 +24,10 @@ from mapping.analysis.overlap import context_kind, harm_profile
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
+#: What a place's ``evidence`` counts, in the popup, the panel and the online spaces table
+#: alike: the links between the place and the young people linked to it (flagged or not).
+YOUNG_PEOPLE_LINKS = "Links to young people"
+
 
 @dataclass
 class ContextOnMap:
@@ -197,10 +201,11 @@ def online_space_rows(data: MapData) -> pd.DataFrame:
              "young people with harm flags": s.flagged_young_people,
              "young people linked": s.young_people,
              "harm flags": harm_text(s.harms), "clusters": ", ".join(s.clusters),
-             "links of evidence": len(s.evidence), "id": s.id} for s in data.online_spaces]
+             YOUNG_PEOPLE_LINKS.lower(): len(s.evidence), "id": s.id}
+            for s in data.online_spaces]
     frame = pd.DataFrame(rows, columns=["online space", "district", "young people with harm "
                                         "flags", "young people linked", "harm flags",
-                                        "clusters", "links of evidence", "id"])
+                                        "clusters", YOUNG_PEOPLE_LINKS.lower(), "id"])
     return frame.sort_values(["young people with harm flags", "online space"],
                              ascending=[False, True]).reset_index(drop=True)
 
@@ -250,5 +255,14 @@ def context_rows(context: ContextOnMap) -> list[tuple[str, str]]:
             ("Harm flags", harm_text(context.harms) or "none"),
             ("Harm types overlap", "yes" if context.overlap else "no"),
             ("Clusters", ", ".join(context.clusters) or "none"),
+            (YOUNG_PEOPLE_LINKS, str(len(context.evidence))),
             ("Located by", context.located_by + (" (home address: ~1 km grid)"
                                                 if context.generalised else ""))]
+
+
+def all_links_caption(context: ContextOnMap, all_links: list[str]) -> str:
+    """The caption over the panel's evidence table, which lists every link of the place:
+    it says how that differs from the popup's count (links to young people only)."""
+    others = len(set(all_links) - set(context.evidence))
+    return (f"All {len(all_links)} link(s) behind this place's connections: "
+            f"{len(context.evidence)} to young people, {others} to adults and other places")

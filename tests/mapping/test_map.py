@@ -16,9 +16,16 @@ from shapely.geometry import box
 from mapping import geo
 from mapping.analysis.clusters import Cluster, find_clusters
 from mapping.cli import main
+from mapping.explorer import node_links
 from mapping.graph import Scope, build_scoped_graph
-from mapping.render.map import map_html
-from mapping.render.map_data import build_map_data, clicked_place, online_space_rows
+from mapping.render.map import map_html, place_popup
+from mapping.render.map_data import (
+    all_links_caption,
+    build_map_data,
+    clicked_place,
+    context_rows,
+    online_space_rows,
+)
 from mapping.store import Store
 from tests.mapping.conftest import TODAY, tables_from
 
@@ -102,6 +109,24 @@ def test_online_spaces_are_listed_with_the_same_counts_and_not_drawn():
     assert rows.loc[0, "id"] == "O-1"
     assert rows.loc[0, "young people with harm flags"] == 2
     assert rows.loc[0, "harm flags"] == "CCE 1, RAD 1"
+
+
+def test_popup_and_panel_say_what_their_link_counts_count():
+    """The popup counts links to young people; the panel lists every link of the place and
+    its caption says how the two numbers relate, so 3 and 4 never look like a contradiction."""
+    entities = ENTITIES + [dict(entity_id="AD-1", entity_type="adult",
+                                adult_role="person_of_concern")]
+    links = LINKS + [dict(source_id="AD-1", target_id="P-1", link_type="frequents")]
+    scoped = build_scoped_graph(tables_from(entities, links),
+                                Scope(include_stale=True, today=TODAY))
+    place = next(p for p in build_map_data(scoped, [CLUSTER]).places if p.id == "P-1")
+    assert "<th>Links to young people</th><td>3: " in place_popup(place)
+    assert ("Links to young people", "3") in context_rows(place)
+    every = node_links(scoped.graph, "P-1")
+    assert len(every) == 4
+    assert all_links_caption(place, every) == ("All 4 link(s) behind this place's connections: "
+                                               "3 to young people, 1 to adults and other places")
+    assert "links to young people" in online_space_rows(data_for()).columns
 
 
 def test_peer_lines_join_places_a_cluster_shares():

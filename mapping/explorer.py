@@ -60,6 +60,8 @@ class ExplorerView:
     note: str = ""
     #: For entities of opened clusters: the group they belong to (drawn around its place).
     owner: dict[str, str] = field(default_factory=dict)
+    #: Groups asked to open but left closed: opening them would draw too many entities.
+    refused: list[str] = field(default_factory=list)
 
     def layout_graph(self) -> nx.Graph:
         """The drawn nodes and edges, groups included, for the seeded layout."""
@@ -168,11 +170,34 @@ def _groups(graph: nx.Graph, owner: dict[str, str], expanded: set[str]) -> list[
     return groups
 
 
-def collapsed_view(graph: nx.Graph, clusters, expanded=()) -> ExplorerView:
-    """Clusters as single nodes; clusters in ``expanded`` drawn entity by entity."""
-    expanded = set(expanded)
+def openable(owner: dict[str, str], expanded, max_nodes: int = MAX_DRAWN_NODES,
+             ) -> tuple[set[str], list[str]]:
+    """The groups of ``expanded`` (in the order they were opened) that fit under
+    ``max_nodes`` entities drawn one by one, and those refused (left closed).
+
+    A group that would take the drawing over the cap stays closed rather than closing one
+    the user is already looking at; a later, smaller group may still fit.
+    """
+    sizes = Counter(owner.values())
+    opened: set[str] = set()
+    refused: list[str] = []
+    drawn = 0
+    for group in dict.fromkeys(expanded):
+        if drawn + sizes[group] > max_nodes:
+            refused.append(group)
+        else:
+            opened.add(group)
+            drawn += sizes[group]
+    return opened, refused
+
+
+def collapsed_view(graph: nx.Graph, clusters, expanded=(),
+                   max_nodes: int = MAX_DRAWN_NODES) -> ExplorerView:
+    """Clusters as single nodes; clusters in ``expanded`` drawn entity by entity, as many as
+    fit under ``max_nodes`` entities (the rest are listed in ``refused`` and the note)."""
     owner = partition(graph, clusters)
-    shown = {n for n, g in owner.items() if g in expanded}
+    opened, refused = openable(owner, expanded, max_nodes)
+    shown = {n for n, g in owner.items() if g in opened}
     between: Counter[tuple[str, str]] = Counter()
     for u, v, data in graph.edges(data=True):
         a = u if u in shown else owner[u]
@@ -180,11 +205,16 @@ def collapsed_view(graph: nx.Graph, clusters, expanded=()) -> ExplorerView:
         if a != b and not (u in shown and v in shown):
             first, second = sorted((a, b))
             between[(first, second)] += len(data.get("links", ())) or 1
-    view = ExplorerView(graph.subgraph(shown), _groups(graph, owner, expanded),
+    view = ExplorerView(graph.subgraph(shown), _groups(graph, owner, opened),
                         [(a, b, n) for (a, b), n in sorted(between.items())],
                         owner={n: owner[n] for n in shown})
     view.note = (f"{len(view.groups)} collapsed group(s), {len(shown)} entities shown one by "
                  "one. Click a group to open it.")
+    if refused:
+        titles = ", ".join(g.title for g in view.groups if g.id in refused)
+        view.refused = refused
+        view.note += (f" Not opened: {titles}; that would draw more than {max_nodes:,} "
+                      "entities, which stalls a browser; go back to the whole map and open fewer.")
     return view
 
 

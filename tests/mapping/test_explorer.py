@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapping import explorer as ex
-from mapping.analysis.clusters import find_clusters
+from mapping.analysis.clusters import Cluster, find_clusters
 from mapping.analysis.neighbourhood import neighbourhood, paths_between
 from mapping.graph import Scope, build_scoped_graph
 from mapping.render.explorer import harm_mix_colour, payload
@@ -104,6 +104,30 @@ def test_collapsed_view_keeps_every_entity_once(world):
     assert set(opened.graph.nodes) == set(first.members)
     assert all(g.id != first.id for g in opened.groups)
     assert {n for e in opened.group_edges for n in e[:2]} & set(first.members)
+
+
+def test_opened_clusters_stay_under_the_drawing_cap():
+    """Opening one cluster more than fits leaves it closed, says so, and keeps the others."""
+    sizes = {"A": 30, "B": 50, "C": 20}
+    graph = nx.Graph()
+    clusters = []
+    for name, size in sizes.items():
+        members = [f"{name}{i}" for i in range(size)]
+        graph.add_nodes_from(members, entity_type="young_person")
+        nx.add_path(graph, members)
+        clusters.append(Cluster(id=name, members=members, young_people=members, adults=[],
+                                contexts=[], harms={}, ideologies={},
+                                multi_harm_young_people=[], overlap=False, protective={}))
+    opened = [ex.GROUP_PREFIX + c for c in "ABC"]
+    view = ex.collapsed_view(graph, clusters, opened, max_nodes=60)
+    assert view.refused == [ex.GROUP_PREFIX + "B"]  # 30 + 50 > 60; C (20) still fits
+    assert view.graph.number_of_nodes() == 50 <= 60
+    assert [g.id for g in view.groups] == [ex.GROUP_PREFIX + "B"]  # drawn closed, not lost
+    assert "Not opened: Cluster B" in view.note and "60" in view.note
+    fits = ex.collapsed_view(graph, clusters, opened[:2], max_nodes=80)
+    assert fits.refused == [] and fits.graph.number_of_nodes() == 80
+    assert "Not opened" not in fits.note
+    assert ex.MAX_DRAWN_NODES == 2_000  # the page's cap is the measured one (docs/explorer.md)
 
 
 def test_group_colour_follows_the_harm_mix():

@@ -2,27 +2,12 @@
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def demo_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("MAPPING_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("MAPPING_USERS_FILE", raising=False)
-    import importlib
-
-    import mapping.config
-
-    importlib.reload(mapping.config)
-    yield tmp_path
-    monkeypatch.undo()
-    importlib.reload(mapping.config)
-
-
-def test_app_opens_on_sample_world_in_demo_mode(demo_env):
+def test_app_opens_on_sample_world_in_demo_mode(demo_data):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception
     assert any("DEMO MODE" in i.value for i in at.info)

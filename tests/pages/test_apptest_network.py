@@ -1,31 +1,13 @@
 """AppTest: the network explorer page runs, shows clusters, and its filters change counts."""
 
-import importlib
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.explorer_world import RAW_NAMES, import_world
+from tests.explorer_world import RAW_NAMES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-@pytest.fixture
-def world_env(tmp_path, monkeypatch):
-    """Demo mode on the tiny explorer world (pre-imported into the demo database)."""
-    monkeypatch.setenv("MAPPING_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("MAPPING_USERS_FILE", raising=False)
-    import mapping.config
-
-    importlib.reload(mapping.config)
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    import_world(f"sqlite:///{demo / 'demo.sqlite'}", demo / "demo.key", tmp_path)
-    yield tmp_path
-    monkeypatch.undo()
-    importlib.reload(mapping.config)
 
 
 def entity_count(at) -> int:

@@ -118,14 +118,6 @@ def search(scoped: ScopedGraph, query: str, resolve_raw=None, limit: int = 20) -
     return list(hits.values())
 
 
-def hide_protective(graph: nx.Graph) -> nx.Graph:
-    """The graph without trusted adults and protective places (when a view asks for it)."""
-    protective = set(MODEL.place_kinds.with_flag("protective"))
-    keep = [n for n, d in graph.nodes(data=True)
-            if d.get("adult_role") != "trusted_adult" and d.get("place_kind") not in protective]
-    return graph.subgraph(keep)
-
-
 def focus_view(graph: nx.Graph, centre: str, hops: int) -> tuple[ExplorerView, object]:
     """One entity's neighbourhood at ``hops`` links, contexts first."""
     hood = neighbourhood(graph, centre, hops)

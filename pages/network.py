@@ -116,7 +116,7 @@ def path_panel(pair: list, paths) -> None:
 st.title("Network map")
 scoped, clusters = scoped_and_clusters()
 association_banner()
-graph = scoped.graph if show_protective() else ex.hide_protective(scoped.graph)
+graph = scoped.graph  # the scope already left protective contexts out when asked
 if st.session_state.ex_focus not in graph:
     st.session_state.ex_focus = None
 if st.session_state.get("ex_scope") != (scoped.version, scoped.scope):

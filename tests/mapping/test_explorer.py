@@ -2,6 +2,7 @@
 
 
 import networkx as nx
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from mapping.analysis.clusters import Cluster, find_clusters
 from mapping.analysis.neighbourhood import neighbourhood, paths_between
 from mapping.graph import Scope, build_scoped_graph
 from mapping.render.explorer import harm_mix_colour, payload
-from mapping.store import Store
+from mapping.store import Store, VersionTables
 from tests.explorer_world import RAW_NAMES, TODAY, import_world
 
 
@@ -152,7 +153,8 @@ def test_details_and_evidence_are_in_the_fields_words(world):
 
 def test_hiding_protective_contexts_removes_trusted_adult_and_youth_club(world):
     scoped, _ = world
-    hidden = ex.hide_protective(scoped.graph)
+    tables = VersionTables(scoped.entities, scoped.links, pd.DataFrame())
+    hidden = build_scoped_graph(tables, Scope(today=TODAY, show_protective=False)).graph
     removed = set(scoped.graph) - set(hidden)
     assert "PL-2" in removed and len(removed) == 2
     assert code_of(world, "Gail Fictional") is None  # names are never ids

@@ -15,6 +15,7 @@ from mapping.export.pack import Slide, agenda_html
 from mapping.render.network import (
     ASSOCIATION_BANNER,
     MARKING,
+    PAGE_HEAD,
     layout,
     legend_html,
     safe_json,
@@ -23,14 +24,10 @@ from mapping.render.network import (
 )
 
 PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<html lang="en"><head>{head}
 <title>{title}</title>
 <style>
-body {{ margin:0; font-family:sans-serif; color:#222; }}
-.marking {{ background:#b00020; color:#fff; text-align:center; font-weight:bold; padding:4px; }}
-.banner {{ background:#fff4ce; padding:6px 10px; font-size:14px; }}
-.meta {{ font-size:13px; color:#444; padding:4px 10px; }}
+.meta {{ font-size:13px; }}
 nav {{ display:flex; flex-wrap:wrap; gap:4px; padding:6px 10px; border-bottom:2px solid #444; }}
 nav button {{ font-size:15px; padding:6px 10px; border:1px solid #888; background:#f4f4f4; cursor:pointer; }}
 nav button[aria-selected="true"] {{ background:#222; color:#fff; }}
@@ -39,11 +36,7 @@ nav button[aria-selected="true"] {{ background:#222; color:#fff; }}
 .agenda td, .agenda th {{ border:1px solid #999; padding:2px 6px; }}
 .wrap {{ display:flex; }}
 .network {{ flex:1; height:560px; border-top:1px solid #ccc; }}
-.legend {{ width:260px; font-size:12px; padding:6px; overflow:auto; height:560px; }}
-.legend ul {{ list-style:none; padding:0; margin:0 0 8px 0; }}
-.legend li {{ margin:2px 0; }}
-.sw {{ display:inline-block; width:14px; height:14px; margin-right:6px; vertical-align:middle; }}
-div.vis-tooltip {{ white-space:pre-line; position:absolute; background:#fff; border:1px solid #888; padding:6px; font-size:13px; }}
+.legend {{ height:560px; }}
 </style></head><body>
 <div class="marking">{marking}</div>
 <div class="banner">{banner}</div>
@@ -110,7 +103,7 @@ def meeting_page(agenda, slides: list[Slide], whole_graph) -> str:
                     + agenda_html(group[1:]))
         sections.append(f'<section class="item" data-item="{index}" hidden>{body}</section>')
     return PAGE.format(
-        title=html.escape(f"MACE meeting {meeting['meeting_date']}"),
+        head=PAGE_HEAD, title=html.escape(f"MACE meeting {meeting['meeting_date']}"),
         marking=html.escape(MARKING), banner=html.escape(ASSOCIATION_BANNER),
         meta=html.escape(f"Meeting {meeting['meeting_date']} · dataset version "
                          f"{meeting['dataset_version']} · role {agenda.role}"),

@@ -170,22 +170,29 @@ def legend_html() -> str:
     return '<div class="legend">' + "".join(parts) + "</div>"
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+#: The head every standalone page shares: a policy that forbids any network request, and the
+#: marking, banner and legend styles. Pages add their own rules in a second style element.
+PAGE_HEAD = """<meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<style>
+body { margin:0; font-family: sans-serif; color:#222; }
+.marking { background:#b00020; color:#fff; text-align:center; font-weight:bold; padding:4px; }
+.banner { background:#fff4ce; padding:6px 10px; font-size:14px; }
+.meta { font-size:12px; color:#444; padding:4px 10px; }
+.legend { width:260px; font-size:12px; padding:6px; overflow:auto; }
+.legend ul { list-style:none; padding:0; margin:0 0 8px 0; }
+.legend li { margin:2px 0; }
+.sw { display:inline-block; width:14px; height:14px; margin-right:6px; vertical-align:middle; }
+div.vis-tooltip { white-space: pre-line; position:absolute; background:#fff; border:1px solid #888; padding:6px; font-size:13px; }
+</style>"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head>{head}
 <title>{title}</title>
 <style>
-body {{ margin:0; font-family: sans-serif; color:#222; }}
-.marking {{ background:#b00020; color:#fff; text-align:center; font-weight:bold; padding:4px; }}
-.banner {{ background:#fff4ce; padding:6px 10px; font-size:14px; }}
-.meta {{ font-size:12px; color:#444; padding:4px 10px; }}
 #wrap {{ display:flex; }}
 #network {{ flex:1; height:{height}px; border-top:1px solid #ccc; }}
-.legend {{ width:260px; font-size:12px; padding:6px; overflow:auto; height:{height}px; }}
-.legend ul {{ list-style:none; padding:0; margin:0 0 8px 0; }}
-.legend li {{ margin:2px 0; }}
-.sw {{ display:inline-block; width:14px; height:14px; margin-right:6px; vertical-align:middle; }}
-div.vis-tooltip {{ white-space: pre-line; position:absolute; background:#fff; border:1px solid #888; padding:6px; font-size:13px; }}
+.legend {{ height:{height}px; }}
 </style></head><body>
 <div class="marking">{marking}</div>
 <div class="banner">{banner}</div>
@@ -214,7 +221,7 @@ def network_html(graph: nx.Graph, *, positions: dict | None = None, title: str =
     positions = positions if positions is not None else layout(graph)
     nodes, edges = vis_elements(graph, positions, use_codes=use_codes)
     return PAGE.format(
-        title=html.escape(title), marking=html.escape(marking),
+        head=PAGE_HEAD, title=html.escape(title), marking=html.escape(marking),
         banner=html.escape(ASSOCIATION_BANNER), meta=html.escape(meta), height=height,
         legend=legend_html() if legend else "", vis_js=vis_network_js(),
         nodes=safe_json(nodes), edges=safe_json(edges),

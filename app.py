@@ -15,8 +15,7 @@ from pages.sign_in import (
 )
 
 # An emoji favicon is drawn locally; a :material: one is fetched from fonts.gstatic.com.
-st.set_page_config(page_title="Contextual safeguarding network map", page_icon="🕸️",
-                   layout="wide")
+st.set_page_config(page_title="Contextual safeguarding network map", page_icon="🕸️", layout="wide")
 start_session()
 who = identity()  # demo, or the signed-in user; the role only ever comes from here
 if who is None:  # nothing but the sign-in form until signed in (pages/ is never listed)
@@ -24,13 +23,15 @@ if who is None:  # nothing but the sign-in form until signed in (pages/ is never
     st.stop()
 daily_checks()
 sidebar_account(who)
-navigation = st.navigation([
-    st.Page("pages/network.py", title="Network", icon=":material/hub:", default=True),
-    st.Page("pages/clusters.py", title="Clusters and overlap", icon=":material/workspaces:"),
-    st.Page("pages/map.py", title="Map of places", icon=":material/map:"),
-    st.Page("pages/meeting.py", title="MACE meeting", icon=":material/groups:"),
-    st.Page("pages/summary.py", title="Strategic summary", icon=":material/bar_chart:"),
-    st.Page("pages/import.py", title="Import data", icon=":material/upload_file:"),
-    *admin_pages(),
-])
+navigation = st.navigation(
+    [
+        st.Page("pages/network.py", title="Network", icon=":material/hub:", default=True),
+        st.Page("pages/clusters.py", title="Clusters and overlap", icon=":material/workspaces:"),
+        st.Page("pages/map.py", title="Map of places", icon=":material/map:"),
+        st.Page("pages/meeting.py", title="MACE meeting", icon=":material/groups:"),
+        st.Page("pages/summary.py", title="Strategic summary", icon=":material/bar_chart:"),
+        st.Page("pages/import.py", title="Import data", icon=":material/upload_file:"),
+        *admin_pages(),
+    ]
+)
 navigation.run()

@@ -50,34 +50,52 @@ def synthesise(links_wanted: int = 1_000_000, seed: int = 7) -> VersionTables:
     n_online = n_entities - n_young - n_adult - n_place
     young = np.array([f"YP-{i:07d}" for i in range(n_young)], dtype=object)
     adults = np.array([f"AD-{i:07d}" for i in range(n_adult)], dtype=object)
-    contexts = np.array([f"PL-{i:07d}" for i in range(n_place)]
-                        + [f"ON-{i:07d}" for i in range(n_online)], dtype=object)
+    contexts = np.array(
+        [f"PL-{i:07d}" for i in range(n_place)] + [f"ON-{i:07d}" for i in range(n_online)],
+        dtype=object,
+    )
     group = np.arange(n_young) // GROUP
     n_groups = group.max() + 1
     district = rng.integers(0, len(DISTRICTS), n_groups)[group]
-    harms = rng.choice(["", "cce", "cse", "radicalisation", "missing", "cce;radicalisation"],
-                       n_young, p=[0.55, 0.15, 0.1, 0.08, 0.1, 0.02])
-    entities = pd.DataFrame({
-        "entity_id": np.concatenate([young, adults, contexts]),
-        "entity_type": ["young_person"] * n_young + ["adult"] * n_adult
-        + ["place"] * n_place + ["online_space"] * n_online,
-        "district": np.concatenate([np.array(DISTRICTS, dtype=object)[district],
-                                    rng.choice(DISTRICTS, n_adult + len(contexts))]),
-        "harms": np.concatenate([harms, np.full(n_adult + len(contexts), None)]),
-        "ideology": np.where(np.char.find(harms.astype(str), "radical") >= 0, "mixed_unclear", None)
-        .tolist() + [None] * (n_adult + len(contexts)),
-        "adult_role": [None] * n_young + rng.choice(
-            ["person_of_concern", "family_member", "trusted_adult"], n_adult).tolist()
-        + [None] * len(contexts),
-        "place_kind": [None] * (n_young + n_adult) + rng.choice(
-            ["school", "park", "takeaway", "address", "youth_club"], n_place).tolist()
-        + [None] * n_online,
-    }).reindex(columns=list(ENTITY_COLUMNS))
+    harms = rng.choice(
+        ["", "cce", "cse", "radicalisation", "missing", "cce;radicalisation"],
+        n_young,
+        p=[0.55, 0.15, 0.1, 0.08, 0.1, 0.02],
+    )
+    entities = pd.DataFrame(
+        {
+            "entity_id": np.concatenate([young, adults, contexts]),
+            "entity_type": ["young_person"] * n_young
+            + ["adult"] * n_adult
+            + ["place"] * n_place
+            + ["online_space"] * n_online,
+            "district": np.concatenate(
+                [
+                    np.array(DISTRICTS, dtype=object)[district],
+                    rng.choice(DISTRICTS, n_adult + len(contexts)),
+                ]
+            ),
+            "harms": np.concatenate([harms, np.full(n_adult + len(contexts), None)]),
+            "ideology": np.where(
+                np.char.find(harms.astype(str), "radical") >= 0, "mixed_unclear", None
+            ).tolist()
+            + [None] * (n_adult + len(contexts)),
+            "adult_role": [None] * n_young
+            + rng.choice(["person_of_concern", "family_member", "trusted_adult"], n_adult).tolist()
+            + [None] * len(contexts),
+            "place_kind": [None] * (n_young + n_adult)
+            + rng.choice(["school", "park", "takeaway", "address", "youth_club"], n_place).tolist()
+            + [None] * n_online,
+        }
+    ).reindex(columns=list(ENTITY_COLUMNS))
     pairs = _planted_links(rng, n_young, n_adult, len(contexts), group, links_wanted)
     names = np.concatenate([young, adults, contexts])
     first_context = n_young + n_adult
-    return VersionTables(entities, _link_frame(rng, names, pairs, first_context),
-                         pd.DataFrame(columns=list(INCIDENT_COLUMNS)))
+    return VersionTables(
+        entities,
+        _link_frame(rng, names, pairs, first_context),
+        pd.DataFrame(columns=list(INCIDENT_COLUMNS)),
+    )
 
 
 def _planted_links(rng, n_young, n_adult, n_contexts, group, links_wanted):
@@ -108,13 +126,21 @@ def _link_frame(rng, names, pairs, first_context: int) -> pd.DataFrame:
     n = a.size
     to_context = (a >= first_context) | (b >= first_context)
     types = np.where(to_context, "frequents", "peer_association")
-    return pd.DataFrame({
-        "link_id": [f"L-{i:09d}" for i in range(n)], "source_id": names[a],
-        "target_id": names[b], "link_type": types,
-        "first_seen": "2026-01-01", "last_seen": "2026-10-01", "source_agency": "police",
-        "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "P",
-        "weight": rng.integers(1, 4, n).astype(float),
-    }).reindex(columns=list(LINK_COLUMNS))
+    return pd.DataFrame(
+        {
+            "link_id": [f"L-{i:09d}" for i in range(n)],
+            "source_id": names[a],
+            "target_id": names[b],
+            "link_type": types,
+            "first_seen": "2026-01-01",
+            "last_seen": "2026-10-01",
+            "source_agency": "police",
+            "source_evaluation": "2",
+            "intelligence_assessment": "B",
+            "handling_code": "P",
+            "weight": rng.integers(1, 4, n).astype(float),
+        }
+    ).reindex(columns=list(LINK_COLUMNS))
 
 
 def peak_mb() -> float:
@@ -141,14 +167,22 @@ def run_ours(links: int, queue) -> None:
     report = analyse(scoped)
     timings["analyse_s"] = time.perf_counter() - step
     timings["total_s"] = time.perf_counter() - start
-    queue.put({"pipeline": "ours", **_round(timings), "cpu_s": round(cpu_s() - cpu_before, 1),
-               "peak_mb": round(peak_mb()),
-               "entities": scoped.graph.number_of_nodes(), "links": len(scoped.links),
-               "edges": scoped.graph.number_of_edges(),
-               "engine_used": report["settings"]["engine_used"],
-               "clusters": len(report["clusters"]), "hotspots": len(report["hotspots"]),
-               "overlap_contexts": len(report["overlaps_by_context"]),
-               "connectors": len(report["connectors"])})
+    queue.put(
+        {
+            "pipeline": "ours",
+            **_round(timings),
+            "cpu_s": round(cpu_s() - cpu_before, 1),
+            "peak_mb": round(peak_mb()),
+            "entities": scoped.graph.number_of_nodes(),
+            "links": len(scoped.links),
+            "edges": scoped.graph.number_of_edges(),
+            "engine_used": report["settings"]["engine_used"],
+            "clusters": len(report["clusters"]),
+            "hotspots": len(report["hotspots"]),
+            "overlap_contexts": len(report["overlaps_by_context"]),
+            "connectors": len(report["connectors"]),
+        }
+    )
 
 
 def run_baseline(links: int, k: int, queue) -> None:
@@ -159,8 +193,14 @@ def run_baseline(links: int, k: int, queue) -> None:
     cpu_before = cpu_s()
     start = time.perf_counter()
     graph = nx.Graph()
-    graph.add_weighted_edges_from(zip(tables.links["source_id"], tables.links["target_id"],
-                                      tables.links["weight"], strict=True))
+    graph.add_weighted_edges_from(
+        zip(
+            tables.links["source_id"],
+            tables.links["target_id"],
+            tables.links["weight"],
+            strict=True,
+        )
+    )
     timings["graph_s"] = time.perf_counter() - start
     step = time.perf_counter()
     communities = nx.community.louvain_communities(graph, weight="weight", seed=0)
@@ -173,9 +213,16 @@ def run_baseline(links: int, k: int, queue) -> None:
     list(nx.articulation_points(graph))
     timings["articulation_s"] = time.perf_counter() - step
     timings["total_s"] = time.perf_counter() - start
-    queue.put({"pipeline": "plain networkx", **_round(timings),
-               "cpu_s": round(cpu_s() - cpu_before, 1), "peak_mb": round(peak_mb()),
-               "betweenness_k": k, "communities": len(communities)})
+    queue.put(
+        {
+            "pipeline": "plain networkx",
+            **_round(timings),
+            "cpu_s": round(cpu_s() - cpu_before, 1),
+            "peak_mb": round(peak_mb()),
+            "betweenness_k": k,
+            "communities": len(communities),
+        }
+    )
 
 
 def _round(timings: dict) -> dict:
@@ -194,8 +241,12 @@ def in_child(target, *args) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--links", type=int, default=1_000_000)
-    parser.add_argument("--baseline-k", type=int, default=20,
-                        help="sample sources for the networkx betweenness (each costs seconds)")
+    parser.add_argument(
+        "--baseline-k",
+        type=int,
+        default=20,
+        help="sample sources for the networkx betweenness (each costs seconds)",
+    )
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args(argv)
     results = [in_child(run_ours, args.links)]

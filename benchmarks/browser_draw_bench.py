@@ -55,27 +55,44 @@ LINK_TYPES = ("peer_association", "seen_together", "contact", "frequents", "memb
 def synthetic_graph(entities: int, links_per_node: float = 3.0, seed: int = 4) -> nx.Graph:
     """A fictional scoped graph shaped like the explorer's input (codes, no names)."""
     rng = np.random.default_rng(seed)
-    kinds = rng.choice(["young_person", "adult", "place", "online_space"], entities,
-                       p=[0.7, 0.1, 0.15, 0.05])
+    kinds = rng.choice(
+        ["young_person", "adult", "place", "online_space"], entities, p=[0.7, 0.1, 0.15, 0.05]
+    )
     graph = nx.Graph()
     for i, kind in enumerate(kinds):
-        harms = [str(rng.choice(["cce", "cse", "radicalisation"]))] if (
-            kind == "young_person" and rng.random() < 0.4) else []
-        graph.add_node(f"N-{i:06d}", entity_type=str(kind), label=f"N-{i:06d}", harms=harms,
-                       district=f"District {i % 7 + 1}",
-                       place_kind="park" if kind == "place" else None,
-                       adult_role="person_of_concern" if kind == "adult" else None)
+        harms = (
+            [str(rng.choice(["cce", "cse", "radicalisation"]))]
+            if (kind == "young_person" and rng.random() < 0.4)
+            else []
+        )
+        graph.add_node(
+            f"N-{i:06d}",
+            entity_type=str(kind),
+            label=f"N-{i:06d}",
+            harms=harms,
+            district=f"District {i % 7 + 1}",
+            place_kind="park" if kind == "place" else None,
+            adult_role="person_of_concern" if kind == "adult" else None,
+        )
     target_edges = int(entities * links_per_node)
     link = 0
     while graph.number_of_edges() < target_edges:
         u = int(rng.integers(entities))
         local = rng.random() < 0.85  # most links stay inside a peer group of about 12
-        v = (u // 12 * 12 + int(rng.integers(12))) % entities if local else int(
-            rng.integers(entities))
+        v = (
+            (u // 12 * 12 + int(rng.integers(12))) % entities
+            if local
+            else int(rng.integers(entities))
+        )
         if u != v and not graph.has_edge(f"N-{u:06d}", f"N-{v:06d}"):
             link += 1
-            graph.add_edge(f"N-{u:06d}", f"N-{v:06d}", links=[f"L{link:07d}"], weight=1.0,
-                           link_types=[LINK_TYPES[link % len(LINK_TYPES)]])
+            graph.add_edge(
+                f"N-{u:06d}",
+                f"N-{v:06d}",
+                links=[f"L{link:07d}"],
+                weight=1.0,
+                link_types=[LINK_TYPES[link % len(LINK_TYPES)]],
+            )
     return graph
 
 
@@ -85,8 +102,14 @@ def drawing_args(graph: nx.Graph) -> tuple[dict, float]:
     view = ExplorerView(graph)
     drawing = payload(view, view_layout(view))
     seconds = time.perf_counter() - start
-    return {**drawing, "data_key": f"bench-{graph.number_of_nodes()}", "height": HEIGHT,
-            "selected": None, "status": "", "view": None}, seconds
+    return {
+        **drawing,
+        "data_key": f"bench-{graph.number_of_nodes()}",
+        "height": HEIGHT,
+        "selected": None,
+        "status": "",
+        "view": None,
+    }, seconds
 
 
 FIRST_DRAW_JS = """(args) => new Promise((resolve, reject) => {
@@ -226,17 +249,26 @@ def measure(browser, url: str, graph: nx.Graph) -> dict:
     context.close()
     if errors or outside or drawn != str(len(args["nodes"])):
         raise RuntimeError(f"page errors {errors}, outside requests {outside}, drawn {drawn}")
-    return {"nodes": len(args["nodes"]), "edges": len(args["edges"]),
-            "python": python_seconds, "first_draw": first_draw / 1000,
-            "pan": summary(pan["frames"]), "pan_draw": max(pan["draws"] or [0.0]),
-            "zoom": summary(zoom["frames"]), "drag": summary(dragged),
-            "heap_mb": heap / 2**20}
+    return {
+        "nodes": len(args["nodes"]),
+        "edges": len(args["edges"]),
+        "python": python_seconds,
+        "first_draw": first_draw / 1000,
+        "pan": summary(pan["frames"]),
+        "pan_draw": max(pan["draws"] or [0.0]),
+        "zoom": summary(zoom["frames"]),
+        "drag": summary(dragged),
+        "heap_mb": heap / 2**20,
+    }
 
 
 def print_row(r: dict) -> None:
-    print(f"| {r['nodes']:,} | {r['edges']:,} | {r['python']:.1f} | {r['first_draw']:.2f} | "
-          f"{r['pan'][0]:.0f} / {r['pan'][1]:.0f} | {r['zoom'][0]:.0f} / {r['zoom'][1]:.0f} | "
-          f"{r['drag'][0]:.0f} / {r['drag'][1]:.0f} | {r['heap_mb']:.0f} |", flush=True)
+    print(
+        f"| {r['nodes']:,} | {r['edges']:,} | {r['python']:.1f} | {r['first_draw']:.2f} | "
+        f"{r['pan'][0]:.0f} / {r['pan'][1]:.0f} | {r['zoom'][0]:.0f} / {r['zoom'][1]:.0f} | "
+        f"{r['drag'][0]:.0f} / {r['drag'][1]:.0f} | {r['heap_mb']:.0f} |",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -250,11 +282,15 @@ def main() -> None:
 
     server = serve(component_dir())
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    print(f"Chromium {CHROMIUM}, 1366x768, component height {HEIGHT} px; "
-          f"{args.links_per_node:g} links per entity; {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}")
-    print("| entities | links | layout + payload (s) | first draw (s) | pan mean / max (ms) "
-          "| zoom mean / max (ms) | drag mean / max (ms) | JS heap (MB) |")
+    print(
+        f"Chromium {CHROMIUM}, 1366x768, component height {HEIGHT} px; "
+        f"{args.links_per_node:g} links per entity; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        "| entities | links | layout + payload (s) | first draw (s) | pan mean / max (ms) "
+        "| zoom mean / max (ms) | drag mean / max (ms) | JS heap (MB) |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     results = []
     try:
@@ -268,8 +304,11 @@ def main() -> None:
         server.shutdown()
     smooth = [r["nodes"] for r in results if r["pan"][0] < 100 and r["zoom"][0] < 100]
     print(f"load average after: {os.getloadavg()[0]:.1f}")
-    print(f"largest size with pan and zoom frames under 100 ms on average: "
-          f"{max(smooth):,}" if smooth else "no size kept frames under 100 ms")
+    print(
+        f"largest size with pan and zoom frames under 100 ms on average: {max(smooth):,}"
+        if smooth
+        else "no size kept frames under 100 ms"
+    )
 
 
 if __name__ == "__main__":

@@ -28,14 +28,15 @@ from mapping.graph import Scope, build_scoped_graph  # noqa: E402
 from mapping.store import Store  # noqa: E402
 
 SCHEMAS = ROOT.parent / "shared" / "schemas"
-XSD = {"graphml": SCHEMAS / "graphml-1.1" / "graphml.xsd",
-       "gexf": SCHEMAS / "gexf-1.3" / "gexf.xsd"}
+XSD = {
+    "graphml": SCHEMAS / "graphml-1.1" / "graphml.xsd",
+    "gexf": SCHEMAS / "gexf-1.3" / "gexf.xsd",
+}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--workbook", type=Path,
-                        default=ROOT / "sample_data" / "sample_world.xlsx")
+    parser.add_argument("--workbook", type=Path, default=ROOT / "sample_data" / "sample_world.xlsx")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     store = Store(f"sqlite:///{folder / 'bench.sqlite'}")

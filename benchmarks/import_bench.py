@@ -32,19 +32,45 @@ def write_world(folder: Path, links: int, people: int = 20_000, seed: int = 9) -
         out = csv.writer(handle)
         out.writerow(["entity_id", "entity_type", "label", "district", "harms"])
         for n in range(people):
-            out.writerow([f"CS-{n:06d}", "young_person", f"Fictional Person {n}",
-                          "Northmoor", "cce" if n % 3 else ""])
+            out.writerow(
+                [
+                    f"CS-{n:06d}",
+                    "young_person",
+                    f"Fictional Person {n}",
+                    "Northmoor",
+                    "cce" if n % 3 else "",
+                ]
+            )
     links_path = folder / "links.csv"
     with open(links_path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["source_id", "target_id", "link_type", "first_seen", "last_seen",
-                      "source_agency", "grading", "weight"])
+        out.writerow(
+            [
+                "source_id",
+                "target_id",
+                "link_type",
+                "first_seen",
+                "last_seen",
+                "source_agency",
+                "grading",
+                "weight",
+            ]
+        )
         for _ in range(links):
             a, b = rng.sample(range(people), 2)
             day = rng.randint(1, 28)
-            out.writerow([f"CS-{a:06d}", f"CS-{b:06d}", rng.choice(LINK_TYPES),
-                          f"{day:02d}/0{rng.randint(1, 9)}/2025", f"2026-0{rng.randint(1, 9)}-{day:02d}",
-                          rng.choice(AGENCIES), "2BP", rng.randint(1, 5)])
+            out.writerow(
+                [
+                    f"CS-{a:06d}",
+                    f"CS-{b:06d}",
+                    rng.choice(LINK_TYPES),
+                    f"{day:02d}/0{rng.randint(1, 9)}/2025",
+                    f"2026-0{rng.randint(1, 9)}-{day:02d}",
+                    rng.choice(AGENCIES),
+                    "2BP",
+                    rng.randint(1, 5),
+                ]
+            )
     return [entities, links_path]
 
 
@@ -61,16 +87,19 @@ def main() -> int:
         env = dict(os.environ, MAPPING_KEY_FILE=str(folder / "bench.key"))
         command = [sys.executable, "-m", "mapping", "import", *map(str, files), "--db", db]
         started = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
         seconds = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(done.stdout.strip())
         if done.returncode:
             print(done.stderr[-2000:], file=sys.stderr)
             return done.returncode
-        print(f"{args.links:,} links ({size:.0f} MB of CSV): {seconds:.1f} s, "
-              f"peak memory {peak_mb:,.0f} MB, on {os.cpu_count()} CPU(s)")
+        print(
+            f"{args.links:,} links ({size:.0f} MB of CSV): {seconds:.1f} s, "
+            f"peak memory {peak_mb:,.0f} MB, on {os.cpu_count()} CPU(s)"
+        )
     return 0
 
 

@@ -61,8 +61,9 @@ async def ready(page, timeout_ms: int) -> None:
     while time.monotonic() < deadline:
         for frame in page.frames:
             try:
-                if await frame.evaluate("() => document.body && "
-                                        "document.body.hasAttribute('data-drawn')"):
+                if await frame.evaluate(
+                    "() => document.body && document.body.hasAttribute('data-drawn')"
+                ):
                     return
             except Exception:  # noqa: BLE001, S112  (a frame still loading)
                 continue
@@ -70,21 +71,21 @@ async def ready(page, timeout_ms: int) -> None:
     raise TimeoutError("explorer did not draw")
 
 
-async def session(browser, base: str, number: int, timeout_ms: int,
-                  delay: float = 0.0) -> dict:
+async def session(browser, base: str, number: int, timeout_ms: int, delay: float = 0.0) -> dict:
     await asyncio.sleep(delay)  # a ramp: people do not all press enter in the same millisecond
     context = await browser.new_context(viewport={"width": 1366, "height": 900})
     page = await context.new_page()
-    await page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-        "http://127.0.0.1") else r.abort())
+    await page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort(),
+    )
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)[:200]))
     timings: dict[str, float] = {}
     try:
         start = time.monotonic()
         await page.goto(base, wait_until="commit", timeout=timeout_ms)
-        await page.get_by_text("Dataset version", exact=False).first.wait_for(
-            timeout=timeout_ms)
+        await page.get_by_text("Dataset version", exact=False).first.wait_for(timeout=timeout_ms)
         timings["network_served"] = time.monotonic() - start  # the server's script has run
         await ready(page, timeout_ms)
         timings["network"] = time.monotonic() - start  # and the browser has drawn the graph
@@ -132,11 +133,14 @@ async def ws_session(base: str, number: int, timeout: float, delay: float = 0.0)
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
             if kind == "navigation":
-                pages.update({p.page_name: p.page_script_hash for p in forward.navigation.app_pages})
+                pages.update(
+                    {p.page_name: p.page_script_hash for p in forward.navigation.app_pages}
+                )
             elif kind == "delta":
                 seen |= expect in raw
                 if b"encountered an error" in raw or forward.delta.new_element.HasField(
-                        "exception"):
+                    "exception"
+                ):
                     errors.append(f"{name}: exception shown")
             elif kind == "script_finished":
                 if forward.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
@@ -160,9 +164,14 @@ async def run_ws(base: str, sessions: int, timeout: float, ramp: float) -> list[
     warm = await ws_session(base, 0, 300)  # the first session imports the sample world
     if warm["errors"]:
         raise SystemExit(f"warm-up session failed: {warm['errors']}")
-    return list(await asyncio.gather(*[
-        ws_session(base, n, timeout, ramp * (n - 1) / max(sessions - 1, 1))
-        for n in range(1, sessions + 1)]))
+    return list(
+        await asyncio.gather(
+            *[
+                ws_session(base, n, timeout, ramp * (n - 1) / max(sessions - 1, 1))
+                for n in range(1, sessions + 1)
+            ]
+        )
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -172,36 +181,55 @@ def percentile(values: list[float], share: float) -> float:
 
 async def run(base: str, sessions: int, timeout_ms: int, ramp: float) -> list[dict]:
     async with async_playwright() as play:
-        browser = await play.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = await play.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
         warm = await session(browser, base, 0, 180_000)  # first session imports the sample
         if warm["errors"]:
             raise SystemExit(f"warm-up session failed: {warm['errors']}")
-        results = await asyncio.gather(*[
-            session(browser, base, n, timeout_ms, ramp * (n - 1) / max(sessions - 1, 1))
-            for n in range(1, sessions + 1)])
+        results = await asyncio.gather(
+            *[
+                session(browser, base, n, timeout_ms, ramp * (n - 1) / max(sessions - 1, 1))
+                for n in range(1, sessions + 1)
+            ]
+        )
         await browser.close()
     return list(results)
 
 
 def summarise(results: list[dict], monitor: ServerMonitor, wall: float) -> dict:
-    pages = {name: [r["timings"][name] for r in results if name in r["timings"]]
-             for name in ("network_served", "network", "clusters", "network_again")}
+    pages = {
+        name: [r["timings"][name] for r in results if name in r["timings"]]
+        for name in ("network_served", "network", "clusters", "network_again")
+    }
     every = [t for values in pages.values() for t in values]
     return {
-        "sessions": len(results), "sessions_with_errors": sum(bool(r["errors"]) for r in results),
+        "sessions": len(results),
+        "sessions_with_errors": sum(bool(r["errors"]) for r in results),
         "errors": [e for r in results for e in r["errors"]][:10],
         "page_ready_seconds": {
-            name: {"p50": round(statistics.median(v), 2), "p95": round(percentile(v, .95), 2),
-                   "max": round(max(v), 2)} for name, v in pages.items() if v},
+            name: {
+                "p50": round(statistics.median(v), 2),
+                "p95": round(percentile(v, 0.95), 2),
+                "max": round(max(v), 2),
+            }
+            for name, v in pages.items()
+            if v
+        },
         "all_pages_p50": round(statistics.median(every), 2) if every else None,
-        "all_pages_p95": round(percentile(every, .95), 2) if every else None,
-        "server_cpu_percent": {"mean": round(statistics.fmean(monitor.cpu), 1),
-                               "peak": round(max(monitor.cpu), 1)} if monitor.cpu else None,
+        "all_pages_p95": round(percentile(every, 0.95), 2) if every else None,
+        "server_cpu_percent": {
+            "mean": round(statistics.fmean(monitor.cpu), 1),
+            "peak": round(max(monitor.cpu), 1),
+        }
+        if monitor.cpu
+        else None,
         "server_rss_mb": {"peak": round(max(monitor.rss) / 2**20, 1)} if monitor.rss else None,
-        "wall_seconds": round(wall, 1), "cpus": psutil.cpu_count(),
+        "wall_seconds": round(wall, 1),
+        "cpus": psutil.cpu_count(),
         "note": "the clients share these CPUs with the server; server figures include the "
-                "warm-up session that imports the sample world",
+        "warm-up session that imports the sample world",
     }
 
 
@@ -209,18 +237,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per page")
-    parser.add_argument("--client", choices=["ws", "browser"], default="ws",
-                        help="ws: Streamlit's websocket protocol (server load only); "
-                             "browser: headless Chromium contexts (adds rendering)")
-    parser.add_argument("--ramp", type=float, default=10.0,
-                        help="seconds over which the sessions start (0: all at once)")
+    parser.add_argument(
+        "--client",
+        choices=["ws", "browser"],
+        default="ws",
+        help="ws: Streamlit's websocket protocol (server load only); "
+        "browser: headless Chromium contexts (adds rendering)",
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=10.0,
+        help="seconds over which the sessions start (0: all at once)",
+    )
     args = parser.parse_args()
     sessions = max(1, min(args.sessions, MAX_SESSIONS))
     with tempfile.TemporaryDirectory(prefix="load-") as folder:
         # XSRF protection is off only for this local benchmark server: the websocket client
         # has no browser cookie. It stays on in .streamlit/config.toml.
-        env = {"MAPPING_DATA_DIR": folder, "MAPPING_USERS_FILE": "",
-               "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": str(args.client == "browser").lower()}
+        env = {
+            "MAPPING_DATA_DIR": folder,
+            "MAPPING_USERS_FILE": "",
+            "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": str(args.client == "browser").lower(),
+        }
         with app_server(env) as (base, process):
             monitor = ServerMonitor(process.pid)
             monitor.start()

@@ -30,8 +30,7 @@ ADDRESS_DECIMALS = 3
 LOCATE_WARNINGS_LISTED = 200
 
 
-def locate_at_import(entities: pd.DataFrame, postcodes=None) -> tuple[pd.DataFrame,
-                                                                       list[Problem]]:
+def locate_at_import(entities: pd.DataFrame, postcodes=None) -> tuple[pd.DataFrame, list[Problem]]:
     """Fill blank lat/lon of places from their eastings/northings or postcode.
 
     Uses the same lookup as the map (``mapping.geo.locate_places``; ``postcodes`` defaults
@@ -57,16 +56,35 @@ def _not_located(lost: pd.DataFrame) -> list[Problem]:
     problems = []
     for row in lost.head(LOCATE_WARNINGS_LISTED).to_dict("records"):
         given = str(row.get("postcode") or "").strip()
-        why = ("its postcode is not in the postcode table (set MAPPING_POSTCODE_TABLE to an "
-               "ONS Postcode Directory extract)" if given else
-               "it has no lat/lon, eastings/northings or postcode")
-        problems.append(Problem(WARNING, row.get("in_file") or "", row.get("in_sheet") or "",
-                                _row_number(row.get("in_row")), "postcode", "place not located",
-                                f"the place cannot be put on the map: {why}"))
+        why = (
+            "its postcode is not in the postcode table (set MAPPING_POSTCODE_TABLE to an "
+            "ONS Postcode Directory extract)"
+            if given
+            else "it has no lat/lon, eastings/northings or postcode"
+        )
+        problems.append(
+            Problem(
+                WARNING,
+                row.get("in_file") or "",
+                row.get("in_sheet") or "",
+                _row_number(row.get("in_row")),
+                "postcode",
+                "place not located",
+                f"the place cannot be put on the map: {why}",
+            )
+        )
     if len(lost) > LOCATE_WARNINGS_LISTED:
-        problems.append(Problem(WARNING, "", "", None, "postcode", "place not located",
-                                f"{len(lost) - LOCATE_WARNINGS_LISTED} more places cannot be "
-                                "put on the map"))
+        problems.append(
+            Problem(
+                WARNING,
+                "",
+                "",
+                None,
+                "postcode",
+                "place not located",
+                f"{len(lost) - LOCATE_WARNINGS_LISTED} more places cannot be put on the map",
+            )
+        )
     return problems
 
 
@@ -74,17 +92,24 @@ def _row_number(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def code_entities(entities: pd.DataFrame, pseudonymiser: Pseudonymiser) -> tuple[pd.DataFrame,
-                                                                                 dict[str, str]]:
+def code_entities(
+    entities: pd.DataFrame, pseudonymiser: Pseudonymiser
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Pseudonymise people and private places. Returns (entities, raw id -> stored id)."""
     frame = entities.copy()
-    private = frame.apply(
-        lambda r: MODEL.is_pseudonymised(r["entity_type"], r["place_kind"] or None), axis=1
-    ) if len(frame) else pd.Series(dtype=bool)
+    private = (
+        frame.apply(
+            lambda r: MODEL.is_pseudonymised(r["entity_type"], r["place_kind"] or None), axis=1
+        )
+        if len(frame)
+        else pd.Series(dtype=bool)
+    )
     stored = frame["entity_id"].str.strip()
     coded = frame.loc[private]
-    codes = [pseudonymiser.code(raw, MODEL.code_prefix(kind))
-             for raw, kind in zip(coded["entity_id"], coded["entity_type"], strict=True)]
+    codes = [
+        pseudonymiser.code(raw, MODEL.code_prefix(kind))
+        for raw, kind in zip(coded["entity_id"], coded["entity_type"], strict=True)
+    ]
     stored.loc[private] = codes
     id_map = dict(zip(frame["entity_id"].str.strip(), stored, strict=True))
     frame["entity_id"] = stored
@@ -104,12 +129,17 @@ def outward_code(postcode: object) -> str:
 
 def code_prefixes() -> list[str]:
     """Every prefix a stored code can carry (people, unknowns, private addresses)."""
-    return sorted({MODEL.code_prefix(t) for t in list(MODEL.entity_types.keys())
-                   if MODEL.is_pseudonymised(t, None)} | {MODEL.code_prefix("place")})
+    return sorted(
+        {
+            MODEL.code_prefix(t)
+            for t in list(MODEL.entity_types.keys())
+            if MODEL.is_pseudonymised(t, None)
+        }
+        | {MODEL.code_prefix("place")}
+    )
 
 
-def previous_id(raw: str, previous_ids: frozenset[str],
-                pseudonymiser: Pseudonymiser) -> str | None:
+def previous_id(raw: str, previous_ids: frozenset[str], pseudonymiser: Pseudonymiser) -> str | None:
     """The stored id ``raw`` already has in the version an import adds to, if any."""
     if not previous_ids:
         return None
@@ -121,18 +151,24 @@ def previous_id(raw: str, previous_ids: frozenset[str],
     return unknown if unknown in previous_ids else raw if raw in previous_ids else None
 
 
-def resolve_ids(raw_ids: pd.Series, id_map: dict[str, str], pseudonymiser: Pseudonymiser,
-                unknown: dict[str, str],
-                previous_ids: frozenset[str] = frozenset()) -> pd.Series:
+def resolve_ids(
+    raw_ids: pd.Series,
+    id_map: dict[str, str],
+    pseudonymiser: Pseudonymiser,
+    unknown: dict[str, str],
+    previous_ids: frozenset[str] = frozenset(),
+) -> pd.Series:
     """Stored ids for raw ids named in links: this import's entities first, then the version
     added to, else a new unknown entity."""
+
     def resolve(raw: str) -> str:
         key = raw.strip()
         if key in id_map:
             return id_map[key]
         if key not in unknown:
-            unknown[key] = (previous_id(key, previous_ids, pseudonymiser)
-                            or pseudonymiser.code(key, MODEL.code_prefix("unknown")))
+            unknown[key] = previous_id(key, previous_ids, pseudonymiser) or pseudonymiser.code(
+                key, MODEL.code_prefix("unknown")
+            )
         return unknown[key]
 
     uniques = {v: resolve(v) for v in raw_ids.unique()}
@@ -141,9 +177,19 @@ def resolve_ids(raw_ids: pd.Series, id_map: dict[str, str], pseudonymiser: Pseud
 
 def link_ids(links: pd.DataFrame) -> pd.Series:
     """Stable link ids from what the link is, so the same link keeps its id across versions."""
-    key = (links["source_id"] + "|" + links["target_id"] + "|" + links["link_type"] + "|"
-           + links["first_seen"].fillna("") + "|" + links["source_agency"].fillna("") + "|"
-           + links["incident_id"].fillna(""))
+    key = (
+        links["source_id"]
+        + "|"
+        + links["target_id"]
+        + "|"
+        + links["link_type"]
+        + "|"
+        + links["first_seen"].fillna("")
+        + "|"
+        + links["source_agency"].fillna("")
+        + "|"
+        + links["incident_id"].fillna("")
+    )
     occurrence = key.groupby(key).cumcount().astype(str)
     return (key + "|" + occurrence).map(
         lambda k: "L-" + hashlib.sha256(k.encode("utf-8")).hexdigest()[:12]
@@ -159,20 +205,28 @@ def incident_links(incidents: pd.DataFrame) -> pd.DataFrame:
             rows.append(_incident_link(incident_id, a, b["person_id"], "co_presence", b["role"]))
         for person in people:
             if person.get("place_id"):
-                rows.append(_incident_link(incident_id, person, person["place_id"],
-                                           "present_at", ""))
+                rows.append(
+                    _incident_link(incident_id, person, person["place_id"], "present_at", "")
+                )
     return pd.DataFrame(rows, columns=list(LINK_COLUMNS[1:-1]))
 
 
 def _incident_link(incident_id, person, target, link_type, target_role) -> dict:
     return {
-        "source_id": person["person_id"], "target_id": target, "link_type": link_type,
-        "first_seen": person["date"], "last_seen": person["date"],
+        "source_id": person["person_id"],
+        "target_id": target,
+        "link_type": link_type,
+        "first_seen": person["date"],
+        "last_seen": person["date"],
         "source_agency": person["source_agency"],
         "source_evaluation": person["source_evaluation"],
         "intelligence_assessment": person["intelligence_assessment"],
-        "handling_code": person["handling_code"], "weight": 1.0, "notes": None,
-        "incident_id": incident_id, "source_role": person["role"], "target_role": target_role,
+        "handling_code": person["handling_code"],
+        "weight": 1.0,
+        "notes": None,
+        "incident_id": incident_id,
+        "source_role": person["role"],
+        "target_role": target_role,
     }
 
 
@@ -182,29 +236,39 @@ def review_dates(last_seen: pd.Series, months: int) -> pd.Series:
     return due.dt.strftime("%Y-%m-%d").where(seen.notna(), None)
 
 
-def build_tables(entities: pd.DataFrame, links: pd.DataFrame, incidents: pd.DataFrame,
-                 pseudonymiser: Pseudonymiser, *, keep_notes: bool,
-                 retention_months: int,
-                 previous_ids: frozenset[str] = frozenset()) -> tuple[VersionTables, list[str]]:
+def build_tables(
+    entities: pd.DataFrame,
+    links: pd.DataFrame,
+    incidents: pd.DataFrame,
+    pseudonymiser: Pseudonymiser,
+    *,
+    keep_notes: bool,
+    retention_months: int,
+    previous_ids: frozenset[str] = frozenset(),
+) -> tuple[VersionTables, list[str]]:
     """Canonical tables for one version, and the stored ids of entities only named in links."""
     coded, id_map = code_entities(entities, pseudonymiser)
     unknown: dict[str, str] = {}
     links = links.copy()
-    links["source_id"] = resolve_ids(links["source_id"], id_map, pseudonymiser, unknown,
-                                    previous_ids)
-    links["target_id"] = resolve_ids(links["target_id"], id_map, pseudonymiser, unknown,
-                                    previous_ids)
+    links["source_id"] = resolve_ids(
+        links["source_id"], id_map, pseudonymiser, unknown, previous_ids
+    )
+    links["target_id"] = resolve_ids(
+        links["target_id"], id_map, pseudonymiser, unknown, previous_ids
+    )
     links["incident_id"] = None
     links["source_role"] = None
     links["target_role"] = None
     if not keep_notes:
         links["notes"] = None
     incidents = incidents.copy()
-    incidents["person_id"] = resolve_ids(incidents["person_id"], id_map, pseudonymiser, unknown,
-                                    previous_ids)
+    incidents["person_id"] = resolve_ids(
+        incidents["person_id"], id_map, pseudonymiser, unknown, previous_ids
+    )
     has_place = incidents["place_id"].str.strip() != ""
     incidents.loc[has_place, "place_id"] = resolve_ids(
-        incidents.loc[has_place, "place_id"], id_map, pseudonymiser, unknown, previous_ids)
+        incidents.loc[has_place, "place_id"], id_map, pseudonymiser, unknown, previous_ids
+    )
     link_fields = [c for c in LINK_COLUMNS if c not in ("link_id", "review_by")]
     all_links = pd.concat(
         [links[link_fields], incident_links(incidents)[link_fields]], ignore_index=True
@@ -212,8 +276,9 @@ def build_tables(entities: pd.DataFrame, links: pd.DataFrame, incidents: pd.Data
     all_links["link_id"] = link_ids(all_links)
     all_links["review_by"] = review_dates(all_links["last_seen"], retention_months)
     new_unknowns = sorted(set(unknown.values()) - set(coded["entity_id"]) - previous_ids)
-    extra = pd.DataFrame({"entity_id": new_unknowns, "entity_type": "unknown",
-                          "label": new_unknowns})
+    extra = pd.DataFrame(
+        {"entity_id": new_unknowns, "entity_type": "unknown", "label": new_unknowns}
+    )
     coded = pd.concat([coded, extra], ignore_index=True)[list(ENTITY_COLUMNS)]
     incidents["row_number"] = incidents.get("row_number", np.nan)
     tables = VersionTables(

@@ -47,20 +47,39 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "links": {
         "source_id": ("from", "source", "subject", "person a", "person id", "from id", "child"),
-        "target_id": ("to", "target", "associate", "person b", "to id", "linked to",
-                      "location", "associate id"),
+        "target_id": (
+            "to",
+            "target",
+            "associate",
+            "person b",
+            "to id",
+            "linked to",
+            "location",
+            "associate id",
+        ),
         "link_type": ("type", "relationship", "link", "association type", "relationship type"),
         "first_seen": ("date seen", "date", "first date", "start date", "date from", "from date"),
         "last_seen": ("last date", "end date", "date to", "to date", "most recent"),
-        "source_agency": ("agency", "organisation", "organization", "source organisation",
-                          "recorded by"),
+        "source_agency": (
+            "agency",
+            "organisation",
+            "organization",
+            "source organisation",
+            "recorded by",
+        ),
         "grading": ("3x5x2", "intelligence grading", "grade", "provenance"),
         "weight": ("strength", "count", "frequency", "times seen"),
         "notes": ("note", "comments", "details", "narrative"),
     },
     "incidents": {
-        "incident_id": ("incident", "incident ref", "episode id", "occurrence", "event id",
-                        "log number"),
+        "incident_id": (
+            "incident",
+            "incident ref",
+            "episode id",
+            "occurrence",
+            "event id",
+            "log number",
+        ),
         "date": ("incident date", "date seen", "episode date", "occurred"),
         "place_id": ("location", "place", "location id", "venue"),
         "person_id": ("person", "subject", "subject id", "child id", "nominal id"),
@@ -84,17 +103,21 @@ def import_columns(role: str) -> tuple[str, ...]:
 def _check_sheet_settings(where: str, sheet: str, settings: dict) -> None:
     role = settings.get("role")
     if role is not None and role not in TEMPLATE_COLUMNS:
-        raise ValueError(f"{where}: sheet '{sheet}': role must be one of "
-                         f"{', '.join(TEMPLATE_COLUMNS)}")
+        raise ValueError(
+            f"{where}: sheet '{sheet}': role must be one of {', '.join(TEMPLATE_COLUMNS)}"
+        )
     allowed = {c for role in TEMPLATE_COLUMNS for c in import_columns(role)}
     for header, canonical in (settings.get("columns") or {}).items():
         if canonical not in allowed:
-            raise ValueError(f"{where}: sheet '{sheet}': column '{header}' is mapped to "
-                             f"'{canonical}', which is not a template column")
+            raise ValueError(
+                f"{where}: sheet '{sheet}': column '{header}' is mapped to "
+                f"'{canonical}', which is not a template column"
+            )
 
 
-def profile_from_assignments(assignments: dict[str, dict], *, date_order: str | None = None,
-                             base: Profile | None = None) -> Profile:
+def profile_from_assignments(
+    assignments: dict[str, dict], *, date_order: str | None = None, base: Profile | None = None
+) -> Profile:
     """Build a profile from an analyst's choices on the mapping step of the upload page.
 
     Parameters
@@ -248,14 +271,25 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     blank = (frame == "").all(axis=1)
     frame = frame[~blank]  # keep the original index so row numbers stay Excel's
     unmapped = [h for i, h in enumerate(headers) if i not in mapping and h.strip()]
-    formula_cells = sorted((r - row - 1, mapping[c]) for r, c in sheet.formulas
-                           if r > row and c in mapping and (r - row - 1) in frame.index)
+    formula_cells = sorted(
+        (r - row - 1, mapping[c])
+        for r, c in sheet.formulas
+        if r > row and c in mapping and (r - row - 1) in frame.index
+    )
     last = max((i for i, h in enumerate(headers) if h.strip()), default=-1)
-    beyond = body.iloc[:, last + 1:]
+    beyond = body.iloc[:, last + 1 :]
     overflow = beyond.index[(beyond != "").any(axis=1)] if beyond.shape[1] else []
-    return MappedSheet(sheet.file, sheet.sheet, role, frame[list(import_columns(role))],
-                       sheet.header_row + row, unmapped, formula_cells, dict(sheet.read_as),
-                       [int(i) for i in overflow])
+    return MappedSheet(
+        sheet.file,
+        sheet.sheet,
+        role,
+        frame[list(import_columns(role))],
+        sheet.header_row + row,
+        unmapped,
+        formula_cells,
+        dict(sheet.read_as),
+        [int(i) for i in overflow],
+    )
 
 
 def _role_order(sheet_name: str) -> list[str]:

@@ -25,11 +25,20 @@ GRADING_PARTS = ("source_evaluation", "intelligence_assessment", "handling_code"
 
 
 def _unreadable(name: str, what: str) -> ImportFailed:
-    return ImportFailed([Problem(
-        ERROR, name, "", None, None, "unreadable network file",
-        f"the file could not be read as {what} (broken XML or not a network file); "
-        "re-export it from the tool that made it",
-    )])
+    return ImportFailed(
+        [
+            Problem(
+                ERROR,
+                name,
+                "",
+                None,
+                None,
+                "unreadable network file",
+                f"the file could not be read as {what} (broken XML or not a network file); "
+                "re-export it from the tool that made it",
+            )
+        ]
+    )
 
 
 def read_network(path: Path, name: str, kind: str) -> list[RawSheet]:
@@ -68,8 +77,13 @@ def _edge_rows(graph: nx.Graph) -> list[dict[str, str]]:
     rows = []
     for source, target, data in graph.edges(data=True):
         row = {"source_id": _text(source), "target_id": _text(target)}
-        row.update({k: _text(v) for k, v in data.items()
-                    if k not in ("id", "key", "source_id", "target_id", *GRADING_PARTS)})
+        row.update(
+            {
+                k: _text(v)
+                for k, v in data.items()
+                if k not in ("id", "key", "source_id", "target_id", *GRADING_PARTS)
+            }
+        )
         if "grading" not in row and all(data.get(p) for p in GRADING_PARTS):
             row["grading"] = "".join(_text(data[p]) for p in GRADING_PARTS)
         rows.append(row)

@@ -22,8 +22,7 @@ class Progress(Protocol):
 class TextProgress:
     """A one-line progress bar on stderr, drawn only for imports of ``BAR_MIN_ROWS`` or more."""
 
-    def __init__(self, stream: TextIO | None = None, width: int = 30,
-                 min_rows: int = BAR_MIN_ROWS):
+    def __init__(self, stream: TextIO | None = None, width: int = 30, min_rows: int = BAR_MIN_ROWS):
         self.stream = stream or sys.stderr
         self.width = width
         self.min_rows = min_rows

@@ -63,11 +63,20 @@ def read_file(path: Path, display_name: str | None = None) -> list[RawSheet]:
         from loaders.graphfile import read_network
 
         return read_network(Path(path), name, suffix[1:])
-    raise ImportFailed([Problem(
-        ERROR, name, "", None, None, "file type",
-        f"files of type '{suffix or 'none'}' cannot be imported; use .xlsx, .xlsm, .csv, .tsv, "
-        ".graphml or .gexf",
-    )])
+    raise ImportFailed(
+        [
+            Problem(
+                ERROR,
+                name,
+                "",
+                None,
+                None,
+                "file type",
+                f"files of type '{suffix or 'none'}' cannot be imported; use .xlsx, .xlsm, .csv, .tsv, "
+                ".graphml or .gexf",
+            )
+        ]
+    )
 
 
 # -- delimited text ------------------------------------------------------------------------
@@ -99,8 +108,9 @@ def detect_encoding(path: Path) -> tuple[str, str | None]:
     if _decodes(path, "utf-8"):
         return "utf-8", None
     if _decodes(path, "cp1252"):
-        return "cp1252", ("not UTF-8; read as Windows-1252 (an Excel 'CSV' export): "
-                          "check accented letters")
+        return "cp1252", (
+            "not UTF-8; read as Windows-1252 (an Excel 'CSV' export): check accented letters"
+        )
     return "latin-1", "not UTF-8 or Windows-1252; read as Latin-1: check accented letters"
 
 
@@ -126,16 +136,32 @@ def read_delimited(path: Path, name: str) -> RawSheet:
     width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=1)
     try:
         frame = pd.read_csv(
-            path, sep=delimiter, dtype=str, keep_default_na=False, header=None,
-            names=range(max(width, 1)), skip_blank_lines=False, engine="c",
-            encoding=encoding, encoding_errors="strict",
+            path,
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            header=None,
+            names=range(max(width, 1)),
+            skip_blank_lines=False,
+            engine="c",
+            encoding=encoding,
+            encoding_errors="strict",
         )
     except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
-        raise ImportFailed([Problem(
-            ERROR, name, "", None, None, "unreadable",
-            f"the file could not be read as a table ({_first_line(exc)}); check every row has "
-            "as many cells as the header row and quotes are closed",
-        )]) from None
+        raise ImportFailed(
+            [
+                Problem(
+                    ERROR,
+                    name,
+                    "",
+                    None,
+                    None,
+                    "unreadable",
+                    f"the file could not be read as a table ({_first_line(exc)}); check every row has "
+                    "as many cells as the header row and quotes are closed",
+                )
+            ]
+        ) from None
     sheet = RawSheet(name, "", frame, read_as={"encoding": encoding, "delimiter": delimiter})
     if note:
         sheet.notes.append(Problem(WARNING, name, "", None, None, "encoding", note))
@@ -160,18 +186,36 @@ def check_workbook_size(path: Path, name: str) -> None:
             total = sum(m.file_size for m in members)
             worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
             if total > MAX_XLSX_UNCOMPRESSED or worst > MAX_XLSX_RATIO:
-                raise ImportFailed([Problem(
-                    ERROR, name, "", None, None, "oversize workbook",
-                    f"the workbook declares {total // (1024 * 1024)} MB uncompressed (limit "
-                    f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} MB, ratio limit "
-                    f"{MAX_XLSX_RATIO}); split it or export the sheets as CSV",
-                )])
+                raise ImportFailed(
+                    [
+                        Problem(
+                            ERROR,
+                            name,
+                            "",
+                            None,
+                            None,
+                            "oversize workbook",
+                            f"the workbook declares {total // (1024 * 1024)} MB uncompressed (limit "
+                            f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} MB, ratio limit "
+                            f"{MAX_XLSX_RATIO}); split it or export the sheets as CSV",
+                        )
+                    ]
+                )
             check_xml_members(archive, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
-        raise ImportFailed([Problem(
-            ERROR, name, "", None, None, "not a workbook",
-            "the file is not a valid .xlsx workbook; re-save it from Excel as .xlsx",
-        )]) from None
+        raise ImportFailed(
+            [
+                Problem(
+                    ERROR,
+                    name,
+                    "",
+                    None,
+                    None,
+                    "not a workbook",
+                    "the file is not a valid .xlsx workbook; re-save it from Excel as .xlsx",
+                )
+            ]
+        ) from None
 
 
 def cell_text(value: object) -> str:
@@ -193,13 +237,23 @@ def read_workbook(path: Path, name: str) -> list[RawSheet]:
 
     check_workbook_size(path, name)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False,
-                                      keep_vba=False)
+        book = openpyxl.load_workbook(
+            path, read_only=True, data_only=False, keep_links=False, keep_vba=False
+        )
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
-        raise ImportFailed([Problem(
-            ERROR, name, "", None, None, "unreadable workbook",
-            f"the workbook could not be opened ({type(exc).__name__}); re-save it from Excel",
-        )]) from None
+        raise ImportFailed(
+            [
+                Problem(
+                    ERROR,
+                    name,
+                    "",
+                    None,
+                    None,
+                    "unreadable workbook",
+                    f"the workbook could not be opened ({type(exc).__name__}); re-save it from Excel",
+                )
+            ]
+        ) from None
     try:
         return [_read_worksheet(name, worksheet) for worksheet in book.worksheets]
     except Exception as exc:  # noqa: BLE001 - e.g. defusedxml refusing a sheet entity
@@ -209,10 +263,19 @@ def read_workbook(path: Path, name: str) -> list[RawSheet]:
 
         if isinstance(exc, DefusedXmlException):
             raise entity_trick(name) from None
-        raise ImportFailed([Problem(
-            ERROR, name, "", None, None, "unreadable workbook",
-            f"a sheet could not be read ({type(exc).__name__}); re-save it from Excel",
-        )]) from None
+        raise ImportFailed(
+            [
+                Problem(
+                    ERROR,
+                    name,
+                    "",
+                    None,
+                    None,
+                    "unreadable workbook",
+                    f"a sheet could not be read ({type(exc).__name__}); re-save it from Excel",
+                )
+            ]
+        ) from None
     finally:
         book.close()
 
@@ -220,8 +283,13 @@ def read_workbook(path: Path, name: str) -> list[RawSheet]:
 def _read_worksheet(name: str, worksheet) -> RawSheet:
     rows = [[cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
     width = max((len(r) for r in rows), default=0)
-    formulas = {(r, c) for r, row in enumerate(rows) for c, v in enumerate(row)
-                if v.startswith("=") and len(v) > 1}
+    formulas = {
+        (r, c)
+        for r, row in enumerate(rows)
+        for c, v in enumerate(row)
+        if v.startswith("=") and len(v) > 1
+    }
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="string")
-    return RawSheet(name, worksheet.title, frame.fillna(""), formulas=formulas,
-                    read_as={"format": "xlsx"})
+    return RawSheet(
+        name, worksheet.title, frame.fillna(""), formulas=formulas, read_as={"format": "xlsx"}
+    )

@@ -18,8 +18,17 @@ from loaders.problems import ERROR, WARNING, Problem, value_kind
 from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
 
 #: Columns whose values are never quoted in messages (they may identify a person).
-PERSON_FIELDS = {"entity_id", "label", "source_id", "target_id", "person_id", "notes",
-                 "postcode", "lat", "lon"}
+PERSON_FIELDS = {
+    "entity_id",
+    "label",
+    "source_id",
+    "target_id",
+    "person_id",
+    "notes",
+    "postcode",
+    "lat",
+    "lon",
+}
 #: How many problems of one kind in one column are listed before they are summarised.
 MAX_LISTED = 20
 
@@ -34,18 +43,35 @@ class Collector:
         self.problems: list[Problem] = []
         self._counts: dict[tuple, int] = {}
 
-    def add(self, sheet: MappedSheet, severity: str, index: int | None, column: str | None,
-            kind: str, message: str) -> None:
+    def add(
+        self,
+        sheet: MappedSheet,
+        severity: str,
+        index: int | None,
+        column: str | None,
+        kind: str,
+        message: str,
+    ) -> None:
         key = (sheet.file, sheet.sheet, column, kind)
         self._counts[key] = self._counts.get(key, 0) + 1
         count = self._counts[key]
         row = sheet.excel_row(index) if index is not None else None
         if count <= MAX_LISTED:
-            self.problems.append(Problem(severity, sheet.file, sheet.sheet, row, column, kind,
-                                         message))
+            self.problems.append(
+                Problem(severity, sheet.file, sheet.sheet, row, column, kind, message)
+            )
         elif count == MAX_LISTED + 1:
-            self.problems.append(Problem(severity, sheet.file, sheet.sheet, row, column, kind,
-                                         "more rows have the same problem (not all listed)"))
+            self.problems.append(
+                Problem(
+                    severity,
+                    sheet.file,
+                    sheet.sheet,
+                    row,
+                    column,
+                    kind,
+                    "more rows have the same problem (not all listed)",
+                )
+            )
 
     @property
     def has_errors(self) -> bool:
@@ -109,23 +135,34 @@ def check_dates(sheet, frame, column, collector, date_order, *, required=False) 
     """Parse a date column; ``date_order`` None means the analyst did not choose one (read
     day-first, and say so when the column could be either)."""
     if date_order is None and ambiguous_order(frame[column]):
-        collector.add(sheet, WARNING, None, column, "ambiguous date order",
-                      "every date like 03/04/2026 in this column could be day-first or "
-                      "month-first; they were read day-first (UK). If the export is US-style, "
-                      "set date_order: month_first in the mapping profile and import again")
+        collector.add(
+            sheet,
+            WARNING,
+            None,
+            column,
+            "ambiguous date order",
+            "every date like 03/04/2026 in this column could be day-first or "
+            "month-first; they were read day-first (UK). If the export is US-style, "
+            "set date_order: month_first in the mapping profile and import again",
+        )
     parsed, bad = parse_dates(frame[column], date_order or "day_first")
     hint = {
         "month-first": "it reads as month-first (US style); dates are day-first (UK) unless the "
-                       "mapping profile says date_order: month_first",
+        "mapping profile says date_order: month_first",
         "format": "write dates as DD/MM/YYYY or YYYY-MM-DD",
         "impossible": "the day or month is out of range; correct the date",
     }
     stripped = frame[column].str.strip()
     reasons = stripped.map(bad) if bad else pd.Series(None, index=frame.index, dtype=object)
     for index, reason in reasons.dropna().items():
-        collector.add(sheet, ERROR, index, column, "unparseable date",
-                      f"{describe(column, frame.at[index, column])} is not a date: "
-                      f"{hint[reason]}")
+        collector.add(
+            sheet,
+            ERROR,
+            index,
+            column,
+            "unparseable date",
+            f"{describe(column, frame.at[index, column])} is not a date: {hint[reason]}",
+        )
     if required:
         for index in frame.index[stripped == ""]:
             collector.add(sheet, ERROR, index, column, "blank date", "a date is required here")
@@ -133,8 +170,9 @@ def check_dates(sheet, frame, column, collector, date_order, *, required=False) 
 
 
 # -- vocabularies --------------------------------------------------------------------------
-def check_vocab(sheet, frame, column, vocab: Vocabulary, collector, *, severity=ERROR,
-                blank_ok=True) -> pd.Series:
+def check_vocab(
+    sheet, frame, column, vocab: Vocabulary, collector, *, severity=ERROR, blank_ok=True
+) -> pd.Series:
     uniques = {v: vocab.normalise(v) for v in frame[column].unique() if str(v).strip()}
     normalised = frame[column].map(uniques)
     blank = frame[column].str.strip() == ""
@@ -142,9 +180,15 @@ def check_vocab(sheet, frame, column, vocab: Vocabulary, collector, *, severity=
         for index in frame.index[blank]:
             collector.add(sheet, ERROR, index, column, "blank", f"a {vocab.name} is required")
     for index in frame.index[normalised.isna() & ~blank]:
-        collector.add(sheet, severity, index, column, f"unknown {vocab.name}",
-                      f"{describe(column, frame.at[index, column])} is not a known "
-                      f"{vocab.name}; use one of: {', '.join(vocab.keys())}")
+        collector.add(
+            sheet,
+            severity,
+            index,
+            column,
+            f"unknown {vocab.name}",
+            f"{describe(column, frame.at[index, column])} is not a known "
+            f"{vocab.name}; use one of: {', '.join(vocab.keys())}",
+        )
     return normalised.astype(object).where(normalised.notna(), "")
 
 
@@ -161,9 +205,15 @@ def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
     unknown = frame[column].map({v: bool(r[1]) for v, r in results.items()})
     for index, value in frame.loc[unknown.astype(bool), column].items():
         for part in results[value][1]:
-            collector.add(sheet, ERROR, index, column, f"unknown {vocab.name}",
-                          f"'{part[:40]}' is not a known {vocab.name}; use one of: "
-                          f"{', '.join(vocab.keys())}, separated by '{LIST_SEPARATOR}'")
+            collector.add(
+                sheet,
+                ERROR,
+                index,
+                column,
+                f"unknown {vocab.name}",
+                f"'{part[:40]}' is not a known {vocab.name}; use one of: "
+                f"{', '.join(vocab.keys())}, separated by '{LIST_SEPARATOR}'",
+            )
     return frame[column].map(lambda v: results[v][0])
 
 
@@ -172,9 +222,15 @@ def check_grading(sheet, frame, collector) -> pd.DataFrame:
     uniques = {v: parse_grading(v) for v in frame["grading"].unique() if str(v).strip()}
     invalid = {v for v, g in uniques.items() if g is None}
     for index, value in frame.loc[frame["grading"].isin(invalid), "grading"].items():
-        collector.add(sheet, ERROR, index, "grading", "invalid grading",
-                      f"{describe('grading', value)} is not a 3x5x2 grading: write source "
-                      "evaluation 1-3, assessment A-E and handling code P or C, e.g. 2BP")
+        collector.add(
+            sheet,
+            ERROR,
+            index,
+            "grading",
+            "invalid grading",
+            f"{describe('grading', value)} is not a 3x5x2 grading: write source "
+            "evaluation 1-3, assessment A-E and handling code P or C, e.g. 2BP",
+        )
     parts = {}
     for name in ("source_evaluation", "intelligence_assessment", "handling_code"):
         lookup = {v: getattr(g, name) for v, g in uniques.items() if g is not None}
@@ -186,13 +242,20 @@ def check_grading(sheet, frame, collector) -> pd.DataFrame:
 def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
     blank = frame[column].str.strip() == ""
     for index in frame.index[blank]:
-        collector.add(sheet, ERROR, index, column, "blank id",
-                      "the id is blank; every row needs an id")
+        collector.add(
+            sheet, ERROR, index, column, "blank id", "the id is blank; every row needs an id"
+        )
     if unique:
         dupes = frame[column].duplicated(keep="first") & ~blank
         for index in frame.index[dupes]:
-            collector.add(sheet, ERROR, index, column, "duplicate id",
-                          "this id appears on an earlier row; each entity needs one row")
+            collector.add(
+                sheet,
+                ERROR,
+                index,
+                column,
+                "duplicate id",
+                "this id appears on an earlier row; each entity needs one row",
+            )
 
 
 def future_dates(sheet, frame, columns, collector, today: date) -> None:
@@ -200,75 +263,123 @@ def future_dates(sheet, frame, columns, collector, today: date) -> None:
     for column in columns:
         later = frame[column].fillna("").astype(str) > limit
         for index in frame.index[later]:
-            collector.add(sheet, WARNING, index, column, "future date",
-                          "the date is in the future; check the year")
+            collector.add(
+                sheet,
+                WARNING,
+                index,
+                column,
+                "future date",
+                "the date is in the future; check the year",
+            )
 
 
 def validate_entities(sheet: MappedSheet, collector: Collector) -> pd.DataFrame:
     frame = sheet.frame.copy()
     check_ids(sheet, frame, "entity_id", collector, unique=True)
-    frame["entity_type"] = check_vocab(sheet, frame, "entity_type", MODEL.entity_types,
-                                       collector, blank_ok=False)
-    for column, vocab in (("place_kind", MODEL.place_kinds), ("ideology", MODEL.ideologies),
-                          ("case_status", MODEL.case_statuses), ("adult_role", MODEL.adult_roles)):
+    frame["entity_type"] = check_vocab(
+        sheet, frame, "entity_type", MODEL.entity_types, collector, blank_ok=False
+    )
+    for column, vocab in (
+        ("place_kind", MODEL.place_kinds),
+        ("ideology", MODEL.ideologies),
+        ("case_status", MODEL.case_statuses),
+        ("adult_role", MODEL.adult_roles),
+    ):
         frame[column] = check_vocab(sheet, frame, column, vocab, collector)
-    for column, vocab_name in (("harms", "harms"), ("vulnerabilities", "vulnerabilities"),
-                               ("protective_factors", "protective_factors")):
+    for column, vocab_name in (
+        ("harms", "harms"),
+        ("vulnerabilities", "vulnerabilities"),
+        ("protective_factors", "protective_factors"),
+    ):
         frame[column] = check_list(sheet, frame, column, getattr(MODEL, vocab_name), collector)
     for column in ("lat", "lon"):
         numbers = pd.to_numeric(frame[column].str.strip().replace("", None), errors="coerce")
         for index in frame.index[numbers.isna() & (frame[column].str.strip() != "")]:
-            collector.add(sheet, ERROR, index, column, "not a number",
-                          "coordinates must be decimal degrees, e.g. 54.52")
+            collector.add(
+                sheet,
+                ERROR,
+                index,
+                column,
+                "not a number",
+                "coordinates must be decimal degrees, e.g. 54.52",
+            )
         frame[column] = numbers
     return frame
 
 
-def validate_links(sheet: MappedSheet, collector: Collector, date_order: str | None,
-                   today: date) -> pd.DataFrame:
+def validate_links(
+    sheet: MappedSheet, collector: Collector, date_order: str | None, today: date
+) -> pd.DataFrame:
     frame = sheet.frame.copy()
     check_ids(sheet, frame, "source_id", collector, unique=False)
     check_ids(sheet, frame, "target_id", collector, unique=False)
-    same = (frame["source_id"].str.strip().str.upper() == frame["target_id"].str.strip().str.upper())
+    same = frame["source_id"].str.strip().str.upper() == frame["target_id"].str.strip().str.upper()
     for index in frame.index[same & (frame["source_id"].str.strip() != "")]:
-        collector.add(sheet, ERROR, index, "target_id", "link to itself",
-                      "the link joins an entity to itself; correct source_id or target_id")
-    frame["link_type"] = check_vocab(sheet, frame, "link_type", MODEL.link_types, collector,
-                                     blank_ok=False)
-    frame["source_agency"] = check_vocab(sheet, frame, "source_agency", MODEL.source_agencies,
-                                         collector)
+        collector.add(
+            sheet,
+            ERROR,
+            index,
+            "target_id",
+            "link to itself",
+            "the link joins an entity to itself; correct source_id or target_id",
+        )
+    frame["link_type"] = check_vocab(
+        sheet, frame, "link_type", MODEL.link_types, collector, blank_ok=False
+    )
+    frame["source_agency"] = check_vocab(
+        sheet, frame, "source_agency", MODEL.source_agencies, collector
+    )
     frame["first_seen"] = check_dates(sheet, frame, "first_seen", collector, date_order)
     frame["last_seen"] = check_dates(sheet, frame, "last_seen", collector, date_order)
     frame["last_seen"] = frame["last_seen"].fillna(frame["first_seen"])
     frame["first_seen"] = frame["first_seen"].fillna(frame["last_seen"])
     backwards = frame["last_seen"].notna() & (frame["last_seen"] < frame["first_seen"])
     for index in frame.index[backwards.fillna(False)]:
-        collector.add(sheet, WARNING, index, "last_seen", "last seen before first seen",
-                      "last_seen is earlier than first_seen; the dates were kept as given")
+        collector.add(
+            sheet,
+            WARNING,
+            index,
+            "last_seen",
+            "last seen before first seen",
+            "last_seen is earlier than first_seen; the dates were kept as given",
+        )
     future_dates(sheet, frame, ("first_seen", "last_seen"), collector, today)
     frame = frame.join(check_grading(sheet, frame, collector))
     weight = pd.to_numeric(frame["weight"].str.strip().replace("", "1"), errors="coerce")
     for index in frame.index[weight.isna() | (weight <= 0)]:
-        collector.add(sheet, ERROR, index, "weight", "invalid weight",
-                      "weight must be a positive number (blank means 1)")
+        collector.add(
+            sheet,
+            ERROR,
+            index,
+            "weight",
+            "invalid weight",
+            "weight must be a positive number (blank means 1)",
+        )
     frame["weight"] = weight.fillna(1.0)
     key = ["source_id", "target_id", "link_type", "first_seen", "source_agency"]
     for index in frame.index[frame.duplicated(subset=key, keep="first")]:
-        collector.add(sheet, WARNING, index, None, "duplicate link",
-                      "the same link (ends, type, date, agency) appears on an earlier row; "
-                      "both were kept")
+        collector.add(
+            sheet,
+            WARNING,
+            index,
+            None,
+            "duplicate link",
+            "the same link (ends, type, date, agency) appears on an earlier row; both were kept",
+        )
     return frame
 
 
-def validate_incidents(sheet: MappedSheet, collector: Collector, date_order: str | None,
-                       today: date) -> pd.DataFrame:
+def validate_incidents(
+    sheet: MappedSheet, collector: Collector, date_order: str | None, today: date
+) -> pd.DataFrame:
     frame = sheet.frame.copy()
     check_ids(sheet, frame, "incident_id", collector, unique=False)
     check_ids(sheet, frame, "person_id", collector, unique=False)
     frame["date"] = check_dates(sheet, frame, "date", collector, date_order, required=True)
     future_dates(sheet, frame, ("date",), collector, today)
-    frame["source_agency"] = check_vocab(sheet, frame, "source_agency", MODEL.source_agencies,
-                                         collector)
+    frame["source_agency"] = check_vocab(
+        sheet, frame, "source_agency", MODEL.source_agencies, collector
+    )
     frame["role"] = check_vocab(sheet, frame, "role", MODEL.incident_roles, collector)
     frame["role"] = frame["role"].replace("", "present")
     frame = frame.join(check_grading(sheet, frame, collector))

@@ -22,17 +22,29 @@ _CHUNK = 1 << 20
 
 
 def entity_trick(problem_file: str, sheet: str = "") -> ImportFailed:
-    return ImportFailed([Problem(
-        ERROR, problem_file, sheet, None, None, "XML entity declaration",
-        "the file declares a DTD or XML entities, which can be used to read local files or "
-        "to expand into gigabytes; it was refused unread. Re-export it from the source "
-        "system (exports never need a DOCTYPE)",
-    )])
+    return ImportFailed(
+        [
+            Problem(
+                ERROR,
+                problem_file,
+                sheet,
+                None,
+                None,
+                "XML entity declaration",
+                "the file declares a DTD or XML entities, which can be used to read local files or "
+                "to expand into gigabytes; it was refused unread. Re-export it from the source "
+                "system (exports never need a DOCTYPE)",
+            )
+        ]
+    )
 
 
 def _utf16_markers() -> tuple[bytes, ...]:
-    return tuple(m.decode("ascii").encode(enc) for m in FORBIDDEN_MARKERS
-                 for enc in ("utf-16-le", "utf-16-be"))
+    return tuple(
+        m.decode("ascii").encode(enc)
+        for m in FORBIDDEN_MARKERS
+        for enc in ("utf-16-le", "utf-16-be")
+    )
 
 
 _ALL_MARKERS = FORBIDDEN_MARKERS + _utf16_markers()

@@ -21,12 +21,29 @@ from mapping.lookup import candidate_codes
 from mapping.store import Store, VersionTables, audit_log, entities, links, now_iso
 
 #: The actions the app records. ``view`` is a view of one young person's (or entity's) network.
-ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "search", "view", "import", "export",
-           "purge", "delete", "audit_view", "subject_access")
+ACTIONS = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "search",
+    "view",
+    "import",
+    "export",
+    "purge",
+    "delete",
+    "audit_view",
+    "subject_access",
+)
 
 
-def record(store: Store, user: str, role: str, action: str, detail: dict | str = "",
-           dataset_version: int | None = None) -> None:
+def record(
+    store: Store,
+    user: str,
+    role: str,
+    action: str,
+    detail: dict | str = "",
+    dataset_version: int | None = None,
+) -> None:
     """Append one row to the audit log.
 
     ``detail`` is plain data (JSON-encoded when a dict); put entity codes in an
@@ -34,16 +51,28 @@ def record(store: Store, user: str, role: str, action: str, detail: dict | str =
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True,
-                                                             default=str)
+    text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True, default=str)
     with store.engine.begin() as conn:
-        conn.execute(insert(audit_log).values(
-            at=now_iso(), user_name=str(user)[:200], role=str(role)[:40], action=action,
-            detail=text, dataset_version=dataset_version))
+        conn.execute(
+            insert(audit_log).values(
+                at=now_iso(),
+                user_name=str(user)[:200],
+                role=str(role)[:40],
+                action=action,
+                detail=text,
+                dataset_version=dataset_version,
+            )
+        )
 
 
-def list_audit(store: Store, *, user: str | None = None, action: str | None = None,
-               mentions: str | None = None, limit: int | None = None) -> pd.DataFrame:
+def list_audit(
+    store: Store,
+    *,
+    user: str | None = None,
+    action: str | None = None,
+    mentions: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
     """Audit rows, newest first, optionally for one user, one action or one entity code."""
     query = select(audit_log).order_by(audit_log.c.id.desc())
     if user:
@@ -82,15 +111,22 @@ def subject_access_report(store: Store, raw_id: str, pseudonymiser) -> SubjectAc
     candidates = [*candidate_codes(raw_id, pseudonymiser), raw_id.strip()]
     report = SubjectAccessReport(codes=[])
     with store.engine.connect() as conn:
-        rows = conn.execute(select(entities).where(
-            entities.c.entity_id.in_(candidates))).mappings().all()
+        rows = (
+            conn.execute(select(entities).where(entities.c.entity_id.in_(candidates)))
+            .mappings()
+            .all()
+        )
         for row in rows:
-            count = conn.execute(select(links.c.link_id).where(
-                links.c.version_id == row["version_id"],
-                (links.c.source_id == row["entity_id"]) | (links.c.target_id == row["entity_id"]),
-            )).all()
-            report.held.append({**{k: v for k, v in row.items() if v is not None},
-                                "links": len(count)})
+            count = conn.execute(
+                select(links.c.link_id).where(
+                    links.c.version_id == row["version_id"],
+                    (links.c.source_id == row["entity_id"])
+                    | (links.c.target_id == row["entity_id"]),
+                )
+            ).all()
+            report.held.append(
+                {**{k: v for k, v in row.items() if v is not None}, "links": len(count)}
+            )
     report.codes = sorted({r["entity_id"] for r in report.held}) or candidates[:-1]
     for code in report.codes:
         for row in list_audit(store, mentions=code).to_dict("records"):
@@ -127,14 +163,18 @@ def _exports_including(store: Store, codes: set[str]) -> list[dict]:
 def scope_from_detail(described: dict, at: str) -> Scope:
     """The :class:`Scope` an audit row describes, on the day it was recorded."""
     day = date.fromisoformat(at[:10])
-    return Scope(role=described.get("role", "analyst"), since=_as_date(described.get("since")),
-                 until=_as_date(described.get("until")),
-                 districts=tuple(described.get("districts") or ()),
-                 link_types=tuple(described.get("link_types") or ()),
-                 harms=tuple(described.get("harms") or ()),
-                 min_grading=described.get("min_grading"),
-                 include_stale=bool(described.get("include_stale")),
-                 stale_days=int(described.get("stale_days") or 730), today=day)
+    return Scope(
+        role=described.get("role", "analyst"),
+        since=_as_date(described.get("since")),
+        until=_as_date(described.get("until")),
+        districts=tuple(described.get("districts") or ()),
+        link_types=tuple(described.get("link_types") or ()),
+        harms=tuple(described.get("harms") or ()),
+        min_grading=described.get("min_grading"),
+        include_stale=bool(described.get("include_stale")),
+        stale_days=int(described.get("stale_days") or 730),
+        today=day,
+    )
 
 
 def _as_date(text: str | None) -> date | None:

@@ -132,8 +132,11 @@ def oidc_role(claims: dict, role_map: dict) -> str | None:
 def privilege(role: str) -> int:
     """How much a role may see, for choosing the least: partner 0 up to police 3."""
     spec = MODEL.role(role)
-    return int(spec.sees_handling_c) * 2 + int(spec.sees_person_links_to_adults) + int(
-        spec.sees_true_addresses)
+    return (
+        int(spec.sees_handling_c) * 2
+        + int(spec.sees_person_links_to_adults)
+        + int(spec.sees_true_addresses)
+    )
 
 
 #: Roles allowed on the admin page (audit log and subject access reports).

@@ -25,22 +25,29 @@ MARKING = "OFFICIAL-SENSITIVE"
 def _add_scope_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database URL (default: MAPPING_DB or data/mapping.sqlite)")
     parser.add_argument("--version", type=int, help="dataset version (default: latest)")
-    parser.add_argument("--role", default="analyst", choices=sorted(MODEL.roles),
-                        help="view the data as this role (redactions apply)")
+    parser.add_argument(
+        "--role",
+        default="analyst",
+        choices=sorted(MODEL.roles),
+        help="view the data as this role (redactions apply)",
+    )
     parser.add_argument("--district", action="append", default=[], help="repeatable")
     parser.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
     parser.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD")
     parser.add_argument("--harm", action="append", default=[], choices=MODEL.harms.keys())
-    parser.add_argument("--link-type", action="append", default=[],
-                        choices=MODEL.link_types.keys())
+    parser.add_argument("--link-type", action="append", default=[], choices=MODEL.link_types.keys())
     parser.add_argument("--min-grading", help="e.g. 2B")
-    parser.add_argument("--include-stale", action="store_true",
-                        help=f"include links last seen over {config.stale_after_days()} days ago")
+    parser.add_argument(
+        "--include-stale",
+        action="store_true",
+        help=f"include links last seen over {config.stale_after_days()} days ago",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m mapping",
-                                     description="Contextual safeguarding network map")
+    parser = argparse.ArgumentParser(
+        prog="python -m mapping", description="Contextual safeguarding network map"
+    )
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     sample = verbs.add_parser("sample", help="generate the fictional sample world")
@@ -59,8 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     rekey = verbs.add_parser("rekey", help="rotate the pseudonymisation key of a database")
     rekey.add_argument("--old-key", required=True, type=Path, help="the database's key file")
-    rekey.add_argument("--new-key", required=True, type=Path,
-                       help="key file to create (old chain + a fresh key); must not exist")
+    rekey.add_argument(
+        "--new-key",
+        required=True,
+        type=Path,
+        help="key file to create (old chain + a fresh key); must not exist",
+    )
     rekey.add_argument("--db")
 
     analyse = verbs.add_parser("analyse", help="print the analysis of a dataset version")
@@ -69,10 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--resolution", type=float, default=1.0)
     analyse.add_argument("--seed", type=int, default=0)
     analyse.add_argument("--engine", default="auto", choices=["auto", "networkx", "igraph"])
-    analyse.add_argument("--compare-version", type=int,
-                         help="add `changes` since this earlier dataset version")
-    analyse.add_argument("--compare-date", type=date.fromisoformat,
-                         help="add `changes` since this date (e.g. the last meeting)")
+    analyse.add_argument(
+        "--compare-version", type=int, help="add `changes` since this earlier dataset version"
+    )
+    analyse.add_argument(
+        "--compare-date",
+        type=date.fromisoformat,
+        help="add `changes` since this date (e.g. the last meeting)",
+    )
 
     lookup = verbs.add_parser("lookup", help="find the stored id of a raw identifier")
     lookup.add_argument("raw_id")
@@ -82,18 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
     export = verbs.add_parser("export", help="write an export file")
     export.add_argument("--format", required=True, choices=sorted(FORMATS))
     export.add_argument("--out", required=True, type=Path)
-    export.add_argument("--meeting", type=date.fromisoformat,
-                        help="meeting date YYYY-MM-DD (meeting pack formats)")
+    export.add_argument(
+        "--meeting", type=date.fromisoformat, help="meeting date YYYY-MM-DD (meeting pack formats)"
+    )
     _add_scope_args(export)
     trust_cli.add_parsers(verbs)
     return parser
 
 
 def scope_from(args) -> Scope:
-    return Scope(role=args.role, since=args.since, until=args.until,
-                 districts=tuple(args.district), harms=tuple(args.harm),
-                 link_types=tuple(args.link_type), min_grading=args.min_grading,
-                 include_stale=args.include_stale)
+    return Scope(
+        role=args.role,
+        since=args.since,
+        until=args.until,
+        districts=tuple(args.district),
+        harms=tuple(args.harm),
+        link_types=tuple(args.link_type),
+        min_grading=args.min_grading,
+        include_stale=args.include_stale,
+    )
 
 
 def cmd_sample(args) -> int:
@@ -125,9 +147,16 @@ def cmd_import(args) -> int:
         print(f"ERROR: mapping profile: {error}", file=sys.stderr)
         return 2
     try:
-        result = import_files(sources, store, pseudonymiser, created_by=args.by,
-                              profile=profile, keep_notes=args.keep_notes,
-                              add_to_latest=args.add, progress=TextProgress())
+        result = import_files(
+            sources,
+            store,
+            pseudonymiser,
+            created_by=args.by,
+            profile=profile,
+            keep_notes=args.keep_notes,
+            add_to_latest=args.add,
+            progress=TextProgress(),
+        )
     except ImportFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
@@ -135,11 +164,19 @@ def cmd_import(args) -> int:
         return 1
     for problem in result.warnings:
         print(problem, file=sys.stderr)
-    audit.record(store, args.by, "cli", "import", {"files": [s.name for s in sources],
-                 "links": result.links}, result.version)
-    print(f"imported dataset version {result.version}: {result.entities} entities, "
-          f"{result.links} links, {result.incidents} incident rows, "
-          f"{len(result.warnings)} warning(s)")
+    audit.record(
+        store,
+        args.by,
+        "cli",
+        "import",
+        {"files": [s.name for s in sources], "links": result.links},
+        result.version,
+    )
+    print(
+        f"imported dataset version {result.version}: {result.entities} entities, "
+        f"{result.links} links, {result.incidents} incident rows, "
+        f"{len(result.warnings)} warning(s)"
+    )
     return 0
 
 
@@ -148,8 +185,10 @@ def cmd_rekey(args) -> int:
     from loaders.rekey import rekey_database, rotate_key_file
 
     if args.new_key.exists():
-        print(f"ERROR: {args.new_key} exists; give a new file name for the rotated key",
-              file=sys.stderr)
+        print(
+            f"ERROR: {args.new_key} exists; give a new file name for the rotated key",
+            file=sys.stderr,
+        )
         return 2
     old = Pseudonymiser.from_file(args.old_key) if args.old_key.is_file() else None
     if old is None:
@@ -163,9 +202,11 @@ def cmd_rekey(args) -> int:
         args.new_key.unlink()
         print(f"ERROR: {problem}; nothing was changed", file=sys.stderr)
         return 1
-    print(f"re-keyed {result.codes} codes and {result.links} link ids; from now on use "
-          f"MAPPING_KEY_FILE={args.new_key} (it holds the whole key chain) and store the "
-          f"old key file {args.old_key} away or destroy it")
+    print(
+        f"re-keyed {result.codes} codes and {result.links} link ids; from now on use "
+        f"MAPPING_KEY_FILE={args.new_key} (it holds the whole key chain) and store the "
+        f"old key file {args.old_key} away or destroy it"
+    )
     return 0
 
 
@@ -186,10 +227,17 @@ def cmd_analyse(args) -> int:
     if args.compare_version or args.compare_date:
         from mapping.analysis.changes import previous_graph
 
-        previous = previous_graph(Store(args.db), scoped, version=args.compare_version,
-                                  day=args.compare_date)
-    report = analyse(scoped, info=info, resolution=args.resolution, seed=args.seed,
-                     engine=args.engine, previous=previous)
+        previous = previous_graph(
+            Store(args.db), scoped, version=args.compare_version, day=args.compare_date
+        )
+    report = analyse(
+        scoped,
+        info=info,
+        resolution=args.resolution,
+        seed=args.seed,
+        engine=args.engine,
+        previous=previous,
+    )
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
     print()
     return 0
@@ -211,8 +259,11 @@ def cmd_lookup(args) -> int:
 
 def export_metadata(scoped, args) -> dict:
     return {
-        "marking": MARKING, "dataset_version": scoped.version, "exported_at": now_iso(),
-        "role": args.role, "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
+        "marking": MARKING,
+        "dataset_version": scoped.version,
+        "exported_at": now_iso(),
+        "role": args.role,
+        "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
         "notice": "Links show association, not involvement.",
     }
 
@@ -222,14 +273,27 @@ def cmd_export(args) -> int:
     metadata = export_metadata(scoped, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     FORMATS[args.format](scoped, args.out, metadata, args)
-    audit.record(Store(args.db), trust_cli.cli_user(), args.role, "export",
-                 trust_cli.export_detail(args.format, args.out, scoped), scoped.version)
+    audit.record(
+        Store(args.db),
+        trust_cli.cli_user(),
+        args.role,
+        "export",
+        trust_cli.export_detail(args.format, args.out, scoped),
+        scoped.version,
+    )
     print(f"wrote {args.format} export to {args.out}")
     return 0
 
 
-VERBS = {"sample": cmd_sample, "import": cmd_import, "rekey": cmd_rekey, "analyse": cmd_analyse,
-         "lookup": cmd_lookup, "export": cmd_export, **trust_cli.VERBS}
+VERBS = {
+    "sample": cmd_sample,
+    "import": cmd_import,
+    "rekey": cmd_rekey,
+    "analyse": cmd_analyse,
+    "lookup": cmd_lookup,
+    "export": cmd_export,
+    **trust_cli.VERBS,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -121,8 +121,9 @@ def search(scoped: ScopedGraph, query: str, resolve_raw=None, limit: int = 20) -
 def focus_view(graph: nx.Graph, centre: str, hops: int) -> tuple[ExplorerView, object]:
     """One entity's neighbourhood at ``hops`` links, contexts first."""
     hood = neighbourhood(graph, centre, hops)
-    note = (f"{len(hood.nodes)} entities within {hops} link(s)"
-            + (f"; {hood.left_out} more left out (narrow the filters)" if hood.truncated else ""))
+    note = f"{len(hood.nodes)} entities within {hops} link(s)" + (
+        f"; {hood.left_out} more left out (narrow the filters)" if hood.truncated else ""
+    )
     return ExplorerView(graph.subgraph(hood.nodes), highlight=set(), note=note), hood
 
 
@@ -154,16 +155,20 @@ def _groups(graph: nx.Graph, owner: dict[str, str], expanded: set[str]) -> list[
         for node in nodes:
             if graph.nodes[node]["entity_type"] == "young_person":
                 harms.update(graph.nodes[node].get("harms") or ())
-        title = ("Not in a cluster" if group == OTHERS
-                 else "Cluster " + group.removeprefix(GROUP_PREFIX))
+        title = (
+            "Not in a cluster" if group == OTHERS else "Cluster " + group.removeprefix(GROUP_PREFIX)
+        )
         harm_order = MODEL.harms.keys()  # model order, not alphabetical
         ordered = {h: harms[h] for h in harm_order if harms[h]}
         groups.append(Group(group, title, len(nodes), ordered, sorted(nodes)))
     return groups
 
 
-def openable(owner: dict[str, str], expanded, max_nodes: int = MAX_DRAWN_NODES,
-             ) -> tuple[set[str], list[str]]:
+def openable(
+    owner: dict[str, str],
+    expanded,
+    max_nodes: int = MAX_DRAWN_NODES,
+) -> tuple[set[str], list[str]]:
     """The groups of ``expanded`` (in the order they were opened) that fit under
     ``max_nodes`` entities drawn one by one, and those refused (left closed).
 
@@ -183,8 +188,9 @@ def openable(owner: dict[str, str], expanded, max_nodes: int = MAX_DRAWN_NODES,
     return opened, refused
 
 
-def collapsed_view(graph: nx.Graph, clusters, expanded=(),
-                   max_nodes: int = MAX_DRAWN_NODES) -> ExplorerView:
+def collapsed_view(
+    graph: nx.Graph, clusters, expanded=(), max_nodes: int = MAX_DRAWN_NODES
+) -> ExplorerView:
     """Clusters as single nodes; clusters in ``expanded`` drawn entity by entity, as many as
     fit under ``max_nodes`` entities (the rest are listed in ``refused`` and the note)."""
     owner = partition(graph, clusters)
@@ -197,39 +203,54 @@ def collapsed_view(graph: nx.Graph, clusters, expanded=(),
         if a != b and not (u in shown and v in shown):
             first, second = sorted((a, b))
             between[(first, second)] += len(data.get("links", ())) or 1
-    view = ExplorerView(graph.subgraph(shown), _groups(graph, owner, opened),
-                        [(a, b, n) for (a, b), n in sorted(between.items())],
-                        owner={n: owner[n] for n in shown})
-    view.note = (f"{len(view.groups)} collapsed group(s), {len(shown)} entities shown one by "
-                 "one. Click a group to open it.")
+    view = ExplorerView(
+        graph.subgraph(shown),
+        _groups(graph, owner, opened),
+        [(a, b, n) for (a, b), n in sorted(between.items())],
+        owner={n: owner[n] for n in shown},
+    )
+    view.note = (
+        f"{len(view.groups)} collapsed group(s), {len(shown)} entities shown one by "
+        "one. Click a group to open it."
+    )
     if refused:
         titles = ", ".join(g.title for g in view.groups if g.id in refused)
         view.refused = refused
-        view.note += (f" Not opened: {titles}; that would draw more than {max_nodes:,} "
-                      "entities, which stalls a browser; go back to the whole map and open fewer.")
+        view.note += (
+            f" Not opened: {titles}; that would draw more than {max_nodes:,} "
+            "entities, which stalls a browser; go back to the whole map and open fewer."
+        )
     return view
 
 
 def node_details(graph: nx.Graph, node: str) -> list[tuple[str, str]]:
     """What the side panel lists about one entity, in the field's words."""
     data = graph.nodes[node]
-    rows = [("Shown as", shown_as(graph, node)), ("Code", node),
-            ("Type", MODEL.entity_types.label(data["entity_type"]))]
+    rows = [
+        ("Shown as", shown_as(graph, node)),
+        ("Code", node),
+        ("Type", MODEL.entity_types.label(data["entity_type"])),
+    ]
     for key, vocabulary, label in (
-            ("adult_role", MODEL.adult_roles, "Adult's role"),
-            ("place_kind", MODEL.place_kinds, "Kind of place"),
-            ("case_status", MODEL.case_statuses, "Case status"),
-            ("ideology", MODEL.ideologies, "Ideology (if radicalisation)")):
+        ("adult_role", MODEL.adult_roles, "Adult's role"),
+        ("place_kind", MODEL.place_kinds, "Kind of place"),
+        ("case_status", MODEL.case_statuses, "Case status"),
+        ("ideology", MODEL.ideologies, "Ideology (if radicalisation)"),
+    ):
         if data.get(key) and data[key] in vocabulary:
             rows.append((label, vocabulary.label(data[key])))
-    for key, label in (("district", "District"), ("age_band", "Age band"),
-                       ("platform", "Platform")):
+    for key, label in (
+        ("district", "District"),
+        ("age_band", "Age band"),
+        ("platform", "Platform"),
+    ):
         if data.get(key):
             rows.append((label, str(data[key])))
     for key, vocabulary, label in (
-            ("harms", MODEL.harms, "Harm flags"),
-            ("vulnerabilities", MODEL.vulnerabilities, "Vulnerabilities"),
-            ("protective_factors", MODEL.protective_factors, "Protective factors")):
+        ("harms", MODEL.harms, "Harm flags"),
+        ("vulnerabilities", MODEL.vulnerabilities, "Vulnerabilities"),
+        ("protective_factors", MODEL.protective_factors, "Protective factors"),
+    ):
         values = [vocabulary.label(v) for v in data.get(key) or () if v in vocabulary]
         if values:
             rows.append((label, "; ".join(values)))
@@ -246,7 +267,7 @@ def edge_endpoints(graph: nx.Graph, edge_id: str) -> tuple[str, str] | None:
     """The two entities of a drawn edge id (``from|to``), or None if not in the graph."""
     for cut in range(len(edge_id)):
         if edge_id[cut] == "|":
-            u, v = edge_id[:cut], edge_id[cut + 1:]
+            u, v = edge_id[:cut], edge_id[cut + 1 :]
             if graph.has_edge(u, v):
                 return u, v
     return None

@@ -38,11 +38,14 @@ SAMPLE_DISTRICTS = ROOT / "sample_data" / "districts.geojson"
 #: as the GIS exports (``mapping.export.records.GENERALISED_DECIMALS``).
 ADDRESS_GRID_DEGREES = 0.01
 #: Columns recognised in a postcode table (lower-cased), ONS names included.
-POSTCODE_COLUMNS = {"postcode": ("postcode", "pcds", "pcd", "pcd2", "pcd7", "pcd8"),
-                    "lat": ("lat", "latitude"), "lon": ("lon", "long", "lng", "longitude"),
-                    "easting": ("easting", "eastings", "oseast1m", "east"),
-                    "northing": ("northing", "northings", "osnrth1m", "north"),
-                    "district": ("district", "laua", "lad", "oslaua")}
+POSTCODE_COLUMNS = {
+    "postcode": ("postcode", "pcds", "pcd", "pcd2", "pcd7", "pcd8"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "long", "lng", "longitude"),
+    "easting": ("easting", "eastings", "oseast1m", "east"),
+    "northing": ("northing", "northings", "osnrth1m", "north"),
+    "district": ("district", "laua", "lad", "oslaua"),
+}
 #: Columns that may name a district in a boundaries file, in order of preference.
 NAME_COLUMNS = ("name", "district", "lad24nm", "lad23nm", "lad22nm", "lad21nm", "lad_name")
 
@@ -103,11 +106,14 @@ class PostcodeTable:
         else:
             raise ValueError("a postcode table needs lat/lon or easting/northing columns")
         district = frame[columns["district"]] if "district" in columns else None
-        table["district"] = district.astype(object).where(district.notna(), None) \
-            if district is not None else None
+        table["district"] = (
+            district.astype(object).where(district.notna(), None) if district is not None else None
+        )
         table = table.dropna(subset=["lat", "lon"])
-        points = {r.postcode: (float(r.lat), float(r.lon), r.district)
-                  for r in table.itertuples(index=False)}
+        points = {
+            r.postcode: (float(r.lat), float(r.lon), r.district)
+            for r in table.itertuples(index=False)
+        }
         table["outward"] = table["postcode"].str.split(" ").str[0]
         means = table.groupby("outward")[["lat", "lon"]].mean()
         outward = {k: (float(r.lat), float(r.lon)) for k, r in means.iterrows()}
@@ -184,8 +190,9 @@ def locate_places(places: pd.DataFrame, postcodes: PostcodeTable | None = None) 
             point = postcodes.locate(code)
             if point is not None:
                 frame.loc[index, ["lat", "lon"]] = point
-                frame.at[index, "located_by"] = "postcode" if code in postcodes.points \
-                    else "postcode area"
+                frame.at[index, "located_by"] = (
+                    "postcode" if code in postcodes.points else "postcode area"
+                )
     return frame
 
 
@@ -204,8 +211,14 @@ def read_boundaries(source, name_column: str | None = None, filename: str = "") 
                     shapes = [n for n in archive.namelist() if n.lower().endswith(".shp")]
                     if not shapes:
                         raise ValueError("the zip file holds no .shp shapefile")
-                    archive.extractall(folder, [n for n in archive.namelist()
-                                                if not n.startswith(("/", "..")) and ".." not in n])
+                    archive.extractall(
+                        folder,
+                        [
+                            n
+                            for n in archive.namelist()
+                            if not n.startswith(("/", "..")) and ".." not in n
+                        ],
+                    )
                 frame = gpd.read_file(Path(folder) / shapes[0])
         else:
             frame = gpd.read_file(io.BytesIO(bytes(source)))
@@ -218,8 +231,9 @@ def read_boundaries(source, name_column: str | None = None, filename: str = "") 
     column = name_column or next((lowered[n] for n in NAME_COLUMNS if n in lowered), None)
     if column is None or column not in frame.columns:
         raise ValueError(f"no district name column; give one of: {', '.join(frame.columns)}")
-    out = gpd.GeoDataFrame({"district": frame[column].astype(str)}, geometry=frame.geometry,
-                           crs="EPSG:4326")
+    out = gpd.GeoDataFrame(
+        {"district": frame[column].astype(str)}, geometry=frame.geometry, crs="EPSG:4326"
+    )
     return out[out.geometry.notna() & ~out.geometry.is_empty].reset_index(drop=True)
 
 
@@ -246,11 +260,13 @@ def assign_districts(places: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> Dist
     points = gpd.GeoDataFrame(
         {"entity_id": located["entity_id"].to_numpy()},
         geometry=[Point(x, y) for x, y in zip(located["lon"], located["lat"], strict=True)],
-        crs="EPSG:4326")
+        crs="EPSG:4326",
+    )
     joined = gpd.sjoin(points, boundaries, how="left", predicate="within")
     found = joined.drop_duplicates("entity_id").set_index("entity_id")["district"]
-    recorded = {r["entity_id"]: _blank_to_none(r.get("district"))
-                for r in places.to_dict("records")}
+    recorded = {
+        r["entity_id"]: _blank_to_none(r.get("district")) for r in places.to_dict("records")
+    }
     districts, assigned, disagree = dict(recorded), {}, {}
     for place, by_boundary in found.items():
         by_boundary = _blank_to_none(by_boundary)
@@ -265,20 +281,27 @@ def assign_districts(places: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> Dist
 
 
 def _blank_to_none(value):
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) \
-        or value is pd.NA or str(value).strip() == "" else str(value)
+    return (
+        None
+        if value is None
+        or (isinstance(value, float) and pd.isna(value))
+        or value is pd.NA
+        or str(value).strip() == ""
+        else str(value)
+    )
 
 
 def is_home_address(node: str, data: dict) -> bool:
     """A private place (home address): by its kind, or by its stored code ``AR-``."""
     private = set(MODEL.place_kinds.with_flag("private"))
     return data.get("entity_type") == "place" and (
-        data.get("place_kind") in private or str(node).startswith(
-            MODEL.code_prefix("place") + "-"))
+        data.get("place_kind") in private or str(node).startswith(MODEL.code_prefix("place") + "-")
+    )
 
 
-def shown_coordinates(node: str, data: dict, lat: float, lon: float, role: str,
-                      grid: float = ADDRESS_GRID_DEGREES) -> tuple[float, float, bool]:
+def shown_coordinates(
+    node: str, data: dict, lat: float, lon: float, role: str, grid: float = ADDRESS_GRID_DEGREES
+) -> tuple[float, float, bool]:
     """Where a place may be drawn for ``role``: (lat, lon, generalised).
 
     A home address is snapped to the nearest point of a ``grid``-degree lattice (about

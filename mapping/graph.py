@@ -20,9 +20,21 @@ from mapping.config import stale_after_days
 from mapping.model import LIST_SEPARATOR, MODEL, parse_minimum
 from mapping.store import VersionTables
 
-NODE_ATTRIBUTES = ("entity_type", "label", "district", "age_band", "sex", "ideology",
-                   "case_status", "place_kind", "postcode", "lat", "lon", "platform",
-                   "adult_role")
+NODE_ATTRIBUTES = (
+    "entity_type",
+    "label",
+    "district",
+    "age_band",
+    "sex",
+    "ideology",
+    "case_status",
+    "place_kind",
+    "postcode",
+    "lat",
+    "lon",
+    "platform",
+    "adult_role",
+)
 LIST_ATTRIBUTES = ("harms", "vulnerabilities", "protective_factors")
 
 
@@ -50,9 +62,12 @@ class Scope:
             "role": self.role,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
-            "districts": list(self.districts), "link_types": list(self.link_types),
-            "harms": list(self.harms), "min_grading": self.min_grading,
-            "include_stale": self.include_stale, "stale_days": self.stale_days,
+            "districts": list(self.districts),
+            "link_types": list(self.link_types),
+            "harms": list(self.harms),
+            "min_grading": self.min_grading,
+            "include_stale": self.include_stale,
+            "stale_days": self.stale_days,
             "show_protective": self.show_protective,
         }
 
@@ -92,7 +107,9 @@ def _redact(links: pd.DataFrame, entities: pd.DataFrame, role_key: str) -> pd.Da
     if not role.sees_person_links_to_adults:
         adults = entities.loc[
             (entities["entity_type"] == "adult")
-            & (entities["adult_role"].fillna("") != "trusted_adult"), "entity_id"]
+            & (entities["adult_role"].fillna("") != "trusted_adult"),
+            "entity_id",
+        ]
         links = links[~links["source_id"].isin(adults) & ~links["target_id"].isin(adults)]
     return links
 
@@ -116,7 +133,8 @@ def _filter_links(links: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if scope.min_grading:
         floor = parse_minimum(scope.min_grading)
         keep &= (links["source_evaluation"].fillna("9") <= floor.source_evaluation) & (
-            links["intelligence_assessment"].fillna("Z") <= floor.intelligence_assessment)
+            links["intelligence_assessment"].fillna("Z") <= floor.intelligence_assessment
+        )
     return links[keep]
 
 
@@ -157,8 +175,9 @@ def gc_paused():
                 gc.enable()
 
 
-def build_scoped_graph(tables: VersionTables, scope: Scope | None = None,
-                       version: int | None = None) -> ScopedGraph:
+def build_scoped_graph(
+    tables: VersionTables, scope: Scope | None = None, version: int | None = None
+) -> ScopedGraph:
     """Build the graph of ``tables`` that ``scope`` allows; isolated entities are left out."""
     with gc_paused():
         return _build(tables, scope or Scope(), version)
@@ -184,15 +203,17 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
         attrs.update({k: split_list(record.get(k)) for k in LIST_ATTRIBUTES})
         graph.add_node(record["entity_id"], **attrs)
     graph.add_edges_from((u, v, data) for (u, v), data in _merged_edges(links).items())
-    return ScopedGraph(graph, links.reset_index(drop=True), kept.reset_index(drop=True), scope,
-                       version)
+    return ScopedGraph(
+        graph, links.reset_index(drop=True), kept.reset_index(drop=True), scope, version
+    )
 
 
 def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict]:
     """One edge per pair of entities: summed weight, the link ids and link types behind it."""
     edges: dict[tuple[str, str], dict] = {}
-    columns = [links[c].to_numpy(dtype=object) for c in ("source_id", "target_id", "link_id",
-                                                         "link_type")]
+    columns = [
+        links[c].to_numpy(dtype=object) for c in ("source_id", "target_id", "link_id", "link_type")
+    ]
     weights = links["weight"].fillna(1.0).to_numpy(dtype=float).tolist()
     for source, target, link_id, link_type, weight in zip(*columns, weights, strict=True):
         key = (source, target) if source <= target else (target, source)
@@ -210,16 +231,21 @@ def _protective_contexts(entities: pd.DataFrame) -> set[str]:
     """Trusted adults and places of a protective kind (youth clubs, sports clubs)."""
     places = list(MODEL.place_kinds.with_flag("protective"))
     adults = list(MODEL.adult_roles.with_flag("protective"))
-    protective = (((entities["entity_type"] == "place") & entities["place_kind"].isin(places))
-                  | ((entities["entity_type"] == "adult") & entities["adult_role"].isin(adults)))
+    protective = ((entities["entity_type"] == "place") & entities["place_kind"].isin(places)) | (
+        (entities["entity_type"] == "adult") & entities["adult_role"].isin(adults)
+    )
     return set(entities.loc[protective, "entity_id"])
 
 
 def _within_reach(links: pd.DataFrame, entities: pd.DataFrame, districts) -> pd.DataFrame:
     """Keep links that touch a young person of the chosen districts, or stay among the
     contexts and adults those young people reach (so a district view shows its contexts)."""
-    young = set(entities.loc[(entities["entity_type"] == "young_person")
-                             & entities["district"].isin(districts), "entity_id"])
+    young = set(
+        entities.loc[
+            (entities["entity_type"] == "young_person") & entities["district"].isin(districts),
+            "entity_id",
+        ]
+    )
     touches = links["source_id"].isin(young) | links["target_id"].isin(young)
     reached = set(links.loc[touches, "source_id"]) | set(links.loc[touches, "target_id"])
     others = set(entities.loc[entities["entity_type"] == "young_person", "entity_id"]) - young

@@ -14,8 +14,9 @@ from mapping.store import Store
 def candidate_codes(raw_id: str, pseudonymiser) -> list[str]:
     if pseudonymiser is None:
         return []
-    prefixes = {MODEL.code_prefix(t.key) for t in MODEL.entity_types
-                if MODEL.is_person(t.key)} | {MODEL.code_prefix("place")}
+    prefixes = {MODEL.code_prefix(t.key) for t in MODEL.entity_types if MODEL.is_person(t.key)} | {
+        MODEL.code_prefix("place")
+    }
     return [pseudonymiser.code(raw_id, prefix) for prefix in sorted(prefixes)]
 
 

@@ -145,16 +145,43 @@ class Role:
 #: Columns of the import template, sheet by sheet (contract: README "Import template").
 TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "entities": (
-        "entity_id", "entity_type", "label", "district", "age_band", "sex", "harms",
-        "ideology", "vulnerabilities", "protective_factors", "case_status", "place_kind",
-        "postcode", "lat", "lon", "platform", "adult_role",
+        "entity_id",
+        "entity_type",
+        "label",
+        "district",
+        "age_band",
+        "sex",
+        "harms",
+        "ideology",
+        "vulnerabilities",
+        "protective_factors",
+        "case_status",
+        "place_kind",
+        "postcode",
+        "lat",
+        "lon",
+        "platform",
+        "adult_role",
     ),
     "links": (
-        "source_id", "target_id", "link_type", "first_seen", "last_seen", "source_agency",
-        "grading", "weight", "notes",
+        "source_id",
+        "target_id",
+        "link_type",
+        "first_seen",
+        "last_seen",
+        "source_agency",
+        "grading",
+        "weight",
+        "notes",
     ),
     "incidents": (
-        "incident_id", "date", "place_id", "person_id", "source_agency", "grading", "role",
+        "incident_id",
+        "date",
+        "place_id",
+        "person_id",
+        "source_agency",
+        "grading",
+        "role",
     ),
 }
 #: Columns an import must have on each sheet; the others are optional.
@@ -233,10 +260,16 @@ def _vocabulary(name: str, raw: dict[str, Any]) -> Vocabulary:
 
 #: Each vocabulary section of model.yaml and what one of its values is called in messages.
 _SINGULAR = {
-    "entity_types": "entity type", "adult_roles": "adult role", "place_kinds": "place kind",
-    "link_types": "link type", "harms": "harm flag", "ideologies": "ideology",
-    "vulnerabilities": "vulnerability", "protective_factors": "protective factor",
-    "case_statuses": "case status", "source_agencies": "source agency",
+    "entity_types": "entity type",
+    "adult_roles": "adult role",
+    "place_kinds": "place kind",
+    "link_types": "link type",
+    "harms": "harm flag",
+    "ideologies": "ideology",
+    "vulnerabilities": "vulnerability",
+    "protective_factors": "protective factor",
+    "case_statuses": "case status",
+    "source_agencies": "source agency",
     "incident_roles": "incident role",
 }
 

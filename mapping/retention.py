@@ -37,9 +37,16 @@ class PurgeResult:
     versions: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"today": self.today.isoformat(), "undated_links": self.undated_links,
-                "deleted": {"links": self.links, "incidents": self.incidents,
-                            "entities": self.entities}, "versions": self.versions}
+        return {
+            "today": self.today.isoformat(),
+            "undated_links": self.undated_links,
+            "deleted": {
+                "links": self.links,
+                "incidents": self.incidents,
+                "entities": self.entities,
+            },
+            "versions": self.versions,
+        }
 
 
 def purge(store: Store, today: date | None = None) -> PurgeResult:
@@ -55,23 +62,36 @@ def purge(store: Store, today: date | None = None) -> PurgeResult:
     with store.engine.begin() as conn:
         for version in conn.execute(select(dataset_versions.c.id)).scalars().all():
             before = _referenced(conn, version)
-            gone_links = conn.execute(delete(links).where(
-                links.c.version_id == version, links.c.review_by < today.isoformat()))
-            gone_incidents = conn.execute(delete(incidents).where(
-                incidents.c.version_id == version, incidents.c.date < expired_incident_day))
+            gone_links = conn.execute(
+                delete(links).where(
+                    links.c.version_id == version, links.c.review_by < today.isoformat()
+                )
+            )
+            gone_incidents = conn.execute(
+                delete(incidents).where(
+                    incidents.c.version_id == version, incidents.c.date < expired_incident_day
+                )
+            )
             orphans = before - _referenced(conn, version)
             gone_entities = 0
             for chunk in _chunks(sorted(orphans)):
-                gone_entities += conn.execute(delete(entities).where(
-                    entities.c.version_id == version, entities.c.entity_id.in_(chunk))).rowcount
+                gone_entities += conn.execute(
+                    delete(entities).where(
+                        entities.c.version_id == version, entities.c.entity_id.in_(chunk)
+                    )
+                ).rowcount
             if gone_links.rowcount or gone_incidents.rowcount or gone_entities:
                 result.versions.append(int(version))
                 _recount(conn, version)
             result.links += gone_links.rowcount
             result.incidents += gone_incidents.rowcount
             result.entities += gone_entities
-        result.undated_links = conn.execute(select(func.count()).select_from(links).where(
-            links.c.review_by.is_(None))).scalar() or 0
+        result.undated_links = (
+            conn.execute(
+                select(func.count()).select_from(links).where(links.c.review_by.is_(None))
+            ).scalar()
+            or 0
+        )
         store.set_setting(PURGED_AT, datetime.now(UTC).isoformat(), conn)
     compact(store)
     return result
@@ -102,8 +122,11 @@ def purge_audit(store: Store, today: date | None = None, months: int | None = No
     (a subject access request may ask who saw a record after it was deleted), but not for
     ever. Run by ``python -m mapping purge --audit``; never by the app.
     """
-    months = months if months is not None else int(
-        os.environ.get("MAPPING_AUDIT_RETENTION_MONTHS", "72"))
+    months = (
+        months
+        if months is not None
+        else int(os.environ.get("MAPPING_AUDIT_RETENTION_MONTHS", "72"))
+    )
     cutoff = _months_before(today or date.today(), months).isoformat()
     with store.engine.begin() as conn:
         gone = conn.execute(delete(audit_log).where(audit_log.c.at < cutoff)).rowcount
@@ -126,15 +149,25 @@ def _referenced(conn, version: int) -> set[str]:
     for column in (links.c.source_id, links.c.target_id):
         named.update(conn.execute(select(column).where(links.c.version_id == version)).scalars())
     for column in (incidents.c.person_id, incidents.c.place_id):
-        named.update(conn.execute(select(column).where(
-            and_(incidents.c.version_id == version, column.is_not(None)))).scalars())
+        named.update(
+            conn.execute(
+                select(column).where(and_(incidents.c.version_id == version, column.is_not(None)))
+            ).scalars()
+        )
     return named
 
 
 def _recount(conn, version: int) -> None:
-    counts = {name: conn.execute(select(func.count()).select_from(table).where(
-        table.c.version_id == version)).scalar() for name, table in
-        (("entity_count", entities), ("link_count", links), ("incident_count", incidents))}
+    counts = {
+        name: conn.execute(
+            select(func.count()).select_from(table).where(table.c.version_id == version)
+        ).scalar()
+        for name, table in (
+            ("entity_count", entities),
+            ("link_count", links),
+            ("incident_count", incidents),
+        )
+    }
     conn.execute(update(dataset_versions).where(dataset_versions.c.id == version).values(**counts))
 
 
@@ -144,4 +177,4 @@ def _months_before(day: date, months: int) -> date:
 
 def _chunks(items: list[str], size: int = 500):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

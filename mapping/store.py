@@ -39,7 +39,8 @@ from mapping.model import TEMPLATE_COLUMNS
 METADATA = MetaData()
 
 dataset_versions = Table(
-    "dataset_versions", METADATA,
+    "dataset_versions",
+    METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("created_at", String(32), nullable=False),
     Column("created_by", String(200), nullable=False),
@@ -53,19 +54,34 @@ dataset_versions = Table(
 
 ENTITY_COLUMNS = TEMPLATE_COLUMNS["entities"]
 entities = Table(
-    "entities", METADATA,
+    "entities",
+    METADATA,
     Column("version_id", Integer, ForeignKey("dataset_versions.id"), primary_key=True),
     Column("entity_id", String(200), primary_key=True),
     *[Column(c, Float if c in ("lat", "lon") else Text) for c in ENTITY_COLUMNS[1:]],
 )
 
 LINK_COLUMNS = (
-    "link_id", "source_id", "target_id", "link_type", "first_seen", "last_seen",
-    "source_agency", "source_evaluation", "intelligence_assessment", "handling_code",
-    "weight", "notes", "incident_id", "source_role", "target_role", "review_by",
+    "link_id",
+    "source_id",
+    "target_id",
+    "link_type",
+    "first_seen",
+    "last_seen",
+    "source_agency",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "weight",
+    "notes",
+    "incident_id",
+    "source_role",
+    "target_role",
+    "review_by",
 )
 links = Table(
-    "links", METADATA,
+    "links",
+    METADATA,
     Column("version_id", Integer, ForeignKey("dataset_versions.id"), primary_key=True),
     Column("link_id", String(40), primary_key=True),
     *[Column(c, Float if c == "weight" else Text) for c in LINK_COLUMNS[1:]],
@@ -74,25 +90,40 @@ Index("ix_links_source", links.c.version_id, links.c.source_id)
 Index("ix_links_target", links.c.version_id, links.c.target_id)
 
 INCIDENT_COLUMNS = (
-    "incident_id", "date", "place_id", "person_id", "role", "source_agency",
-    "source_evaluation", "intelligence_assessment", "handling_code", "row_number",
+    "incident_id",
+    "date",
+    "place_id",
+    "person_id",
+    "role",
+    "source_agency",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "row_number",
 )
 incidents = Table(
-    "incidents", METADATA,
+    "incidents",
+    METADATA,
     Column("version_id", Integer, ForeignKey("dataset_versions.id"), index=True),
     *[Column(c, Integer if c == "row_number" else Text) for c in INCIDENT_COLUMNS],
 )
 
 import_issues = Table(
-    "import_issues", METADATA,
+    "import_issues",
+    METADATA,
     Column("version_id", Integer, ForeignKey("dataset_versions.id"), index=True),
     Column("severity", String(10)),
-    Column("file", Text), Column("sheet", Text), Column("row", Integer),
-    Column("column", Text), Column("kind", Text), Column("message", Text),
+    Column("file", Text),
+    Column("sheet", Text),
+    Column("row", Integer),
+    Column("column", Text),
+    Column("kind", Text),
+    Column("message", Text),
 )
 
 audit_log = Table(
-    "audit_log", METADATA,
+    "audit_log",
+    METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", String(32), nullable=False),
     Column("user_name", String(200), nullable=False),
@@ -103,26 +134,38 @@ audit_log = Table(
 )
 
 meetings = Table(
-    "meetings", METADATA,
+    "meetings",
+    METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("meeting_date", String(10), nullable=False, unique=True),
-    Column("period_start", String(10)), Column("period_end", String(10)),
-    Column("dataset_version", Integer), Column("previous_meeting_id", Integer),
-    Column("created_by", String(200)), Column("created_at", String(32)),
+    Column("period_start", String(10)),
+    Column("period_end", String(10)),
+    Column("dataset_version", Integer),
+    Column("previous_meeting_id", Integer),
+    Column("created_by", String(200)),
+    Column("created_at", String(32)),
 )
 
 actions = Table(
-    "actions", METADATA,
+    "actions",
+    METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("meeting_id", Integer, ForeignKey("meetings.id"), index=True),
-    Column("district", Text), Column("target_kind", String(20)), Column("target_id", Text),
-    Column("tactic", Text), Column("owner_agency", Text), Column("due_date", String(10)),
-    Column("status", String(20)), Column("note", Text), Column("created_at", String(32)),
+    Column("district", Text),
+    Column("target_kind", String(20)),
+    Column("target_id", Text),
+    Column("tactic", Text),
+    Column("owner_agency", Text),
+    Column("due_date", String(10)),
+    Column("status", String(20)),
+    Column("note", Text),
+    Column("created_at", String(32)),
 )
 
 #: Small named values about the database itself (e.g. the pseudonymisation key fingerprint).
 store_settings = Table(
-    "store_settings", METADATA,
+    "store_settings",
+    METADATA,
     Column("name", String(60), primary_key=True),
     Column("value", Text, nullable=False),
 )
@@ -189,16 +232,22 @@ class Store:
         with self.engine.begin() as conn:
             key = conn.execute(
                 insert(dataset_versions).values(
-                    created_at=now_iso(), created_by=created_by, note=note,
-                    based_on=based_on, sources=json.dumps(sources),
-                    entity_count=len(tables.entities), link_count=len(tables.links),
+                    created_at=now_iso(),
+                    created_by=created_by,
+                    note=note,
+                    based_on=based_on,
+                    sources=json.dumps(sources),
+                    entity_count=len(tables.entities),
+                    link_count=len(tables.links),
                     incident_count=len(tables.incidents),
                 )
             ).inserted_primary_key
             assert key is not None  # a single-row INSERT always reports its key
             version = key[0]
             for table, frame in (
-                (entities, tables.entities), (links, tables.links), (incidents, tables.incidents)
+                (entities, tables.entities),
+                (links, tables.links),
+                (incidents, tables.incidents),
             ):
                 statement = _insert_sql(conn, table, list(frame.columns))
                 for batch in _batches(frame, version):
@@ -221,9 +270,11 @@ class Store:
 
     def version_info(self, version: int) -> dict:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(dataset_versions).where(dataset_versions.c.id == version)
-            ).mappings().first()
+            row = (
+                conn.execute(select(dataset_versions).where(dataset_versions.c.id == version))
+                .mappings()
+                .first()
+            )
         if row is None:
             raise LookupError(f"dataset version {version} does not exist")
         return dict(row)

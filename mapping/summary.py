@@ -45,9 +45,12 @@ def young_people_by_period(scoped: ScopedGraph, freq: str = "Q") -> pd.DataFrame
     leave the meeting (:func:`suppressed_table`).
     """
     links = scoped.links
-    ends = pd.concat([
-        links[["source_id", "first_seen", "last_seen"]].rename(columns={"source_id": "id"}),
-        links[["target_id", "first_seen", "last_seen"]].rename(columns={"target_id": "id"})])
+    ends = pd.concat(
+        [
+            links[["source_id", "first_seen", "last_seen"]].rename(columns={"source_id": "id"}),
+            links[["target_id", "first_seen", "last_seen"]].rename(columns={"target_id": "id"}),
+        ]
+    )
     ends["first"] = pd.to_datetime(ends["first_seen"].fillna(ends["last_seen"]), errors="coerce")
     ends["last"] = pd.to_datetime(ends["last_seen"].fillna(ends["first_seen"]), errors="coerce")
     ends = ends.dropna(subset=["first", "last"])
@@ -64,16 +67,18 @@ def young_people_by_period(scoped: ScopedGraph, freq: str = "Q") -> pd.DataFrame
     return counts.reset_index()
 
 
-def suppressed_table(counts: pd.DataFrame, rows: str = "district", period: str | None = None
-                     ) -> pd.DataFrame:
+def suppressed_table(
+    counts: pd.DataFrame, rows: str = "district", period: str | None = None
+) -> pd.DataFrame:
     """A district x harm table (for one period, or the latest) ready to leave the meeting:
     every cell passed through :func:`suppress`, totals rounded where a cell was suppressed."""
     if counts.empty:
         return pd.DataFrame()
     period = period or counts["period"].max()
     chosen = counts[counts["period"] == period]
-    wide = chosen.pivot_table(index=rows, columns="harm", values="young_people", aggfunc="sum",
-                              fill_value=0)
+    wide = chosen.pivot_table(
+        index=rows, columns="harm", values="young_people", aggfunc="sum", fill_value=0
+    )
     harms = [h for h in MODEL.harms.keys() if h in wide.columns]
     wide = wide[harms]
     table = wide.map(lambda n: suppress(int(n)))
@@ -81,8 +86,10 @@ def suppressed_table(counts: pd.DataFrame, rows: str = "district", period: str |
     hidden = (wide > 0) & (wide < THRESHOLD)
     # A young person with two flags counts in two cells: the total is of flags, not people.
     totals = wide.sum(axis=1)
-    table["harm flags (total)"] = [rounded_total(int(t)) if h else suppress(int(t))
-                                   for t, h in zip(totals, hidden.any(axis=1), strict=True)]
+    table["harm flags (total)"] = [
+        rounded_total(int(t)) if h else suppress(int(t))
+        for t, h in zip(totals, hidden.any(axis=1), strict=True)
+    ]
     return table.reset_index()
 
 
@@ -91,6 +98,7 @@ def trend(counts: pd.DataFrame) -> pd.DataFrame:
     suppressed point is drawn as missing, never as its true value."""
     if counts.empty:
         return pd.DataFrame()
-    wide = counts.pivot_table(index="period", columns="harm", values="young_people",
-                              aggfunc="sum", fill_value=0)
+    wide = counts.pivot_table(
+        index="period", columns="harm", values="young_people", aggfunc="sum", fill_value=0
+    )
     return wide.mask((wide > 0) & (wide < THRESHOLD))

@@ -45,11 +45,16 @@ def add_parsers(verbs) -> None:
     purge = verbs.add_parser("purge", help="delete links past their review-by date, for real")
     purge.add_argument("--db")
     purge.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
-    purge.add_argument("--audit", action="store_true",
-                       help="also delete audit rows older than MAPPING_AUDIT_RETENTION_MONTHS")
+    purge.add_argument(
+        "--audit",
+        action="store_true",
+        help="also delete audit rows older than MAPPING_AUDIT_RETENTION_MONTHS",
+    )
 
-    sar = verbs.add_parser("sar", help="subject access report: what we hold on a person and "
-                                       "who has seen or received it")
+    sar = verbs.add_parser(
+        "sar",
+        help="subject access report: what we hold on a person and who has seen or received it",
+    )
     sar.add_argument("raw_id")
     sar.add_argument("--db")
     sar.add_argument("--key-file")
@@ -82,10 +87,17 @@ def cmd_audit(args) -> int:
     for row in rows.to_dict("records"):
         number = row["dataset_version"]
         version = "" if pd.isna(number) else f" v{int(number)}"
-        print(f"{row['at']}  {row['user_name']} ({row['role']})  {row['action']}{version}  "
-              f"{row['detail']}")
-    audit.record(store, cli_user(), "cli", "audit_view",
-                 {"user": args.user, "action": args.action, "rows": len(rows)})
+        print(
+            f"{row['at']}  {row['user_name']} ({row['role']})  {row['action']}{version}  "
+            f"{row['detail']}"
+        )
+    audit.record(
+        store,
+        cli_user(),
+        "cli",
+        "audit_view",
+        {"user": args.user, "action": args.action, "rows": len(rows)},
+    )
     return 0
 
 
@@ -96,9 +108,11 @@ def cmd_purge(args) -> int:
     if args.audit:
         detail["audit_rows"] = retention.purge_audit(store, args.today)
     audit.record(store, cli_user(), "cli", "purge", detail)
-    print(f"deleted {result.links} expired link(s), {result.incidents} incident row(s) and "
-          f"{result.entities} entit(ies) no longer linked; {result.undated_links} link(s) "
-          "have no date and need a person to review them")
+    print(
+        f"deleted {result.links} expired link(s), {result.incidents} incident row(s) and "
+        f"{result.entities} entit(ies) no longer linked; {result.undated_links} link(s) "
+        "have no date and need a person to review them"
+    )
     return 0
 
 
@@ -109,10 +123,24 @@ def cmd_sar(args) -> int:
     key_path = config.key_file(args.key_file)
     pseudonymiser = Pseudonymiser.from_file(key_path) if key_path.exists() else None
     report = audit.subject_access_report(store, args.raw_id, pseudonymiser)
-    audit.record(store, cli_user(), "cli", "subject_access",
-                 {"entities": report.codes if report.held else [], "found": report.found})
-    json.dump({"codes": report.codes, "held": report.held, "seen": report.seen,
-               "received": report.received}, sys.stdout, indent=2, default=str)
+    audit.record(
+        store,
+        cli_user(),
+        "cli",
+        "subject_access",
+        {"entities": report.codes if report.held else [], "found": report.found},
+    )
+    json.dump(
+        {
+            "codes": report.codes,
+            "held": report.held,
+            "seen": report.seen,
+            "received": report.received,
+        },
+        sys.stdout,
+        indent=2,
+        default=str,
+    )
     print()
     return 0 if report.found else 1
 
@@ -122,6 +150,10 @@ VERBS = {"users": cmd_users, "audit": cmd_audit, "purge": cmd_purge, "sar": cmd_
 
 def export_detail(fmt: str, out: Path, scoped) -> dict:
     """What the audit log keeps about an export: enough to rebuild its scope for a SAR."""
-    return {"format": fmt, "file": out.name, "scope": scoped.scope.describe(),
-            "entities": scoped.graph.number_of_nodes(), "links": len(scoped.links)}
-
+    return {
+        "format": fmt,
+        "file": out.name,
+        "scope": scoped.scope.describe(),
+        "entities": scoped.graph.number_of_nodes(),
+        "links": len(scoped.links),
+    }

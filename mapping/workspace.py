@@ -17,8 +17,10 @@ from mapping.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WORKBOOK = ROOT / "sample_data" / "sample_world.xlsx"
-DEMO_NOTICE = ("DEMO MODE: entirely fictional sample data (the 'Wyvern Vale' world). "
-               "Imports of other data are refused until sign-in is configured.")
+DEMO_NOTICE = (
+    "DEMO MODE: entirely fictional sample data (the 'Wyvern Vale' world). "
+    "Imports of other data are refused until sign-in is configured."
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,11 @@ def ensure_demo_data(workspace: Workspace) -> int:
         version = store.latest_version()
         if version is None:
             result = import_files(
-                [Source(SAMPLE_WORKBOOK, SAMPLE_WORKBOOK.name)], store,
-                Pseudonymiser.from_file(workspace.key_file), created_by="demo",
-                note="fictional sample world")
+                [Source(SAMPLE_WORKBOOK, SAMPLE_WORKBOOK.name)],
+                store,
+                Pseudonymiser.from_file(workspace.key_file),
+                created_by="demo",
+                note="fictional sample world",
+            )
             version = result.version
     return version

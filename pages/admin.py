@@ -16,8 +16,10 @@ if who is None or not auth.may_administer(who.role):
     st.stop()
 
 st.subheader("Audit log")
-st.caption("Every sign-in, search, view of a person's network, import, export and deletion. "
-           "Rows are never changed or deleted by the app (see docs/security.md).")
+st.caption(
+    "Every sign-in, search, view of a person's network, import, export and deletion. "
+    "Rows are never changed or deleted by the app (see docs/security.md)."
+)
 left, right = st.columns(2)
 user = left.text_input("User", key="audit_user").strip() or None
 action = right.selectbox("Action", ["", *audit.ACTIONS], key="audit_action") or None
@@ -28,21 +30,25 @@ if st.session_state.get("_audit_viewed") != (user, action):  # once per filter, 
     event("audit_view", {"user": user, "action": action, "rows": len(rows)})
 
 st.subheader("Subject access request")
-st.caption("What do we hold on this person, and who has seen or received it? The ID is "
-           "hashed with the key and not kept.")
+st.caption(
+    "What do we hold on this person, and who has seen or received it? The ID is "
+    "hashed with the key and not kept."
+)
 with st.form("sar", clear_on_submit=True):
-    raw_id = st.text_input("The person's case ID as the source agency records it",
-                           key="sar_raw_id")
+    raw_id = st.text_input("The person's case ID as the source agency records it", key="sar_raw_id")
     asked = st.form_submit_button("Search")
 if asked and raw_id.strip():
     key_file = st.session_state.workspace.key_file
     pseudonymiser = Pseudonymiser.from_file(key_file) if key_file.exists() else None
     report = audit.subject_access_report(store(), raw_id, pseudonymiser)
-    event("subject_access", {"entities": report.codes if report.held else [],
-                             "found": report.found})
+    event(
+        "subject_access", {"entities": report.codes if report.held else [], "found": report.found}
+    )
     if not report.found:
-        st.info("Nothing held on this ID in any dataset version, and no record of it being "
-                "seen or sent.")
+        st.info(
+            "Nothing held on this ID in any dataset version, and no record of it being "
+            "seen or sent."
+        )
     else:
         st.markdown("**Held** (per dataset version)")
         st.dataframe(pd.DataFrame(report.held), hide_index=True)

@@ -12,9 +12,15 @@ association_banner()
 st.dataframe(cluster_table(clusters), hide_index=True, width="stretch")
 for cluster in clusters:
     title = f"{cluster.id}: {len(cluster.young_people)} young people" + (
-        " · harms overlap" if cluster.overlap else "")
+        " · harms overlap" if cluster.overlap else ""
+    )
     with st.expander(title):
-        st.write("Harm flags: " + (", ".join(
-            f"{MODEL.harms.label(h)}: {n}" for h, n in cluster.harms.items()) or "none"))
+        st.write(
+            "Harm flags: "
+            + (
+                ", ".join(f"{MODEL.harms.label(h)}: {n}" for h, n in cluster.harms.items())
+                or "none"
+            )
+        )
         st.write(f"Contexts: {', '.join(cluster.contexts) or 'none'}")
         st.dataframe(evidence_table(scoped, cluster.evidence), hide_index=True)

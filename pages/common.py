@@ -23,8 +23,16 @@ from pages.sign_in import current_role, sign_in_secrets
 #: value when a run does not draw it (every page switch), which silently reset the demo role
 #: to the first in the list (police) and dropped the filters; assigning each value back at
 #: the top of every run keeps it (Streamlit's documented way to keep widget state).
-KEPT_ACROSS_PAGES = ("role", "f_period", "f_districts", "f_harms", "f_link_types",
-                     "f_grading", "f_protective", "f_stale")
+KEPT_ACROSS_PAGES = (
+    "role",
+    "f_period",
+    "f_districts",
+    "f_harms",
+    "f_link_types",
+    "f_grading",
+    "f_protective",
+    "f_stale",
+)
 
 
 def start_session() -> None:
@@ -58,43 +66,78 @@ def sidebar_scope(tables) -> Scope:
     with st.sidebar:
         st.header("Filters")
         if st.session_state.workspace.is_demo:
-            st.selectbox("View as role (demo)", list(MODEL.roles), key="role",
-                         format_func=lambda r: MODEL.roles[r].label)
+            st.selectbox(
+                "View as role (demo)",
+                list(MODEL.roles),
+                key="role",
+                format_func=lambda r: MODEL.roles[r].label,
+            )
         since, until = _period(tables)
         districts = sorted(d for d in tables.entities["district"].dropna().unique())
         chosen = st.multiselect("Districts", districts, key="f_districts")
-        harms = st.multiselect("Harm flags", MODEL.harms.keys(), key="f_harms",
-                               format_func=MODEL.harms.label)
-        link_types = st.multiselect("Link types", MODEL.link_types.keys(), key="f_link_types",
-                                    format_func=MODEL.link_types.label)
-        grading = st.selectbox("Minimum grading", ["", *GRADING_FLOORS], key="f_grading",
-                               format_func=lambda g: g or "Any grading",
-                               help="Source evaluation 1-3 and assessment A-E (3x5x2): 2B "
-                                    "keeps links graded 1A, 1B, 2A and 2B.")
-        protective = st.checkbox("Show protective contexts", value=True, key="f_protective",
-                                 help="Trusted adults, youth clubs and sports clubs.")
-        stale = st.checkbox("Show stale links", key="f_stale",
-                            help="Links last seen more than two years ago are hidden by default.")
-    return Scope(role=current_role(), since=since, until=until,
-                 districts=tuple(chosen), harms=tuple(harms), link_types=tuple(link_types),
-                 min_grading=grading or None, include_stale=stale,
-                 show_protective=protective)
+        harms = st.multiselect(
+            "Harm flags", MODEL.harms.keys(), key="f_harms", format_func=MODEL.harms.label
+        )
+        link_types = st.multiselect(
+            "Link types",
+            MODEL.link_types.keys(),
+            key="f_link_types",
+            format_func=MODEL.link_types.label,
+        )
+        grading = st.selectbox(
+            "Minimum grading",
+            ["", *GRADING_FLOORS],
+            key="f_grading",
+            format_func=lambda g: g or "Any grading",
+            help="Source evaluation 1-3 and assessment A-E (3x5x2): 2B "
+            "keeps links graded 1A, 1B, 2A and 2B.",
+        )
+        protective = st.checkbox(
+            "Show protective contexts",
+            value=True,
+            key="f_protective",
+            help="Trusted adults, youth clubs and sports clubs.",
+        )
+        stale = st.checkbox(
+            "Show stale links",
+            key="f_stale",
+            help="Links last seen more than two years ago are hidden by default.",
+        )
+    return Scope(
+        role=current_role(),
+        since=since,
+        until=until,
+        districts=tuple(chosen),
+        harms=tuple(harms),
+        link_types=tuple(link_types),
+        min_grading=grading or None,
+        include_stale=stale,
+        show_protective=protective,
+    )
 
 
 #: Minimum gradings offered, strongest first (source evaluation x intelligence assessment).
-GRADING_FLOORS = [f"{e.key}{a.key}" for e in MODEL.source_evaluations
-                  for a in MODEL.intelligence_assessments]
+GRADING_FLOORS = [
+    f"{e.key}{a.key}" for e in MODEL.source_evaluations for a in MODEL.intelligence_assessments
+]
 
 
 def _period(tables):
     """A date range from the first to the last date in the data; None ends mean open."""
-    dates = pd.to_datetime(pd.concat([tables.links["first_seen"], tables.links["last_seen"]]),
-                           errors="coerce").dropna()
+    dates = pd.to_datetime(
+        pd.concat([tables.links["first_seen"], tables.links["last_seen"]]), errors="coerce"
+    ).dropna()
     if dates.empty:
         return None, None
     low, high = dates.min().date(), dates.max().date()
-    chosen = st.date_input("Period (links seen)", value=(low, high), min_value=low,
-                           max_value=high, key="f_period", format="DD/MM/YYYY")
+    chosen = st.date_input(
+        "Period (links seen)",
+        value=(low, high),
+        min_value=low,
+        max_value=high,
+        key="f_period",
+        format="DD/MM/YYYY",
+    )
     start, end = (tuple(chosen) + (None, None))[:2]
     return (start if start and start > low else None), (end if end and end < high else None)
 
@@ -129,8 +172,9 @@ def scoped_and_clusters():
         st.stop()
     tables = session_cached(("tables", version), lambda: store().read_version(version))
     scope = sidebar_scope(tables)
-    scoped = session_cached(("scoped", version, scope),
-                            lambda: build_scoped_graph(tables, scope, version))
+    scoped = session_cached(
+        ("scoped", version, scope), lambda: build_scoped_graph(tables, scope, version)
+    )
     clusters = session_cached(("clusters", version, scope), lambda: find_clusters(scoped))
     return scoped, clusters
 

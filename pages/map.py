@@ -29,16 +29,22 @@ def boundaries_upload():
     """The district boundaries in use: an uploaded file (this session only), else the
     configured or sample file. Returns (GeoDataFrame or None, cache key)."""
     with st.expander("District boundaries"):
-        upload = st.file_uploader("Boundaries file (GeoJSON, zipped shapefile, GeoPackage)",
-                                  type=["geojson", "json", "zip", "gpkg"], key="map_bounds")
-        name_column = st.text_input("Column holding the district name (blank: guess)",
-                                    key="map_bounds_column")
+        upload = st.file_uploader(
+            "Boundaries file (GeoJSON, zipped shapefile, GeoPackage)",
+            type=["geojson", "json", "zip", "gpkg"],
+            key="map_bounds",
+        )
+        name_column = st.text_input(
+            "Column holding the district name (blank: guess)", key="map_bounds_column"
+        )
     if upload is not None:
         raw = upload.getvalue()
         key = ("upload", hashlib.sha256(raw).hexdigest(), name_column)
         try:
-            return session_cached(("bounds", *key), lambda: geo.read_boundaries(
-                raw, name_column or None, filename=upload.name)), key
+            return session_cached(
+                ("bounds", *key),
+                lambda: geo.read_boundaries(raw, name_column or None, filename=upload.name),
+            ), key
         except Exception as problem:  # a bad file is reported, never a traceback
             st.error(f"Could not read the boundaries file: {type(problem).__name__}.")
     path = boundaries_file()
@@ -67,16 +73,26 @@ st.title("Places and online spaces")
 scoped, clusters = scoped_and_clusters()
 association_banner()
 boundaries, bounds_key = boundaries_upload()
-data = session_cached(("map", scoped.version, scoped.scope, bounds_key), lambda: build_map_data(
-    scoped, clusters, postcodes=geo.default_postcodes(), boundaries=boundaries))
+data = session_cached(
+    ("map", scoped.version, scoped.scope, bounds_key),
+    lambda: build_map_data(
+        scoped, clusters, postcodes=geo.default_postcodes(), boundaries=boundaries
+    ),
+)
 canvas, panel = st.columns([7, 3])
 with canvas:
-    st.caption(f"{len(data.places)} places drawn · {len(data.online_spaces)} online spaces "
-               "listed below · the heat layer counts links in the period chosen in the sidebar"
-               " · no map tiles are loaded unless your organisation configures a tile server.")
-    returned = st_folium(build_map(data, boundaries), key="place_map", height=560,
-                         use_container_width=True,
-                         returned_objects=["last_active_drawing", "last_object_clicked"])
+    st.caption(
+        f"{len(data.places)} places drawn · {len(data.online_spaces)} online spaces "
+        "listed below · the heat layer counts links in the period chosen in the sidebar"
+        " · no map tiles are loaded unless your organisation configures a tile server."
+    )
+    returned = st_folium(
+        build_map(data, boundaries),
+        key="place_map",
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+    )
 place = clicked_place(data, returned)
 if place and place != st.session_state.get("selected_node"):
     st.session_state["selected_node"] = place  # the network explorer can open it
@@ -89,8 +105,10 @@ if data.not_located:
     st.warning("Some places have no coordinates and no known postcode:")
     st.dataframe(pd.DataFrame({"place": [p.label for p in data.not_located]}), hide_index=True)
 if data.outside:
-    st.warning("Some places are outside every district boundary (check their coordinates "
-               "or the boundaries file):")
+    st.warning(
+        "Some places are outside every district boundary (check their coordinates "
+        "or the boundaries file):"
+    )
     st.dataframe(pd.DataFrame({"place id": data.outside}), hide_index=True)
 if data.assigned:
     st.caption(f"{len(data.assigned)} place(s) given a district from the boundaries.")

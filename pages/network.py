@@ -20,8 +20,16 @@ from pages.common import (
 from pages.explorer_component import network_explorer
 from pages.sign_in import event
 
-STATE = {"ex_focus": None, "ex_selected": None, "ex_expanded": (), "ex_pair": (),
-         "ex_hits": [], "ex_nonce": None, "ex_view": None, "ex_extra": ()}
+STATE = {
+    "ex_focus": None,
+    "ex_selected": None,
+    "ex_expanded": (),
+    "ex_pair": (),
+    "ex_hits": [],
+    "ex_nonce": None,
+    "ex_view": None,
+    "ex_extra": (),
+}
 for name, default in STATE.items():
     st.session_state.setdefault(name, default)
 
@@ -33,8 +41,11 @@ def run_search() -> None:
     resolve = ex.raw_id_resolver(store(), st.session_state.workspace.key_file, scoped.version)
     st.session_state.ex_hits = [h.__dict__ for h in ex.search(scoped, typed, resolve)]
     st.session_state.ex_searched = True
-    event("search", {"entities": [h["node"] for h in st.session_state.ex_hits]},
-          version=scoped.version)  # codes found, never the typed text
+    event(
+        "search",
+        {"entities": [h["node"] for h in st.session_state.ex_hits]},
+        version=scoped.version,
+    )  # codes found, never the typed text
 
 
 def open_focus(node) -> None:
@@ -43,22 +54,36 @@ def open_focus(node) -> None:
 
 
 def search_box() -> tuple[int, bool]:
-    st.text_input("Find a young person (case ID or code), a place or an online space",
-                  key="ex_search", on_change=run_search,
-                  placeholder="Case ID, YP-… code or part of a place name",
-                  help="A case ID is hashed with this workspace's key and not kept.")
+    st.text_input(
+        "Find a young person (case ID or code), a place or an online space",
+        key="ex_search",
+        on_change=run_search,
+        placeholder="Case ID, YP-… code or part of a place name",
+        help="A case ID is hashed with this workspace's key and not kept.",
+    )
     if st.session_state.ex_hits:
-        labels = {h["node"]: f"{h['shown_as']} ({h['kind']}, by {h['matched_by']})"
-                  for h in st.session_state.ex_hits}
+        labels = {
+            h["node"]: f"{h['shown_as']} ({h['kind']}, by {h['matched_by']})"
+            for h in st.session_state.ex_hits
+        }
         pick = st.selectbox("Results", list(labels), format_func=labels.get, key="ex_pick")
         st.button("Open network", on_click=open_focus, args=(pick,), type="primary")
     elif st.session_state.pop("ex_searched", False):
         st.warning("Nothing in this scope matches. Check the filters, or the ID.")
-    hops = st.radio("Hops", [1, 2], horizontal=True, key="ex_hops",
-                    help="How many links away from the person or place to show.")
-    collapse = st.toggle("Start from clusters", value=ex.should_collapse(graph),
-                         key="ex_collapse", help="Each cluster drawn as one node (size = "
-                         f"members); on by default above {ex.COLLAPSE_ABOVE_NODES:,} entities.")
+    hops = st.radio(
+        "Hops",
+        [1, 2],
+        horizontal=True,
+        key="ex_hops",
+        help="How many links away from the person or place to show.",
+    )
+    collapse = st.toggle(
+        "Start from clusters",
+        value=ex.should_collapse(graph),
+        key="ex_collapse",
+        help="Each cluster drawn as one node (size = "
+        f"members); on by default above {ex.COLLAPSE_ABOVE_NODES:,} entities.",
+    )
     if graph.number_of_nodes() > ex.MAX_DRAWN_NODES:  # drawing more would stall a browser
         st.caption(f"More than {ex.MAX_DRAWN_NODES:,} entities: the map starts from clusters.")
         collapse = True
@@ -71,8 +96,9 @@ def current_view(hops: int, collapse: bool):
         view, _ = ex.focus_view(graph, focus, hops)
         extra = set(st.session_state.ex_extra)
         if extra:
-            view.graph = graph.subgraph(set(view.graph) | {n for e in extra if e in graph
-                                                           for n in graph.neighbors(e)})
+            view.graph = graph.subgraph(
+                set(view.graph) | {n for e in extra if e in graph for n in graph.neighbors(e)}
+            )
             view.note += f"; neighbours of {len(extra)} entities added"
         return view, ("focus", focus, hops, tuple(sorted(extra)))
     if collapse:
@@ -85,8 +111,13 @@ def entity_panel(selected: str, collapse: bool, pair: list) -> None:
     st.subheader(ex.shown_as(graph, selected))
     rows = pd.DataFrame(ex.node_details(graph, selected), columns=["Recorded", "Value"])
     st.table(rows.set_index("Recorded"))
-    st.button("Focus: open this network", on_click=open_focus, args=(selected,),
-              key="act_focus", width="stretch")
+    st.button(
+        "Focus: open this network",
+        on_click=open_focus,
+        args=(selected,),
+        key="act_focus",
+        width="stretch",
+    )
     if st.button("Expand neighbours", key="act_expand", width="stretch"):
         if collapse and not st.session_state.ex_focus:
             groups = ex.neighbours_groups(graph, clusters, selected) - {ex.OTHERS}
@@ -130,29 +161,41 @@ pair = [p for p in st.session_state.ex_pair if p in graph]
 paths = paths_between(graph, *pair) if len(pair) == 2 else []
 view.highlight = {n for p in paths for n in p.nodes} & set(view.graph)
 key_extra += (show_protective(), tuple(sorted(view.highlight)))
-positions = session_cached(("layout", scoped.version, scoped.scope, key_extra[:-1]),
-                           lambda: view_layout(view))
-drawing = session_cached(("drawing", scoped.version, scoped.scope, key_extra),
-                         lambda: payload(view, positions))
+positions = session_cached(
+    ("layout", scoped.version, scoped.scope, key_extra[:-1]), lambda: view_layout(view)
+)
+drawing = session_cached(
+    ("drawing", scoped.version, scoped.scope, key_extra), lambda: payload(view, positions)
+)
 with canvas:
-    st.caption(f"Dataset version {scoped.version}: {graph.number_of_nodes():,} entities and "
-               f"{len(scoped.links):,} links in scope. Drawn: {view.note.rstrip('.')}.")
-    click = network_explorer(**drawing, data_key=data_key(scoped.version, scoped.scope,
-                             key_extra), height=540, selected=st.session_state.ex_selected,
-                             status=view.note, view=st.session_state.ex_view, key="explorer",
-                             default=None)
+    st.caption(
+        f"Dataset version {scoped.version}: {graph.number_of_nodes():,} entities and "
+        f"{len(scoped.links):,} links in scope. Drawn: {view.note.rstrip('.')}."
+    )
+    click = network_explorer(
+        **drawing,
+        data_key=data_key(scoped.version, scoped.scope, key_extra),
+        height=540,
+        selected=st.session_state.ex_selected,
+        status=view.note,
+        view=st.session_state.ex_view,
+        key="explorer",
+        default=None,
+    )
 if click and click.get("nonce") != st.session_state.ex_nonce:
     st.session_state.update(ex_nonce=click["nonce"], ex_view=click.get("view"))
     if ex.selection_kind(click["id"], graph) == "group":
-        st.session_state.update(ex_view=None, ex_expanded=tuple(sorted(
-            {*st.session_state.ex_expanded, click["id"]})))
+        st.session_state.update(
+            ex_view=None, ex_expanded=tuple(sorted({*st.session_state.ex_expanded, click["id"]}))
+        )
         st.rerun()
     st.session_state.ex_selected = click["id"]
 with panel:
     selected = st.session_state.ex_selected
     kind = ex.selection_kind(selected, graph)
     if (st.session_state.ex_focus or st.session_state.ex_expanded) and st.button(
-            "Back to the whole map", icon=":material/zoom_out_map:"):
+        "Back to the whole map", icon=":material/zoom_out_map:"
+    ):
         st.session_state.update(ex_focus=None, ex_expanded=(), ex_extra=(), ex_view=None)
         st.rerun()
     if kind == "node":
@@ -163,17 +206,23 @@ with panel:
         st.caption("The links behind this connection: type, agency, grading, dates")
         st.dataframe(evidence_table(scoped, graph.edges[u, v]["links"]), hide_index=True)
     else:
-        st.info("Click an entity or a link to see what is recorded and the evidence behind "
-                "it." + (" Click a cluster to open it." if collapse else ""))
+        st.info(
+            "Click an entity or a link to see what is recorded and the evidence behind "
+            "it." + (" Click a cluster to open it." if collapse else "")
+        )
     if pair:
         path_panel(pair, paths)
 
-st.html("<style>.legend ul{list-style:none;padding:0;margin:0 0 6px;display:flex;flex-wrap:"
-        "wrap;gap:2px 14px}.legend h4{margin:6px 0 2px;font-size:14px}.legend li{font-size:13px}"
-        ".sw{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:"
-        "middle}</style>" + legend_html())
-st.caption("Collapsed cluster: a large circle, size = members, colour = the most frequent harm "
-           "flag among its young people (light grey: none). Faded entities are off the selected "
-           "path.")
+st.html(
+    "<style>.legend ul{list-style:none;padding:0;margin:0 0 6px;display:flex;flex-wrap:"
+    "wrap;gap:2px 14px}.legend h4{margin:6px 0 2px;font-size:14px}.legend li{font-size:13px}"
+    ".sw{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:"
+    "middle}</style>" + legend_html()
+)
+st.caption(
+    "Collapsed cluster: a large circle, size = members, colour = the most frequent harm "
+    "flag among its young people (light grey: none). Faded entities are off the selected "
+    "path."
+)
 st.subheader("Clusters")
 st.dataframe(cluster_table(clusters), hide_index=True, width="stretch")

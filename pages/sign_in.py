@@ -22,8 +22,9 @@ MAX_FAILURES = 5  # per session; then each attempt waits, slowing password guess
 def sign_in_secrets() -> dict:
     """``[auth]`` and ``[mapping_roles]`` from secrets, or {} when there is no secrets file."""
     try:
-        return {key: st.secrets[key].to_dict() for key in ("auth", "mapping_roles")
-                if key in st.secrets}
+        return {
+            key: st.secrets[key].to_dict() for key in ("auth", "mapping_roles") if key in st.secrets
+        }
     except (FileNotFoundError, KeyError, AttributeError):
         return {}
     except Exception:  # noqa: BLE001  (no secrets file raises Streamlit's own error type)
@@ -70,8 +71,10 @@ def sign_in_page() -> None:
     st.title("Sign in")
     if sign_in_secrets().get("auth"):
         if st.user.is_logged_in:
-            st.error("You are signed in but have no role in this tool. Ask the analyst who "
-                     "runs it to add you to a MACE group.")
+            st.error(
+                "You are signed in but have no role in this tool. Ask the analyst who "
+                "runs it to add you to a MACE group."
+            )
             st.button("Sign out", on_click=st.logout)
         else:
             st.button("Sign in with your organisation", on_click=st.login, type="primary")
@@ -92,8 +95,11 @@ def _check_local(name: str, password: str) -> None:
     found = auth.verify_password(auth.load_users(path), name, password) if path else None
     if found is None:
         st.session_state.sign_in_failures = failures + 1
-        event("sign_in_failed", {"method": "local"},
-              who=Identity(name[:80] or "(blank)", "none", "local"))
+        event(
+            "sign_in_failed",
+            {"method": "local"},
+            who=Identity(name[:80] or "(blank)", "none", "local"),
+        )
         st.error("User name or password not recognised.")
         return
     st.session_state.identity = found
@@ -113,8 +119,9 @@ def sign_out() -> None:
         st.logout()
 
 
-def event(action: str, detail: dict, *, who: Identity | None = None,
-          version: int | None = None) -> None:
+def event(
+    action: str, detail: dict, *, who: Identity | None = None, version: int | None = None
+) -> None:
     """Record ``action`` in the audit log as the signed-in person (codes only in detail)."""
     who = who or identity()
     if who is None:
@@ -147,8 +154,10 @@ def daily_checks() -> None:
 def sidebar_account(who: Identity) -> None:
     with st.sidebar:
         if who.method == "demo":
-            st.caption("Demo: no sign-in; the role picker under Filters is for illustration "
-                       "only and applies on every page.")
+            st.caption(
+                "Demo: no sign-in; the role picker under Filters is for illustration "
+                "only and applies on every page."
+            )
         else:
             st.text(f"Signed in as {who.name} ({auth.MODEL.roles[who.role].label})")
             st.button("Sign out", on_click=sign_out, key="sign_out")
@@ -159,5 +168,8 @@ def admin_pages() -> list:
     who = identity()
     if who is None or not auth.may_administer(who.role):
         return []
-    return [st.Page("pages/admin.py", title="Audit and requests",
-                    icon=":material/admin_panel_settings:")]
+    return [
+        st.Page(
+            "pages/admin.py", title="Audit and requests", icon=":material/admin_panel_settings:"
+        )
+    ]

@@ -58,6 +58,7 @@ def import_world(database_url: str, key_file: Path, folder: Path) -> int:
         path = folder / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
         sources.append(Source(path, path.name))
-    result = import_files(sources, Store(database_url), Pseudonymiser.from_file(key_file),
-                          today=TODAY)
+    result = import_files(
+        sources, Store(database_url), Pseudonymiser.from_file(key_file), today=TODAY
+    )
     return result.version

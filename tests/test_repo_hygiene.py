@@ -28,8 +28,9 @@ def pins(name: str) -> dict[str, str]:
 
 
 def test_no_spreadsheets_outside_sample_and_fixtures():
-    result = subprocess.run(["bash", "scripts/check-no-data-files.sh"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", "scripts/check-no-data-files.sh"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -41,8 +42,14 @@ def test_data_file_guard_refuses_spreadsheets_elsewhere(tmp_path):
     (tmp_path / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "check-no-data-files.sh", tmp_path / "scripts")
     allowed = ["sample_data/world.csv", "tests/fixtures/book.xlsx", "notes.txt"]
-    refused = ["données.CSV", "exports/cases.xlsx", "Sample_Data/x.tsv", "deep/a b.xlsm",
-               "old.xls", "calc.ods"]
+    refused = [
+        "données.CSV",
+        "exports/cases.xlsx",
+        "Sample_Data/x.tsv",
+        "deep/a b.xlsm",
+        "old.xls",
+        "calc.ods",
+    ]
     for name in allowed + refused:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("fictional\n", encoding="utf-8")
@@ -59,8 +66,12 @@ def test_data_file_guard_refuses_spreadsheets_elsewhere(tmp_path):
     # Run from a subfolder, as git does with a hook symlinked into .git/hooks.
     hooks = tmp_path / ".git" / "hooks"
     (hooks / "pre-commit").symlink_to(Path("../../scripts/check-no-data-files.sh"))
-    result = subprocess.run(["bash", str(hooks / "pre-commit")], cwd=tmp_path / "exports",
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", str(hooks / "pre-commit")],
+        cwd=tmp_path / "exports",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
 
 
@@ -77,8 +88,9 @@ def test_streamlit_config_keeps_statistics_and_tracebacks_in():
 
 
 def test_no_secrets_are_tracked():
-    tracked = subprocess.run(["git", "ls-files", ".streamlit"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", ".streamlit"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert tracked == [".streamlit/config.toml"]
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     for pattern in (".streamlit/secrets.toml", "*.key", "data/", ".venv/"):
@@ -89,11 +101,27 @@ def test_requirements_are_pinned():
     runtime = pins("requirements.txt")
     dev = pins("requirements-dev.txt")
     assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
-    for needed in ("streamlit", "pandas", "networkx", "igraph", "sqlalchemy", "psycopg",
-                   "psycopg-binary", "openpyxl", "defusedxml"):
+    for needed in (
+        "streamlit",
+        "pandas",
+        "networkx",
+        "igraph",
+        "sqlalchemy",
+        "psycopg",
+        "psycopg-binary",
+        "openpyxl",
+        "defusedxml",
+    ):
         assert needed in runtime, needed
-    for needed in ("pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "playwright",
-                   "ruff", "mypy"):
+    for needed in (
+        "pytest",
+        "pytest-xdist",
+        "pytest-timeout",
+        "hypothesis",
+        "playwright",
+        "ruff",
+        "mypy",
+    ):
         assert needed in dev, needed
     assert not set(runtime) & set(dev), "a package is pinned in both files"
 
@@ -126,11 +154,20 @@ def test_licence_and_ci_entry_exist():
 
 
 def test_scripts_are_executable_in_git():
-    modes = subprocess.run(["git", "ls-files", "-s", "scripts", ".ci"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.splitlines()
+    modes = subprocess.run(
+        ["git", "ls-files", "-s", "scripts", ".ci"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     entries = {line.split("\t")[1]: line.split()[0] for line in modes}
-    for path in (".ci/run", "scripts/test.sh", "scripts/run-app.sh",
-                 "scripts/check-no-data-files.sh"):
+    for path in (
+        ".ci/run",
+        "scripts/test.sh",
+        "scripts/run-app.sh",
+        "scripts/check-no-data-files.sh",
+    ):
         assert entries.get(path) == "100755", path
 
 
@@ -156,8 +193,22 @@ def test_ruff_is_clean():
     """Lint (including the rule that keeps streamlit out of mapping/ and loaders/) in CI."""
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_ruff_format_is_clean():
+    """The whole tree is formatted by ``ruff format``; a file left unformatted fails CI."""
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -167,14 +218,18 @@ def test_mypy_is_clean():
     A bare ``# type: ignore`` (no error code) is refused; name the code and give a reason."""
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "Success: no issues found" in result.stdout, result.stdout[-3000:]
-    bare = [f"{path.relative_to(ROOT)}:{number}"
-            for package in ("mapping", "loaders") for path in (ROOT / package).rglob("*.py")
-            for number, line in enumerate(path.read_text().splitlines(), 1)
-            if re.search(r"#\s*type:\s*ignore(?!\[)", line)]
+    bare = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("mapping", "loaders")
+        for path in (ROOT / package).rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"#\s*type:\s*ignore(?!\[)", line)
+    ]
     assert not bare, f"bare type: ignore (name the error code and give a reason): {bare}"
 
 

@@ -17,8 +17,14 @@ SAMPLE = ROOT / "sample_data"
 
 
 def run(*args, env, check=True):
-    result = subprocess.run([sys.executable, "-m", "mapping", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mapping", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if check and result.returncode != 0:
         raise AssertionError(result.stderr)
     return result
@@ -27,8 +33,11 @@ def run(*args, env, check=True):
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("spine")
-    env = dict(os.environ, MAPPING_DB=f"sqlite:///{folder / 'map.sqlite'}",
-               MAPPING_KEY_FILE=str(folder / "pseudonym.key"))
+    env = dict(
+        os.environ,
+        MAPPING_DB=f"sqlite:///{folder / 'map.sqlite'}",
+        MAPPING_KEY_FILE=str(folder / "pseudonym.key"),
+    )
     result = run("import", str(SAMPLE / "sample_world.xlsx"), env=env)
     truth = json.loads((SAMPLE / "ground_truth.json").read_text(encoding="utf-8"))
     key = (folder / "pseudonym.key").read_bytes().strip()

@@ -28,16 +28,26 @@ def scope_on(scope: Scope, day: date) -> Scope:
     return replace(scope, until=day, today=day)
 
 
-def graphs_on_dates(tables: VersionTables, scope: Scope, before: date, after: date,
-                    version: int | None = None) -> tuple[ScopedGraph, ScopedGraph]:
+def graphs_on_dates(
+    tables: VersionTables, scope: Scope, before: date, after: date, version: int | None = None
+) -> tuple[ScopedGraph, ScopedGraph]:
     """The same dataset version seen on two dates (for "since the last meeting")."""
-    return (build_scoped_graph(tables, scope_on(scope, before), version),
-            build_scoped_graph(tables, scope_on(scope, after), version))
+    return (
+        build_scoped_graph(tables, scope_on(scope, before), version),
+        build_scoped_graph(tables, scope_on(scope, after), version),
+    )
 
 
-def compare(before: ScopedGraph, after: ScopedGraph, *, seed: int = 0, engine: str = "auto",
-            resolution: float = 1.0, before_clusters: list[Cluster] | None = None,
-            after_clusters: list[Cluster] | None = None) -> dict:
+def compare(
+    before: ScopedGraph,
+    after: ScopedGraph,
+    *,
+    seed: int = 0,
+    engine: str = "auto",
+    resolution: float = 1.0,
+    before_clusters: list[Cluster] | None = None,
+    after_clusters: list[Cluster] | None = None,
+) -> dict:
     """What changed between two scoped graphs.
 
     Returns
@@ -58,18 +68,21 @@ def compare(before: ScopedGraph, after: ScopedGraph, *, seed: int = 0, engine: s
     if after_clusters is None:
         after_clusters = find_clusters(after, seed=seed, engine=engine, resolution=resolution)
     return {
-        "new_links": sorted(added), "ended_links": sorted(ended),
+        "new_links": sorted(added),
+        "ended_links": sorted(ended),
         "new_young_people": sorted(new_young - old_young),
         "gone_young_people": sorted(old_young - new_young),
         "newly_linked_to_hotspots": newly_linked_to_hotspots(
-            before, after, membership(after_clusters)),
+            before, after, membership(after_clusters)
+        ),
         "merged": _regrouped(after_clusters, before_clusters, added, "from"),
         "split": _regrouped(before_clusters, after_clusters, ended, "into"),
     }
 
 
-def newly_linked_to_hotspots(before: ScopedGraph, after: ScopedGraph,
-                             members: dict[str, str] | None = None) -> list[dict]:
+def newly_linked_to_hotspots(
+    before: ScopedGraph, after: ScopedGraph, members: dict[str, str] | None = None
+) -> list[dict]:
     """Young people linked to a hotspot now (``after``) who were not linked to it before."""
     changes = []
     for hotspot in find_hotspots(after, membership=members):
@@ -78,13 +91,20 @@ def newly_linked_to_hotspots(before: ScopedGraph, after: ScopedGraph,
         fresh = [p for p in hotspot["young_people"] if p not in earlier]
         if fresh:
             evidence = sorted({link for p in fresh for link in after.graph.edges[node, p]["links"]})
-            changes.append({"hotspot": node, "kind": hotspot["kind"], "young_people": fresh,
-                            "evidence": evidence})
+            changes.append(
+                {
+                    "hotspot": node,
+                    "kind": hotspot["kind"],
+                    "young_people": fresh,
+                    "evidence": evidence,
+                }
+            )
     return changes
 
 
-def _regrouped(clusters: list[Cluster], others: list[Cluster], changed_links: set[str],
-               key: str) -> list[dict]:
+def _regrouped(
+    clusters: list[Cluster], others: list[Cluster], changed_links: set[str], key: str
+) -> list[dict]:
     """Clusters in ``clusters`` whose young people come from (or went to) several of
     ``others``; evidence is the changed links inside the cluster."""
     where = {p: c.id for c in others for p in c.young_people}
@@ -97,13 +117,20 @@ def _regrouped(clusters: list[Cluster], others: list[Cluster], changed_links: se
         sources = sorted(c for c, n in counts.items() if n >= MIN_SHARED_YOUNG_PEOPLE)
         if len(sources) >= 2:
             evidence = sorted(set(cluster.evidence) & changed_links)
-            results.append({"cluster": cluster.id, key: sources,
-                            "young_people": cluster.young_people, "evidence": evidence})
+            results.append(
+                {
+                    "cluster": cluster.id,
+                    key: sources,
+                    "young_people": cluster.young_people,
+                    "evidence": evidence,
+                }
+            )
     return results
 
 
-def previous_graph(store, current: ScopedGraph, *, version: int | None = None,
-                   day: date | None = None) -> ScopedGraph:
+def previous_graph(
+    store, current: ScopedGraph, *, version: int | None = None, day: date | None = None
+) -> ScopedGraph:
     """The graph to compare ``current`` with: an earlier ``version`` in the same scope, or
     the current version as it stood on ``day`` (the last meeting)."""
     if version is not None:

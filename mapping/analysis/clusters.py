@@ -57,8 +57,9 @@ def overlap_harms() -> set[str]:
 CONTEXT_TYPES = frozenset(t.key for t in MODEL.entity_types if t.flag("context"))
 
 
-def context_scales(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE
-                   ) -> dict[str, float]:
+def context_scales(
+    graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE
+) -> dict[str, float]:
     """context id -> weight multiplier: ``popular_context_size / n`` for a context linked to
     n > popular_context_size young people, 1 otherwise."""
     nodes = graph.nodes
@@ -80,27 +81,42 @@ def clustering_graph(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEX
     """A graph of the same entities whose ``cluster_weight`` damps popular contexts."""
     weighted = nx.Graph()
     weighted.add_nodes_from(graph.nodes)
-    weighted.add_weighted_edges_from(damped_edges(graph, popular_context_size),
-                                     weight=CLUSTER_WEIGHT)
+    weighted.add_weighted_edges_from(
+        damped_edges(graph, popular_context_size), weight=CLUSTER_WEIGHT
+    )
     return weighted
 
 
-def find_clusters(scoped: ScopedGraph, *, resolution: float = 1.0, seed: int = 0,
-                  engine: str = "auto", popular_context_size: int = POPULAR_CONTEXT_SIZE,
-                  min_young_people: int = 2) -> list[Cluster]:
+def find_clusters(
+    scoped: ScopedGraph,
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+    engine: str = "auto",
+    popular_context_size: int = POPULAR_CONTEXT_SIZE,
+    min_young_people: int = 2,
+) -> list[Cluster]:
     """Clusters with at least ``min_young_people`` young people, strongest overlap first.
 
     Ranked by the number of harm types that meet, then by shared contexts, then size:
     never by a score per child.
     """
     graph = scoped.graph
-    communities = louvain_edges(list(graph.nodes), damped_edges(graph, popular_context_size),
-                                resolution=resolution, seed=seed,
-                                engine=choose_engine(graph, engine))
-    clusters = [summarise(graph, members) for members in communities
-                if _count_young(graph, members) >= min_young_people]
-    clusters.sort(key=lambda c: (-len(c.harm_types), -len(c.contexts), -len(c.members),
-                                 c.members[0]))
+    communities = louvain_edges(
+        list(graph.nodes),
+        damped_edges(graph, popular_context_size),
+        resolution=resolution,
+        seed=seed,
+        engine=choose_engine(graph, engine),
+    )
+    clusters = [
+        summarise(graph, members)
+        for members in communities
+        if _count_young(graph, members) >= min_young_people
+    ]
+    clusters.sort(
+        key=lambda c: (-len(c.harm_types), -len(c.contexts), -len(c.members), c.members[0])
+    )
     for number, cluster in enumerate(clusters, start=1):
         cluster.id = f"C{number:02d}"
     return clusters
@@ -127,22 +143,39 @@ def summarise(graph: nx.Graph, members) -> Cluster:
             ideologies[graph.nodes[person]["ideology"]] += 1
         if len(set(flags) & counted) >= 2:
             multi.append(person)
-    shared = Counter(n for p in young for n in graph.neighbors(p)
-                     if graph.nodes[n]["entity_type"] in CONTEXT_TYPES)
-    contexts = sorted({n for n, k in kinds.items() if k in CONTEXT_TYPES}
-                      | {n for n, count in shared.items() if count >= 2})
+    shared = Counter(
+        n
+        for p in young
+        for n in graph.neighbors(p)
+        if graph.nodes[n]["entity_type"] in CONTEXT_TYPES
+    )
+    contexts = sorted(
+        {n for n, k in kinds.items() if k in CONTEXT_TYPES}
+        | {n for n, count in shared.items() if count >= 2}
+    )
     people = member_set - set(contexts)
     inside = member_set | set(contexts)
-    evidence = sorted({link for u, v, links in graph.edges(inside, data="links")
-                       if (u in member_set or v in member_set) and u in inside and v in inside
-                       for link in links})
+    evidence = sorted(
+        {
+            link
+            for u, v, links in graph.edges(inside, data="links")
+            if (u in member_set or v in member_set) and u in inside and v in inside
+            for link in links
+        }
+    )
     harm_counts = {h: harms[h] for h in HARM_KEYS if harms[h]}
     return Cluster(
-        id="", members=sorted(people), young_people=young, adults=adults,
-        contexts=contexts, harms=harm_counts,
-        ideologies=dict(sorted(ideologies.items())), multi_harm_young_people=multi,
+        id="",
+        members=sorted(people),
+        young_people=young,
+        adults=adults,
+        contexts=contexts,
+        harms=harm_counts,
+        ideologies=dict(sorted(ideologies.items())),
+        multi_harm_young_people=multi,
         overlap=len(set(harm_counts) & counted) >= 2,
-        protective=protective_in(graph, inside), evidence=evidence,
+        protective=protective_in(graph, inside),
+        evidence=evidence,
     )
 
 

@@ -49,8 +49,10 @@ def incident_roles(links: pd.DataFrame) -> dict[str, dict[str, int]]:
     Each role is counted separately; a person recorded once as a victim and once as a person
     of concern shows both counts, and nothing turns one into the other.
     """
-    frames = [links[["source_id", "source_role"]].set_axis(["entity", "role"], axis=1),
-              links[["target_id", "target_role"]].set_axis(["entity", "role"], axis=1)]
+    frames = [
+        links[["source_id", "source_role"]].set_axis(["entity", "role"], axis=1),
+        links[["target_id", "target_role"]].set_axis(["entity", "role"], axis=1),
+    ]
     both = pd.concat(frames).dropna()
     both = both[both["role"] != ""]
     roles: dict[str, dict[str, int]] = {}
@@ -59,9 +61,15 @@ def incident_roles(links: pd.DataFrame) -> dict[str, dict[str, int]]:
     return roles
 
 
-def find_connectors(scoped: ScopedGraph, membership: dict[str, str], *, seed: int = 0,
-                    engine: str = "auto", min_young_people: int = MIN_YOUNG_PEOPLE,
-                    limit: int | None = 50) -> list[dict]:
+def find_connectors(
+    scoped: ScopedGraph,
+    membership: dict[str, str],
+    *,
+    seed: int = 0,
+    engine: str = "auto",
+    min_young_people: int = MIN_YOUNG_PEOPLE,
+    limit: int | None = 50,
+) -> list[dict]:
     """Adults and contexts that bridge clusters or link to many young people.
 
     Returns
@@ -87,20 +95,38 @@ def find_connectors(scoped: ScopedGraph, membership: dict[str, str], *, seed: in
         clusters = sorted({membership[n] for n in neighbours if n in membership})
         if len(clusters) < 2 and len(young) < min_young_people:
             continue
-        evidence = sorted({link for n, edge in neighbours.items()
-                           if n in membership or kinds[n] == "young_person"
-                           for link in edge["links"]})
-        found.append({
-            "id": node, "entity_type": data["entity_type"], "kind": connector_kind(data),
-            "district": data.get("district"), "young_people": young,
-            "clusters_bridged": clusters, "betweenness": round(centrality.get(node, 0.0), 6),
-            "articulation_point": node in cuts,
-            "protective": data.get("adult_role") == "trusted_adult"
-            or data.get("place_kind") in protective_kinds,
-            "incident_roles": roles.get(node, {}), "evidence": evidence,
-        })
-    found.sort(key=lambda c: (-len(c["clusters_bridged"]), -len(c["young_people"]),
-                              -c["betweenness"], c["id"]))
+        evidence = sorted(
+            {
+                link
+                for n, edge in neighbours.items()
+                if n in membership or kinds[n] == "young_person"
+                for link in edge["links"]
+            }
+        )
+        found.append(
+            {
+                "id": node,
+                "entity_type": data["entity_type"],
+                "kind": connector_kind(data),
+                "district": data.get("district"),
+                "young_people": young,
+                "clusters_bridged": clusters,
+                "betweenness": round(centrality.get(node, 0.0), 6),
+                "articulation_point": node in cuts,
+                "protective": data.get("adult_role") == "trusted_adult"
+                or data.get("place_kind") in protective_kinds,
+                "incident_roles": roles.get(node, {}),
+                "evidence": evidence,
+            }
+        )
+    found.sort(
+        key=lambda c: (
+            -len(c["clusters_bridged"]),
+            -len(c["young_people"]),
+            -c["betweenness"],
+            c["id"],
+        )
+    )
     if not limit:
         return found
     # "Who" (adults) and "what" (contexts) are ranked apart, so neither crowds out the other.
@@ -135,7 +161,7 @@ def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> li
     path_evidence: dict[str, set[str]] = {}
     path_ends: dict[str, set[str]] = {}
     for i, a in enumerate(wanted):
-        for b in wanted[i + 1:]:
+        for b in wanted[i + 1 :]:
             for path in paths_between(graph, a, b, max_paths=1, cutoff=cutoff):
                 for n in path.nodes[1:-1]:
                     if n in direct or n in wanted:
@@ -144,9 +170,24 @@ def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> li
                     path_evidence.setdefault(n, set()).update(path.links)
                     path_ends.setdefault(n, set()).update((a, b))
     results: list[dict] = [
-        {"id": n, "kind": connector_kind(graph.nodes[n]), "connects": sorted(touching[n]),
-         "direct": True, "evidence": sorted(evidence[n])} for n in direct]
-    results += [{"id": n, "kind": connector_kind(graph.nodes[n]), "connects": sorted(path_ends[n]),
-                 "direct": False, "evidence": sorted(path_evidence[n])} for n in on_paths]
+        {
+            "id": n,
+            "kind": connector_kind(graph.nodes[n]),
+            "connects": sorted(touching[n]),
+            "direct": True,
+            "evidence": sorted(evidence[n]),
+        }
+        for n in direct
+    ]
+    results += [
+        {
+            "id": n,
+            "kind": connector_kind(graph.nodes[n]),
+            "connects": sorted(path_ends[n]),
+            "direct": False,
+            "evidence": sorted(path_evidence[n]),
+        }
+        for n in on_paths
+    ]
     results.sort(key=lambda r: (not r["direct"], -len(r["connects"]), r["id"]))
     return results

@@ -33,15 +33,32 @@ def canonical(communities) -> list[tuple[str, ...]]:
     return sorted(parts, key=lambda c: (-len(c), c[0]))
 
 
-def louvain(graph: nx.Graph, *, weight: str = "weight", resolution: float = 1.0,
-            seed: int = 0, engine: str = "auto") -> list[tuple[str, ...]]:
+def louvain(
+    graph: nx.Graph,
+    *,
+    weight: str = "weight",
+    resolution: float = 1.0,
+    seed: int = 0,
+    engine: str = "auto",
+) -> list[tuple[str, ...]]:
     """Louvain communities of ``graph`` (weighted), deterministic for a given seed."""
-    return louvain_edges(list(graph.nodes), weighted_edges(graph, weight), resolution=resolution, seed=seed,
-                         engine=choose_engine(graph, engine))
+    return louvain_edges(
+        list(graph.nodes),
+        weighted_edges(graph, weight),
+        resolution=resolution,
+        seed=seed,
+        engine=choose_engine(graph, engine),
+    )
 
 
-def louvain_edges(nodes: list[str], weighted_edges, *, resolution: float = 1.0, seed: int = 0,
-                  engine: str = "networkx") -> list[tuple[str, ...]]:
+def louvain_edges(
+    nodes: list[str],
+    weighted_edges,
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+    engine: str = "networkx",
+) -> list[tuple[str, ...]]:
     """Louvain communities of the graph given as ``nodes`` and ``(u, v, weight)`` triples.
 
     Nodes and edges are put in sorted order first, so the answer depends only on the data,
@@ -60,13 +77,14 @@ def louvain_edges(nodes: list[str], weighted_edges, *, resolution: float = 1.0, 
     if engine == "networkx":
         graph = nx.Graph()
         graph.add_nodes_from(range(len(nodes)))
-        graph.add_weighted_edges_from(zip(low.tolist(), high.tolist(), weights.tolist(),
-                                          strict=True))
-        parts = nx.community.louvain_communities(graph, weight="weight",
-                                                 resolution=resolution, seed=seed)
+        graph.add_weighted_edges_from(
+            zip(low.tolist(), high.tolist(), weights.tolist(), strict=True)
+        )
+        parts = nx.community.louvain_communities(
+            graph, weight="weight", resolution=resolution, seed=seed
+        )
     else:
-        parts = _igraph_louvain(len(nodes), np.column_stack([low, high]), weights,
-                                resolution, seed)
+        parts = _igraph_louvain(len(nodes), np.column_stack([low, high]), weights, resolution, seed)
     return canonical([nodes[i] for i in part] for part in parts)
 
 
@@ -131,8 +149,9 @@ def betweenness_sources(graph: nx.Graph, k: int | None, seed: int = 0) -> list[s
     return sorted(random.Random(seed).sample(sorted(graph.nodes), k))
 
 
-def betweenness(graph: nx.Graph, *, k: int | None = None, seed: int = 0,
-                engine: str = "auto") -> dict[str, float]:
+def betweenness(
+    graph: nx.Graph, *, k: int | None = None, seed: int = 0, engine: str = "auto"
+) -> dict[str, float]:
     """Normalised betweenness: the share of shortest paths between others through a node.
 
     Exact up to ``EXACT_BETWEENNESS_MAX_NODES`` entities; above it (or when ``k`` is given)
@@ -151,8 +170,7 @@ def betweenness(graph: nx.Graph, *, k: int | None = None, seed: int = 0,
         if sources is None:
             raw = nx.betweenness_centrality(graph, normalized=False)
             return {v: value * 2 * scale for v, value in raw.items()}
-        raw = nx.betweenness_centrality_subset(graph, sources, list(graph.nodes),
-                                               normalized=False)
+        raw = nx.betweenness_centrality_subset(graph, sources, list(graph.nodes), normalized=False)
         return {v: value * 2 * scale for v, value in raw.items()}
     ig, nodes = _to_igraph(graph)
     if sources is None:

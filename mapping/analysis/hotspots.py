@@ -36,10 +36,12 @@ def peer_groups(scoped: ScopedGraph, *, seed: int = 0, engine: str = "auto") -> 
     graph = scoped.graph
     young = [n for n, kind in graph.nodes(data="entity_type") if kind == "young_person"]
     among = graph.subgraph(young)
-    groups = louvain_edges(young, weighted_edges(among), seed=seed,
-                           engine=choose_engine(among, engine))
-    return {person: f"P{number:03d}" for number, group in enumerate(groups, start=1)
-            for person in group}
+    groups = louvain_edges(
+        young, weighted_edges(among), seed=seed, engine=choose_engine(among, engine)
+    )
+    return {
+        person: f"P{number:03d}" for number, group in enumerate(groups, start=1) for person in group
+    }
 
 
 def flagged_neighbours(graph: nx.Graph, node: str, harm: str | None = None) -> list[str]:
@@ -56,8 +58,9 @@ def flagged_neighbours(graph: nx.Graph, node: str, harm: str | None = None) -> l
 
 def link_dates(links: pd.DataFrame) -> dict[str, tuple]:
     """link id -> (first seen, last seen), built once per analysis."""
-    columns = [links[c].to_numpy(dtype=object).tolist()
-               for c in ("link_id", "first_seen", "last_seen")]
+    columns = [
+        links[c].to_numpy(dtype=object).tolist() for c in ("link_id", "first_seen", "last_seen")
+    ]
     return dict(zip(columns[0], zip(columns[1], columns[2], strict=True), strict=True))
 
 
@@ -65,13 +68,20 @@ def period_of(dates: dict[str, tuple], link_ids) -> dict:
     """First and last seen dates over ``link_ids`` (ISO dates, or None when undated)."""
     firsts = [dates[i][0] for i in link_ids if isinstance(dates[i][0], str)]
     lasts = [dates[i][1] for i in link_ids if isinstance(dates[i][1], str)]
-    return {"first_seen": min(firsts) if firsts else None,
-            "last_seen": max(lasts) if lasts else None}
+    return {
+        "first_seen": min(firsts) if firsts else None,
+        "last_seen": max(lasts) if lasts else None,
+    }
 
 
-def find_hotspots(scoped: ScopedGraph, *, membership: dict[str, str] | None = None,
-                  peers: dict[str, str] | None = None, harm: str | None = None,
-                  min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE) -> list[dict]:
+def find_hotspots(
+    scoped: ScopedGraph,
+    *,
+    membership: dict[str, str] | None = None,
+    peers: dict[str, str] | None = None,
+    harm: str | None = None,
+    min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE,
+) -> list[dict]:
     """Contexts linked to at least ``min_young_people`` flagged young people.
 
     Parameters
@@ -104,27 +114,39 @@ def find_hotspots(scoped: ScopedGraph, *, membership: dict[str, str] | None = No
         young = flagged_neighbours(graph, node, harm)
         if len(young) < min_young_people:
             continue
-        adults = sorted(n for n in graph.neighbors(node)
-                        if graph.nodes[n].get("adult_role") == "person_of_concern")
+        adults = sorted(
+            n
+            for n in graph.neighbors(node)
+            if graph.nodes[n].get("adult_role") == "person_of_concern"
+        )
         evidence = sorted({link for n in young + adults for link in graph.edges[node, n]["links"]})
         groups = sorted({peers[p] for p in young if p in peers})
         kind = context_kind(data)
-        hotspots.append({
-            "id": node, "kind": kind, "label": data.get("label"),
-            "district": data.get("district"), **harm_profile(graph, young),
-            "young_people": young, "adults_of_concern": adults,
-            "clusters": sorted({membership[p] for p in young if p in membership}),
-            "peer_groups": groups,
-            "pupils_in_different_peer_groups": kind == "school" and len(groups) >= MIN_PEER_GROUPS,
-            "protective": data.get("place_kind") in protective_kinds,
-            "period": period_of(dates, evidence), "evidence": evidence,
-        })
+        hotspots.append(
+            {
+                "id": node,
+                "kind": kind,
+                "label": data.get("label"),
+                "district": data.get("district"),
+                **harm_profile(graph, young),
+                "young_people": young,
+                "adults_of_concern": adults,
+                "clusters": sorted({membership[p] for p in young if p in membership}),
+                "peer_groups": groups,
+                "pupils_in_different_peer_groups": kind == "school"
+                and len(groups) >= MIN_PEER_GROUPS,
+                "protective": data.get("place_kind") in protective_kinds,
+                "period": period_of(dates, evidence),
+                "evidence": evidence,
+            }
+        )
     hotspots.sort(key=lambda h: (-len(h["harm_types"]), -len(h["young_people"]), h["id"]))
     return hotspots
 
 
-def hotspots_by_harm(hotspots: list[dict],
-                     min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE) -> dict[str, list[str]]:
+def hotspots_by_harm(
+    hotspots: list[dict], min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE
+) -> dict[str, list[str]]:
     """For each harm flag, the hotspots where at least ``min_young_people`` young people carry
     that flag (ids, most such young people first). Same result as ``find_hotspots(harm=...)``
     without a second pass over the graph."""

@@ -50,8 +50,9 @@ def _rank(graph: nx.Graph, node: str, neighbour: str) -> tuple:
     return (not context, -graph.edges[node, neighbour].get("weight", 1.0), neighbour)
 
 
-def neighbourhood(graph: nx.Graph, centre: str, hops: int = 1,
-                  max_nodes: int = MAX_NEIGHBOURHOOD_NODES) -> Neighbourhood:
+def neighbourhood(
+    graph: nx.Graph, centre: str, hops: int = 1, max_nodes: int = MAX_NEIGHBOURHOOD_NODES
+) -> Neighbourhood:
     """Breadth-first neighbourhood of ``centre``; contexts first, then strongest links.
 
     >>> g = nx.Graph()
@@ -89,8 +90,9 @@ def neighbourhood(graph: nx.Graph, centre: str, hops: int = 1,
     return Neighbourhood(centre, hops, order, hop, left_out > 0, left_out)
 
 
-def paths_between(graph: nx.Graph, source: str, target: str, *, max_paths: int = 3,
-                  cutoff: int = 4) -> list[Path]:
+def paths_between(
+    graph: nx.Graph, source: str, target: str, *, max_paths: int = 3, cutoff: int = 4
+) -> list[Path]:
     """Up to ``max_paths`` shortest chains of at most ``cutoff`` links from source to target.
 
     A MACE meeting reads a path as "how these two are connected, and on what evidence";
@@ -105,14 +107,28 @@ def paths_between(graph: nx.Graph, source: str, target: str, *, max_paths: int =
         chains = [p for p in found if len(p) - 1 <= cutoff]
     except nx.NetworkXNoPath:
         return []
-    return [Path(list(p), sorted({link for u, v in pairwise(p)
-                                  for link in graph.edges[u, v].get("links", [])}))
-            for p in chains]
+    return [
+        Path(
+            list(p),
+            sorted({link for u, v in pairwise(p) for link in graph.edges[u, v].get("links", [])}),
+        )
+        for p in chains
+    ]
 
 
-STEP_FIELDS = ("link_id", "link_type", "source_agency", "source_evaluation",
-               "intelligence_assessment", "handling_code", "first_seen", "last_seen",
-               "incident_id", "source_role", "target_role")
+STEP_FIELDS = (
+    "link_id",
+    "link_type",
+    "source_agency",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "first_seen",
+    "last_seen",
+    "incident_id",
+    "source_role",
+    "target_role",
+)
 
 
 def path_steps(scoped, path: Path) -> list[dict]:
@@ -123,8 +139,10 @@ def path_steps(scoped, path: Path) -> list[dict]:
     for u, v in pairwise(path.nodes):
         ids = scoped.graph.edges[u, v]["links"]
         rows = links[links["link_id"].isin(ids)].sort_values("link_id")
-        records = [{k: (None if _missing(r.get(k)) else r.get(k)) for k in STEP_FIELDS}
-                   for r in rows.to_dict("records")]
+        records = [
+            {k: (None if _missing(r.get(k)) else r.get(k)) for k in STEP_FIELDS}
+            for r in rows.to_dict("records")
+        ]
         steps.append({"from": u, "to": v, "links": records})
     return steps
 

@@ -42,9 +42,13 @@ def harm_profile(graph: nx.Graph, young_people) -> dict:
             multi.append(person)
     ordered = {h: harms[h] for h in HARM_KEYS if harms[h]}
     types = [h for h in ordered if h in counted]
-    return {"harms": ordered, "ideologies": dict(sorted(ideologies.items())),
-            "harm_types": types, "multi_harm_young_people": multi,
-            "overlap": len(types) >= 2}
+    return {
+        "harms": ordered,
+        "ideologies": dict(sorted(ideologies.items())),
+        "harm_types": types,
+        "multi_harm_young_people": multi,
+        "overlap": len(types) >= 2,
+    }
 
 
 def context_kind(data: dict) -> str:
@@ -68,16 +72,25 @@ def overlaps_by_context(scoped: ScopedGraph, *, overlap_only: bool = True) -> li
     for node, data in graph.nodes(data=True):
         if not MODEL.is_context(data["entity_type"]):
             continue
-        young = [n for n in graph.neighbors(node)
-                 if graph.nodes[n]["entity_type"] == "young_person"]
+        young = [
+            n for n in graph.neighbors(node) if graph.nodes[n]["entity_type"] == "young_person"
+        ]
         if not young:
             continue
         profile = harm_profile(graph, young)
         if overlap_only and not profile["overlap"]:
             continue
         evidence = sorted({link for person in young for link in graph.edges[node, person]["links"]})
-        results.append({"id": node, "kind": context_kind(data), "district": data.get("district"),
-                        "young_people": sorted(young), **profile, "evidence": evidence})
+        results.append(
+            {
+                "id": node,
+                "kind": context_kind(data),
+                "district": data.get("district"),
+                "young_people": sorted(young),
+                **profile,
+                "evidence": evidence,
+            }
+        )
     results.sort(key=lambda r: (-len(r["harm_types"]), -_flagged(r), r["id"]))
     return results
 
@@ -89,15 +102,25 @@ def _flagged(item: dict) -> int:
 def cluster_overlaps(clusters: list[Cluster]) -> list[dict]:
     """The clusters where two or more harm types meet, ranked as the clusters are (harm types,
     then shared contexts), with what meets and the evidence."""
-    return [{"id": c.id, "harm_types": c.harm_types, "harms": c.harms,
-             "ideologies": c.ideologies, "young_people": c.young_people,
-             "multi_harm_young_people": c.multi_harm_young_people,
-             "contexts": c.contexts, "evidence": c.evidence}
-            for c in clusters if c.overlap]
+    return [
+        {
+            "id": c.id,
+            "harm_types": c.harm_types,
+            "harms": c.harms,
+            "ideologies": c.ideologies,
+            "young_people": c.young_people,
+            "multi_harm_young_people": c.multi_harm_young_people,
+            "contexts": c.contexts,
+            "evidence": c.evidence,
+        }
+        for c in clusters
+        if c.overlap
+    ]
 
 
-def multi_harm_young_people(scoped: ScopedGraph, membership: dict[str, str] | None = None
-                            ) -> list[dict]:
+def multi_harm_young_people(
+    scoped: ScopedGraph, membership: dict[str, str] | None = None
+) -> list[dict]:
     """Young people who carry two or more harm flags that count towards overlap.
 
     Listed with their flags, ideology and cluster, and ``evidence``: the links to the
@@ -113,10 +136,19 @@ def multi_harm_young_people(scoped: ScopedGraph, membership: dict[str, str] | No
         flags = [h for h in HARM_KEYS if h in carried]
         if len(set(flags) & counted) < 2:
             continue
-        contexts = sorted(n for n in graph.neighbors(person)
-                          if MODEL.is_context(graph.nodes[n]["entity_type"]))
+        contexts = sorted(
+            n for n in graph.neighbors(person) if MODEL.is_context(graph.nodes[n]["entity_type"])
+        )
         evidence = sorted({link for c in contexts for link in graph.edges[person, c]["links"]})
-        found.append({"id": person, "harms": flags, "ideology": data.get("ideology"),
-                      "district": data.get("district"), "cluster": membership.get(person),
-                      "contexts": contexts, "evidence": evidence})
+        found.append(
+            {
+                "id": person,
+                "harms": flags,
+                "ideology": data.get("ideology"),
+                "district": data.get("district"),
+                "cluster": membership.get(person),
+                "contexts": contexts,
+                "evidence": evidence,
+            }
+        )
     return found

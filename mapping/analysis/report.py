@@ -57,9 +57,16 @@ def summary_block(report: dict) -> dict:
     }
 
 
-def analyse(scoped: ScopedGraph, *, info: dict | None = None, resolution: float = 1.0,
-            seed: int = 0, engine: str = "auto", previous: ScopedGraph | None = None,
-            connector_limit: int | None = 50) -> dict:
+def analyse(
+    scoped: ScopedGraph,
+    *,
+    info: dict | None = None,
+    resolution: float = 1.0,
+    seed: int = 0,
+    engine: str = "auto",
+    previous: ScopedGraph | None = None,
+    connector_limit: int | None = 50,
+) -> dict:
     """Run every analysis on ``scoped`` and return plain data.
 
     With ``previous`` (an earlier version or date in the same scope) the report also has
@@ -77,24 +84,36 @@ def _analyse(scoped, info, resolution, seed, engine, previous, connector_limit) 
     report = {
         "dataset": dataset_block(scoped, info),
         "scope": scoped.scope.describe(),
-        "settings": {"resolution": resolution, "seed": seed, "engine": engine,
-                     "engine_used": choose_engine(scoped.graph, engine)},
+        "settings": {
+            "resolution": resolution,
+            "seed": seed,
+            "engine": engine,
+            "engine_used": choose_engine(scoped.graph, engine),
+        },
         "clusters": [{f.name: getattr(c, f.name) for f in fields(c)} for c in clusters],
         "cluster_overlaps": cluster_overlaps(clusters),
         "overlaps_by_context": overlaps_by_context(scoped),
         "multi_harm_young_people": multi_harm_young_people(scoped, members),
         "hotspots": hotspots,
         "hotspots_by_harm": hotspots_by_harm(hotspots),
-        "schools_with_split_peer_groups": [h["id"] for h in
-                                           schools_with_split_peer_groups(hotspots)],
-        "connectors": find_connectors(scoped, members, seed=seed, engine=engine,
-                                      limit=connector_limit),
+        "schools_with_split_peer_groups": [
+            h["id"] for h in schools_with_split_peer_groups(hotspots)
+        ],
+        "connectors": find_connectors(
+            scoped, members, seed=seed, engine=engine, limit=connector_limit
+        ),
         "protective": protective_block(scoped),
         "_young_people": len(scoped.young_people()),
     }
     if previous is not None:
-        report["changes"] = compare(previous, scoped, seed=seed, engine=engine,
-                                    resolution=resolution, after_clusters=clusters)
+        report["changes"] = compare(
+            previous,
+            scoped,
+            seed=seed,
+            engine=engine,
+            resolution=resolution,
+            after_clusters=clusters,
+        )
     report["summary"] = summary_block(report)
     del report["_young_people"]
     return report

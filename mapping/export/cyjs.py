@@ -29,18 +29,24 @@ def cytoscape_document(scoped: ScopedGraph, metadata: dict, seed: int = 0) -> di
         nodes.append({"group": "nodes", "data": data, "position": {"x": x, "y": y}})
     edges = []
     for row in links:
-        data = {k: v for k, v in row.items() if k not in ("source_id", "target_id")
-                and not is_blank(v)}
+        data = {
+            k: v for k, v in row.items() if k not in ("source_id", "target_id") and not is_blank(v)
+        }
         # Cytoscape wants one id space for nodes and edges.
         data["id"] = row["link_id"] if row["link_id"] not in node_ids else f"link:{row['link_id']}"
         data["source"], data["target"] = row["source_id"], row["target_id"]
         edges.append({"group": "edges", "data": data})
-    return {"format_version": "1.0", "generated_by": "contextual-safeguarding-network-map",
-            "target_cytoscapejs_version": "~3.30",
-            "data": {k: v for k, v in metadata.items() if not is_blank(v)},
-            "elements": {"nodes": nodes, "edges": edges}}
+    return {
+        "format_version": "1.0",
+        "generated_by": "contextual-safeguarding-network-map",
+        "target_cytoscapejs_version": "~3.30",
+        "data": {k: v for k, v in metadata.items() if not is_blank(v)},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
 
 
 def write_cyjs(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
-    path.write_text(json.dumps(cytoscape_document(scoped, metadata), ensure_ascii=False,
-                               indent=1, default=str), encoding="utf-8")
+    path.write_text(
+        json.dumps(cytoscape_document(scoped, metadata), ensure_ascii=False, indent=1, default=str),
+        encoding="utf-8",
+    )

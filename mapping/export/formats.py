@@ -28,18 +28,26 @@ def _html(scoped, out, metadata, args) -> None:
 
         return write_pack("html")(scoped, out, metadata, args)
 
-    meta = (f"Dataset version {metadata['dataset_version']} · exported "
-            f"{metadata['exported_at']} · role {metadata['role']} · filters {metadata['filters']}")
-    out.write_text(network_html(scoped.graph, meta=meta, use_codes=True,
-                                title="Contextual safeguarding network map"), encoding="utf-8")
+    meta = (
+        f"Dataset version {metadata['dataset_version']} · exported "
+        f"{metadata['exported_at']} · role {metadata['role']} · filters {metadata['filters']}"
+    )
+    out.write_text(
+        network_html(
+            scoped.graph, meta=meta, use_codes=True, title="Contextual safeguarding network map"
+        ),
+        encoding="utf-8",
+    )
 
 
 def _lazy(module: str, function: str) -> Writer:
     """A writer imported only when used, so the CLI starts fast."""
+
     def write(scoped, out, metadata, args) -> None:
         from importlib import import_module
 
         getattr(import_module(f"mapping.export.{module}"), function)(scoped, out, metadata)
+
     return write
 
 
@@ -51,10 +59,12 @@ def _map(scoped, out, metadata, args) -> None:
 
 def _pack(fmt: str) -> Writer:
     """A meeting pack writer (needs ``--meeting``), imported only when used."""
+
     def write(scoped, out, metadata, args) -> None:
         from mapping.export.pack_files import write_pack
 
         write_pack(fmt)(scoped, out, metadata, args)
+
     return write
 
 

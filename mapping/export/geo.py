@@ -20,9 +20,20 @@ from mapping.export.records import entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
 
 DISTRICTS_FILE = Path(__file__).resolve().parents[2] / "sample_data" / "districts.geojson"
-PLACE_PROPERTIES = ("entity_id", "label", "entity_type", "place_kind", "district",
-                    "postcode", "coordinates_generalised", "first_seen", "last_seen", "links",
-                    "young_people_linked", "harms_linked")
+PLACE_PROPERTIES = (
+    "entity_id",
+    "label",
+    "entity_type",
+    "place_kind",
+    "district",
+    "postcode",
+    "coordinates_generalised",
+    "first_seen",
+    "last_seen",
+    "links",
+    "young_people_linked",
+    "harms_linked",
+)
 KML_NS = "http://www.opengis.net/kml/2.2"
 
 
@@ -41,10 +52,18 @@ def place_features(scoped: ScopedGraph) -> list[dict]:
         if row["entity_type"] != "place" or row["lat"] is None or row["lon"] is None:
             continue
         young, harms = _harms_near(scoped, row["entity_id"])
-        props = {**{k: row.get(k) for k in PLACE_PROPERTIES},
-                 "young_people_linked": young, "harms_linked": harms}
-        features.append({"type": "Feature", "properties": props, "geometry": {
-            "type": "Point", "coordinates": [row["lon"], row["lat"]]}})
+        props = {
+            **{k: row.get(k) for k in PLACE_PROPERTIES},
+            "young_people_linked": young,
+            "harms_linked": harms,
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+            }
+        )
     return features
 
 
@@ -54,15 +73,19 @@ def district_features(scoped: ScopedGraph, boundaries: Path | None = None) -> li
     if not boundaries.is_file():
         return []
     source = json.loads(boundaries.read_text(encoding="utf-8"))
-    kinds = Counter((d.get("district"), d["entity_type"])
-                    for _, d in scoped.graph.nodes(data=True))
+    kinds = Counter((d.get("district"), d["entity_type"]) for _, d in scoped.graph.nodes(data=True))
     features = []
     for feature in source.get("features", []):
         name = (feature.get("properties") or {}).get("name")
-        props = {**(feature.get("properties") or {}), "feature": "district",
-                 "young_people": kinds[(name, "young_person")], "places": kinds[(name, "place")]}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": feature.get("geometry")})
+        props = {
+            **(feature.get("properties") or {}),
+            "feature": "district",
+            "young_people": kinds[(name, "young_person")],
+            "places": kinds[(name, "place")],
+        }
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": feature.get("geometry")}
+        )
     return features
 
 
@@ -70,14 +93,19 @@ def geo_document(scoped: ScopedGraph, metadata: dict, boundaries: Path | None = 
     places = place_features(scoped)
     for feature in places:
         feature["properties"]["feature"] = "place"
-    return {"type": "FeatureCollection", "name": "Contextual safeguarding places and districts",
-            "metadata": {k: v for k, v in metadata.items() if not is_blank(v)},
-            "features": district_features(scoped, boundaries) + places}
+    return {
+        "type": "FeatureCollection",
+        "name": "Contextual safeguarding places and districts",
+        "metadata": {k: v for k, v in metadata.items() if not is_blank(v)},
+        "features": district_features(scoped, boundaries) + places,
+    }
 
 
 def write_geojson(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
-    path.write_text(json.dumps(geo_document(scoped, metadata), ensure_ascii=False, indent=1,
-                               default=str), encoding="utf-8")
+    path.write_text(
+        json.dumps(geo_document(scoped, metadata), ensure_ascii=False, indent=1, default=str),
+        encoding="utf-8",
+    )
 
 
 def _kml(parent, tag: str, text=None, **attrs):
@@ -124,5 +152,6 @@ def write_kml(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
             _kml(placemark, "name", props.get("label") or props.get("name") or "")
             _extended(placemark, props)
             _geometry(placemark, feature["geometry"])
-    etree.ElementTree(root).write(str(path), encoding="utf-8", xml_declaration=True,
-                                  pretty_print=True)
+    etree.ElementTree(root).write(
+        str(path), encoding="utf-8", xml_declaration=True, pretty_print=True
+    )

@@ -21,8 +21,16 @@ from mapping.graph import ScopedGraph
 
 NAMESPACE = "http://gexf.net/1.3"
 #: Columns that become the element's own attributes, not attvalues.
-_OWN = {"entity_id", "label", "link_id", "source_id", "target_id", "weight",
-        "first_seen", "last_seen"}
+_OWN = {
+    "entity_id",
+    "label",
+    "link_id",
+    "source_id",
+    "target_id",
+    "weight",
+    "first_seen",
+    "last_seen",
+}
 
 
 def _type_of(values: list) -> str:
@@ -42,22 +50,28 @@ def _text(value) -> str:
 
 def _declare(graph_el, klass: str, rows: list[dict], fields) -> list[str]:
     names = [f for f in fields if f not in _OWN]
-    declared = etree.SubElement(graph_el, f"{{{NAMESPACE}}}attributes", {"class": klass,
-                                                                        "mode": "static"})
+    declared = etree.SubElement(
+        graph_el, f"{{{NAMESPACE}}}attributes", {"class": klass, "mode": "static"}
+    )
     for name in names:
-        etree.SubElement(declared, f"{{{NAMESPACE}}}attribute", {
-            "id": name, "title": name, "type": _type_of([r.get(name) for r in rows])})
+        etree.SubElement(
+            declared,
+            f"{{{NAMESPACE}}}attribute",
+            {"id": name, "title": name, "type": _type_of([r.get(name) for r in rows])},
+        )
     return names
 
 
 def _element(parent, tag: str, own: dict, row: dict, names: list[str]) -> None:
-    element = etree.SubElement(parent, f"{{{NAMESPACE}}}{tag}",
-                               {k: _text(v) for k, v in own.items() if not is_blank(v)})
+    element = etree.SubElement(
+        parent, f"{{{NAMESPACE}}}{tag}", {k: _text(v) for k, v in own.items() if not is_blank(v)}
+    )
     values = etree.SubElement(element, f"{{{NAMESPACE}}}attvalues")
     for name in names:
         if not is_blank(row.get(name)):
-            etree.SubElement(values, f"{{{NAMESPACE}}}attvalue",
-                             {"for": name, "value": _text(row[name])})
+            etree.SubElement(
+                values, f"{{{NAMESPACE}}}attvalue", {"for": name, "value": _text(row[name])}
+            )
 
 
 def gexf_tree(scoped: ScopedGraph, metadata: dict) -> etree._ElementTree:
@@ -65,31 +79,57 @@ def gexf_tree(scoped: ScopedGraph, metadata: dict) -> etree._ElementTree:
     links = link_rows(scoped)
     entities = entity_rows(scoped, links)
     root = etree.Element(f"{{{NAMESPACE}}}gexf", nsmap={None: NAMESPACE}, version="1.3")
-    meta = etree.SubElement(root, f"{{{NAMESPACE}}}meta",
-                            lastmodifieddate=date.today().isoformat())
+    meta = etree.SubElement(root, f"{{{NAMESPACE}}}meta", lastmodifieddate=date.today().isoformat())
     etree.SubElement(meta, f"{{{NAMESPACE}}}creator").text = "Contextual safeguarding network map"
     etree.SubElement(meta, f"{{{NAMESPACE}}}keywords").text = xml_text(metadata.get("marking", ""))
     etree.SubElement(meta, f"{{{NAMESPACE}}}description").text = xml_text(
-        json.dumps(metadata, sort_keys=True, default=str))
-    graph_el = etree.SubElement(root, f"{{{NAMESPACE}}}graph", mode="dynamic",
-                                defaultedgetype="undirected", timeformat="date",
-                                timerepresentation="interval")
+        json.dumps(metadata, sort_keys=True, default=str)
+    )
+    graph_el = etree.SubElement(
+        root,
+        f"{{{NAMESPACE}}}graph",
+        mode="dynamic",
+        defaultedgetype="undirected",
+        timeformat="date",
+        timerepresentation="interval",
+    )
     node_names = _declare(graph_el, "node", entities, entities[0].keys() if entities else ())
     edge_names = _declare(graph_el, "edge", links, links[0].keys() if links else ())
     nodes = etree.SubElement(graph_el, f"{{{NAMESPACE}}}nodes", count=str(len(entities)))
     for row in entities:
-        _element(nodes, "node", {"id": row["entity_id"], "label": row["label"],
-                                 "start": row["first_seen"], "end": row["last_seen"]},
-                 row, node_names)
+        _element(
+            nodes,
+            "node",
+            {
+                "id": row["entity_id"],
+                "label": row["label"],
+                "start": row["first_seen"],
+                "end": row["last_seen"],
+            },
+            row,
+            node_names,
+        )
     edges = etree.SubElement(graph_el, f"{{{NAMESPACE}}}edges", count=str(len(links)))
     for row in links:
-        _element(edges, "edge", {"id": row["link_id"], "source": row["source_id"],
-                                 "target": row["target_id"], "label": row["link_type"],
-                                 "weight": row["weight"], "start": row["first_seen"],
-                                 "end": row["last_seen"]}, row, edge_names)
+        _element(
+            edges,
+            "edge",
+            {
+                "id": row["link_id"],
+                "source": row["source_id"],
+                "target": row["target_id"],
+                "label": row["link_type"],
+                "weight": row["weight"],
+                "start": row["first_seen"],
+                "end": row["last_seen"],
+            },
+            row,
+            edge_names,
+        )
     return etree.ElementTree(root)
 
 
 def write_gexf(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
-    gexf_tree(scoped, metadata).write(str(path), encoding="utf-8", xml_declaration=True,
-                                      pretty_print=True)
+    gexf_tree(scoped, metadata).write(
+        str(path), encoding="utf-8", xml_declaration=True, pretty_print=True
+    )

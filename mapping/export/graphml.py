@@ -41,19 +41,30 @@ def export_multigraph(scoped: ScopedGraph, metadata: dict) -> nx.MultiGraph:
     graph.graph.update({k: xml_text(v) for k, v in metadata.items() if not is_blank(v)})
     links = link_rows(scoped)
     for row in entity_rows(scoped, links):
-        attrs = {k: _xml_value(v) for k, v in row.items()
-                 if k != "entity_id" and not is_blank(v)}
+        attrs = {k: _xml_value(v) for k, v in row.items() if k != "entity_id" and not is_blank(v)}
         graph.add_node(xml_text(row["entity_id"]), **attrs)
     for row in links:
-        attrs = {k: _xml_value(v) for k, v in row.items()
-                 if k not in ("source_id", "target_id") and not is_blank(v)}
+        attrs = {
+            k: _xml_value(v)
+            for k, v in row.items()
+            if k not in ("source_id", "target_id") and not is_blank(v)
+        }
         attrs["link_id"] = attrs.pop("link_id")
-        graph.add_edge(xml_text(row["source_id"]), xml_text(row["target_id"]),
-                       key=xml_text(row["link_id"]), **attrs)
+        graph.add_edge(
+            xml_text(row["source_id"]),
+            xml_text(row["target_id"]),
+            key=xml_text(row["link_id"]),
+            **attrs,
+        )
     return graph
 
 
 def write_graphml(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
     # named_key_ids would give node and edge "first_seen" the same key id (invalid).
-    nx.write_graphml(export_multigraph(scoped, metadata), path, encoding="utf-8",
-                     prettyprint=True, named_key_ids=False)
+    nx.write_graphml(
+        export_multigraph(scoped, metadata),
+        path,
+        encoding="utf-8",
+        prettyprint=True,
+        named_key_ids=False,
+    )

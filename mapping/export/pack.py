@@ -52,7 +52,9 @@ class Slide:
 
 def table(caption: str, rows: list[dict], columns: list[str]) -> Table:
     shown = [[_cell(r.get(c)) for c in columns] for r in rows[:MAX_ROWS]]
-    return Table(caption, [c.replace("_", " ") for c in columns], shown, max(0, len(rows) - MAX_ROWS))
+    return Table(
+        caption, [c.replace("_", " ") for c in columns], shown, max(0, len(rows) - MAX_ROWS)
+    )
 
 
 def _cell(value) -> str:
@@ -73,8 +75,9 @@ def meeting_graph(store: Store, agenda: Agenda):
     """The whole meeting's graph for the agenda's role; an item draws ``.subgraph(item.nodes)``."""
     meeting = agenda.meeting
     version = meeting["dataset_version"]
-    return build_scoped_graph(store.read_version(version), meeting_scope(meeting, agenda.role),
-                              version).graph
+    return build_scoped_graph(
+        store.read_version(version), meeting_scope(meeting, agenda.role), version
+    ).graph
 
 
 def pack_slides(store: Store, agenda: Agenda, *, with_images: bool = True) -> list[Slide]:
@@ -82,21 +85,42 @@ def pack_slides(store: Store, agenda: Agenda, *, with_images: bool = True) -> li
     meeting = agenda.meeting
     whole = meeting_graph(store, agenda)
     opening = agenda.items[0].sections
-    slides = [Slide(f"MACE meeting {meeting['meeting_date']}", [
-        f"Period: {opening['period'][0]} to {opening['period'][1]}",
-        f"Dataset version {meeting['dataset_version']} · pack for role: "
-        f"{MODEL.roles[agenda.role].label}",
-        f"Previous meeting: {opening['previous_meeting'] or 'none recorded'}", NOTICE],
-        [table("Actions outstanding from earlier meetings", opening["outstanding_actions"],
-               ["district", "against", "tactic", "owner", "due", "status"])],
-        section="Opening")]
+    slides = [
+        Slide(
+            f"MACE meeting {meeting['meeting_date']}",
+            [
+                f"Period: {opening['period'][0]} to {opening['period'][1]}",
+                f"Dataset version {meeting['dataset_version']} · pack for role: "
+                f"{MODEL.roles[agenda.role].label}",
+                f"Previous meeting: {opening['previous_meeting'] or 'none recorded'}",
+                NOTICE,
+            ],
+            [
+                table(
+                    "Actions outstanding from earlier meetings",
+                    opening["outstanding_actions"],
+                    ["district", "against", "tactic", "owner", "due", "status"],
+                )
+            ],
+            section="Opening",
+        )
+    ]
     sees = MODEL.roles[agenda.role].sees_true_addresses
     for item in agenda.items[1:]:
         slides.extend(district_slides(item, whole.subgraph(item.nodes), sees, with_images))
     agreed = action_rows(meeting_actions(store, meeting["id"]))
-    slides.append(Slide("Actions agreed at this meeting", tables=[table(
-        "Actions", agreed, ["district", "against", "tactic", "owner", "due", "status"])],
-        lines=[] if agreed else ["No actions recorded yet."], section="Actions"))
+    slides.append(
+        Slide(
+            "Actions agreed at this meeting",
+            tables=[
+                table(
+                    "Actions", agreed, ["district", "against", "tactic", "owner", "due", "status"]
+                )
+            ],
+            lines=[] if agreed else ["No actions recorded yet."],
+            section="Actions",
+        )
+    )
     return slides
 
 
@@ -105,39 +129,72 @@ def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> lis
     s = item.sections
     theme = s["themes"]
     change = s["changes"]
-    lines = [f"Young people in scope: {s['young_people']} · locations of concern: "
-             f"{len(s['hotspots'])} · clusters: {len(s['clusters'])} · adults of concern "
-             f"linked to several young people: {len(s['adults_of_concern'])}",
-             "Harm mix: " + (", ".join(f"{k} {v}" for k, v in theme["harm_mix"].items())
-                             or "none recorded")]
+    lines = [
+        f"Young people in scope: {s['young_people']} · locations of concern: "
+        f"{len(s['hotspots'])} · clusters: {len(s['clusters'])} · adults of concern "
+        f"linked to several young people: {len(s['adults_of_concern'])}",
+        "Harm mix: "
+        + (", ".join(f"{k} {v}" for k, v in theme["harm_mix"].items()) or "none recorded"),
+    ]
     if change:
-        lines.append(f"Since last meeting: {change['new_links']} new links, "
-                     f"{change['ended_links']} ended, {change['new_young_people']} young "
-                     f"people newly in scope, {len(change['newly_linked_to_hotspots'])} "
-                     f"locations with newly linked young people")
-    lines += [f"Outstanding: {a['tactic']} against {a['against']} ({a['owner']}, due "
-              f"{a['due']}, {a['status']})" for a in s["outstanding_actions"]]
-    images = [network_png(graph, item.highlight),
-              map_png(graph, item.highlight, item.district, role_sees_addresses=sees_addresses)
-              ] if with_images else []
+        lines.append(
+            f"Since last meeting: {change['new_links']} new links, "
+            f"{change['ended_links']} ended, {change['new_young_people']} young "
+            f"people newly in scope, {len(change['newly_linked_to_hotspots'])} "
+            f"locations with newly linked young people"
+        )
+    lines += [
+        f"Outstanding: {a['tactic']} against {a['against']} ({a['owner']}, due "
+        f"{a['due']}, {a['status']})"
+        for a in s["outstanding_actions"]
+    ]
+    images = (
+        [
+            network_png(graph, item.highlight),
+            map_png(graph, item.highlight, item.district, role_sees_addresses=sees_addresses),
+        ]
+        if with_images
+        else []
+    )
     first = Slide(item.title, lines, images=images, section=item.district)
     tables = [
-        table("Locations of concern (hotspots)", s["hotspots"],
-              ["code", "kind", "young_people", "harms", "adults_of_concern", "last_seen"]),
-        table("Clusters (overlap first)", s["clusters"],
-              ["code", "overlap", "young_people", "adults", "contexts", "harms"]),
-        table("Adults of concern linked to several young people", s["adults_of_concern"],
-              ["id", "young_people"]),
-        table("Schools with several flagged pupils", theme["schools"],
-              ["code", "flagged_pupils"]),
+        table(
+            "Locations of concern (hotspots)",
+            s["hotspots"],
+            ["code", "kind", "young_people", "harms", "adults_of_concern", "last_seen"],
+        ),
+        table(
+            "Clusters (overlap first)",
+            s["clusters"],
+            ["code", "overlap", "young_people", "adults", "contexts", "harms"],
+        ),
+        table(
+            "Adults of concern linked to several young people",
+            s["adults_of_concern"],
+            ["id", "young_people"],
+        ),
+        table("Schools with several flagged pupils", theme["schools"], ["code", "flagged_pupils"]),
     ]
-    themes = ["Ideologies: " + (", ".join(f"{k} {v}" for k, v in theme["ideologies"].items())
-                                or "none recorded"),
-              "Online spaces with flagged young people: " + (", ".join(
-                  f"{o['code']} ({o['flagged']})" for o in theme["online_spaces"] if o["flagged"])
-                  or "none")]
-    return [first, Slide(f"{item.title}: victims, offenders, locations, themes", themes,
-                         tables, section=item.district)]
+    themes = [
+        "Ideologies: "
+        + (", ".join(f"{k} {v}" for k, v in theme["ideologies"].items()) or "none recorded"),
+        "Online spaces with flagged young people: "
+        + (
+            ", ".join(
+                f"{o['code']} ({o['flagged']})" for o in theme["online_spaces"] if o["flagged"]
+            )
+            or "none"
+        ),
+    ]
+    return [
+        first,
+        Slide(
+            f"{item.title}: victims, offenders, locations, themes",
+            themes,
+            tables,
+            section=item.district,
+        ),
+    ]
 
 
 def agenda_html(slides: list[Slide]) -> str:
@@ -148,9 +205,12 @@ def agenda_html(slides: list[Slide]) -> str:
         parts.extend(f"<p>{html.escape(line)}</p>" for line in slide.lines)
         for t in slide.tables:
             head = "".join(f"<th>{html.escape(c)}</th>" for c in t.columns)
-            body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
-                           for row in t.rows)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+                for row in t.rows
+            )
             more = f"<p>and {t.more} more</p>" if t.more else ""
-            parts.append(f"<h3>{html.escape(t.caption)}</h3><table><tr>{head}</tr>{body}"
-                         f"</table>{more}")
+            parts.append(
+                f"<h3>{html.escape(t.caption)}</h3><table><tr>{head}</tr>{body}</table>{more}"
+            )
     return '<div class="agenda">' + "".join(parts) + "</div>"

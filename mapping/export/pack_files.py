@@ -31,18 +31,37 @@ def pptx_bytes(slides: list[Slide]) -> bytes:
         page = deck.slides.add_slide(blank)
         _marking_bar(page, Inches(0), Inches(13.333))
         _marking_bar(page, Inches(7.5 - 0.35), Inches(13.333))
-        _text(page, slide.title, Inches(0.4), Inches(0.45), Inches(12.5), Inches(0.8), Pt(30),
-              bold=True)
+        _text(
+            page,
+            slide.title,
+            Inches(0.4),
+            Inches(0.45),
+            Inches(12.5),
+            Inches(0.8),
+            Pt(30),
+            bold=True,
+        )
         top = 1.25
         if slide.lines:
-            _text(page, "\n".join(slide.lines), Inches(0.4), Inches(top), Inches(12.5),
-                  Inches(0.4 * len(slide.lines)), Pt(18))
+            _text(
+                page,
+                "\n".join(slide.lines),
+                Inches(0.4),
+                Inches(top),
+                Inches(12.5),
+                Inches(0.4 * len(slide.lines)),
+                Pt(18),
+            )
             top += 0.42 * len(slide.lines) + 0.1
         if slide.images:
             width = 12.5 / len(slide.images)
             for number, image in enumerate(slide.images):
-                page.shapes.add_picture(io.BytesIO(image), Inches(0.4 + number * width),
-                                        Inches(top), height=Inches(7.5 - 0.5 - top))
+                page.shapes.add_picture(
+                    io.BytesIO(image),
+                    Inches(0.4 + number * width),
+                    Inches(top),
+                    height=Inches(7.5 - 0.5 - top),
+                )
         _pptx_tables(page, slide.tables, top)
     buffer = io.BytesIO()
     deck.save(buffer)
@@ -82,15 +101,35 @@ def _pptx_tables(page, tables, top: float) -> None:
     for number, t in enumerate(tables):
         left = 0.4 + (number % 2) * 6.35
         row_top = top + (number // 2) * 2.9
-        _text(page, t.caption + (f" (and {t.more} more)" if t.more else ""), Inches(left),
-              Inches(row_top), Inches(6.1), Inches(0.4), Pt(16), bold=True)
+        _text(
+            page,
+            t.caption + (f" (and {t.more} more)" if t.more else ""),
+            Inches(left),
+            Inches(row_top),
+            Inches(6.1),
+            Inches(0.4),
+            Pt(16),
+            bold=True,
+        )
         if not t.rows:
-            _text(page, "None in this period.", Inches(left), Inches(row_top + 0.4),
-                  Inches(6.1), Inches(0.4), Pt(14))
+            _text(
+                page,
+                "None in this period.",
+                Inches(left),
+                Inches(row_top + 0.4),
+                Inches(6.1),
+                Inches(0.4),
+                Pt(14),
+            )
             continue
-        shape = page.shapes.add_table(len(t.rows) + 1, len(t.columns), Inches(left),
-                                      Inches(row_top + 0.45), Inches(6.1),
-                                      Inches(0.3 * (len(t.rows) + 1)))
+        shape = page.shapes.add_table(
+            len(t.rows) + 1,
+            len(t.columns),
+            Inches(left),
+            Inches(row_top + 0.45),
+            Inches(6.1),
+            Inches(0.3 * (len(t.rows) + 1)),
+        )
         for r, row in enumerate([t.columns, *t.rows]):
             for c, value in enumerate(row):
                 run = shape.table.cell(r, c).text_frame.paragraphs[0].add_run()
@@ -121,9 +160,16 @@ def pdf_bytes(slides: list[Slide]) -> bytes:
         story += _pdf_tables(slide.tables, RTable, Paragraph, caption, body, colors)
         story.append(PageBreak())
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=page, leftMargin=30, rightMargin=30,
-                                 topMargin=36, bottomMargin=34, title="MACE meeting pack",
-                                 subject=MARKING)
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=page,
+        leftMargin=30,
+        rightMargin=30,
+        topMargin=36,
+        bottomMargin=34,
+        title="MACE meeting pack",
+        subject=MARKING,
+    )
     document.build(story, onFirstPage=_pdf_marking, onLaterPages=_pdf_marking)
     return buffer.getvalue()
 
@@ -140,25 +186,32 @@ def _pdf_tables(tables, table_class, paragraph, caption, body, colors) -> list:
     """Tables two to a row so a district's four tables fit one page."""
     cells = []
     for t in tables:
-        heading = paragraph(html.escape(t.caption + (f" (and {t.more} more)" if t.more else "")),
-                            caption)
+        heading = paragraph(
+            html.escape(t.caption + (f" (and {t.more} more)" if t.more else "")), caption
+        )
         if t.rows:
             cell = body.clone("cell", fontSize=12, leading=14)
-            grid_rows = [[paragraph(html.escape(v), cell) for v in row]
-                         for row in [t.columns, *t.rows]]
+            grid_rows = [
+                [paragraph(html.escape(v), cell) for v in row] for row in [t.columns, *t.rows]
+            ]
             inner = table_class(grid_rows, hAlign="LEFT", colWidths=_widths(t, 440))
-            inner.setStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8"))])
+            inner.setStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+                ]
+            )
         else:
             inner = paragraph("None in this period.", body)
         cells.append([heading, inner])
-    rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
     if not rows:
         return []
-    grid = table_class([row + [""] * (2 - len(row)) for row in rows], colWidths=[450, 450],
-                       hAlign="LEFT")
+    grid = table_class(
+        [row + [""] * (2 - len(row)) for row in rows], colWidths=[450, 450], hAlign="LEFT"
+    )
     grid.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
     return [grid]
 
@@ -183,8 +236,9 @@ def _widths(t, total: float, font: str = "Helvetica", size: float = 12) -> list[
     if sum(least) >= total:
         return [w * total / sum(least) for w in least]
     # Room goes to values first (a harm list on fewer lines), to headers only after that.
-    values = [max([m] + [width(text) for text in col[1:]]) for m, col in zip(least, columns,
-                                                                             strict=True)]
+    values = [
+        max([m] + [width(text) for text in col[1:]]) for m, col in zip(least, columns, strict=True)
+    ]
     room = total - sum(least)
     short = [v - m for v, m in zip(values, least, strict=True)]
     if sum(short) >= room:
@@ -228,10 +282,13 @@ def make_pack(store: Store, meeting_date: date, role: str, fmt: str) -> bytes:
 
 def write_pack(fmt: str):
     """A FORMATS writer: needs ``--meeting``; the role is the scoped graph's role."""
+
     def write(scoped, out: Path, metadata: dict, args) -> None:
         meeting_date = getattr(args, "meeting", None)
         if meeting_date is None:
             raise SystemExit(f"--format {fmt} makes a meeting pack: give --meeting YYYY-MM-DD")
-        out.write_bytes(make_pack(Store(getattr(args, "db", None)), meeting_date,
-                                  scoped.scope.role, fmt))
+        out.write_bytes(
+            make_pack(Store(getattr(args, "db", None)), meeting_date, scoped.scope.role, fmt)
+        )
+
     return write

@@ -90,22 +90,33 @@ def meeting_page(agenda, slides: list[Slide], whole_graph) -> str:
     tabs, sections, networks = [], [], {}
     for index, group in enumerate(group_slides(slides)):
         label = group[0].section or group[0].title
-        tabs.append(f'<button role="tab" data-item="{index}" aria-selected="false">'
-                    f"{html.escape(label)}</button>")
+        tabs.append(
+            f'<button role="tab" data-item="{index}" aria-selected="false">'
+            f"{html.escape(label)}</button>"
+        )
         body = agenda_html(group)
         item = districts.get(group[0].section)
         if item is not None:  # headline counts, then the district's network, then its tables
             sub = whole_graph.subgraph(item.nodes)
             nodes, edges = vis_elements(sub, layout(sub), use_codes=True)
             networks[str(index)] = {"nodes": nodes, "edges": edges}
-            body = (agenda_html(group[:1]) + f'<div class="wrap"><div class="network" '
-                    f'id="network-{index}" data-testid="network"></div>{legend_html()}</div>'
-                    + agenda_html(group[1:]))
+            body = (
+                agenda_html(group[:1]) + f'<div class="wrap"><div class="network" '
+                f'id="network-{index}" data-testid="network"></div>{legend_html()}</div>'
+                + agenda_html(group[1:])
+            )
         sections.append(f'<section class="item" data-item="{index}" hidden>{body}</section>')
     return PAGE.format(
-        head=PAGE_HEAD, title=html.escape(f"MACE meeting {meeting['meeting_date']}"),
-        marking=html.escape(MARKING), banner=html.escape(ASSOCIATION_BANNER),
-        meta=html.escape(f"Meeting {meeting['meeting_date']} · dataset version "
-                         f"{meeting['dataset_version']} · role {agenda.role}"),
-        tabs="".join(tabs), sections="".join(sections), networks=safe_json(networks),
-        vis_js=vis_network_js())
+        head=PAGE_HEAD,
+        title=html.escape(f"MACE meeting {meeting['meeting_date']}"),
+        marking=html.escape(MARKING),
+        banner=html.escape(ASSOCIATION_BANNER),
+        meta=html.escape(
+            f"Meeting {meeting['meeting_date']} · dataset version "
+            f"{meeting['dataset_version']} · role {agenda.role}"
+        ),
+        tabs="".join(tabs),
+        sections="".join(sections),
+        networks=safe_json(networks),
+        vis_js=vis_network_js(),
+    )

@@ -56,24 +56,46 @@ def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0
         kinds.setdefault(kind, []).append(node)
     for kind, nodes in kinds.items():
         term = MODEL.entity_types[kind]
-        nx.draw_networkx_nodes(graph, positions, nodelist=nodes, ax=ax, node_size=70,
-                               node_color=term.colour,
-                               node_shape=MARKERS.get(term.attrs.get("shape", ""), "o"))
+        nx.draw_networkx_nodes(
+            graph,
+            positions,
+            nodelist=nodes,
+            ax=ax,
+            node_size=70,
+            node_color=term.colour,
+            node_shape=MARKERS.get(term.attrs.get("shape", ""), "o"),
+        )
     marked = [n for n in highlight if n in graph][:MAX_LABELS]
     if marked:
-        nx.draw_networkx_nodes(graph, positions, nodelist=marked, ax=ax, node_size=260,
-                               node_color="none", edgecolors=HIGHLIGHT, linewidths=2.5)
+        nx.draw_networkx_nodes(
+            graph,
+            positions,
+            nodelist=marked,
+            ax=ax,
+            node_size=260,
+            node_color="none",
+            edgecolors=HIGHLIGHT,
+            linewidths=2.5,
+        )
         place_labels(ax, [(n, *positions[n]) for n in marked])
-    ax.legend(handles=_legend_handles(kinds), loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              ncol=3, fontsize=FONT - 2, frameon=False)
+    ax.legend(
+        handles=_legend_handles(kinds),
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=3,
+        fontsize=FONT - 2,
+        frameon=False,
+    )
     return _png(figure)
 
 
 #: Where a code may go around its point (offset points, nearest first): twelve directions,
 #: further out each ring; beyond the first ring a thin leader line joins code and point.
-LABEL_SPOTS = [(round(r * math.sin(a), 1), round(r * math.cos(a), 1))
-               for r in (10, 22, 36, 52, 70, 90, 115, 140, 170) for a in
-               (math.radians(d) for d in (0, 180, 90, 270, 45, 315, 135, 225, 30, 330, 150, 210))]
+LABEL_SPOTS = [
+    (round(r * math.sin(a), 1), round(r * math.cos(a), 1))
+    for r in (10, 22, 36, 52, 70, 90, 115, 140, 170)
+    for a in (math.radians(d) for d in (0, 180, 90, 270, 45, 315, 135, 225, 30, 330, 150, 210))
+]
 
 
 def place_labels(ax, points, *, avoid=(), size: int = FONT - 3) -> None:
@@ -88,12 +110,20 @@ def place_labels(ax, points, *, avoid=(), size: int = FONT - 3) -> None:
         best = None
         for dx, dy in LABEL_SPOTS:
             text = ax.annotate(
-                code, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=size,
-                fontweight="bold", ha="center" if abs(dx) < 1 else ("left" if dx > 0 else "right"),
-                va="center" if abs(dy) < 1 else ("bottom" if dy > 0 else "top"), zorder=5,
+                code,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=size,
+                fontweight="bold",
+                ha="center" if abs(dx) < 1 else ("left" if dx > 0 else "right"),
+                va="center" if abs(dy) < 1 else ("bottom" if dy > 0 else "top"),
+                zorder=5,
                 bbox={"facecolor": "white", "alpha": 0.85, "pad": 1, "edgecolor": "none"},
                 arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.8}
-                if math.hypot(dx, dy) > 12 else None)
+                if math.hypot(dx, dy) > 12
+                else None,
+            )
             text.update_positions(renderer)
             box = Text.get_window_extent(text, renderer)  # the words, not the leader line
             clash = sum(_overlap(box, other) for other in taken)
@@ -126,12 +156,32 @@ def drawn_part(graph: nx.Graph, highlight=()) -> nx.Graph:
 
 
 def _legend_handles(kinds) -> list:
-    handles = [Line2D([], [], linestyle="", marker=MARKERS.get(t.attrs.get("shape"), "o"),
-                      markersize=11, color=t.colour, label=t.label)
-               for t in MODEL.entity_types if t.key in kinds]
-    handles.append(Line2D([], [], linestyle="", marker="o", markersize=13, color="none",
-                          markeredgecolor=HIGHLIGHT, markeredgewidth=2.5,
-                          label="Raised at this meeting"))
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker=MARKERS.get(t.attrs.get("shape"), "o"),
+            markersize=11,
+            color=t.colour,
+            label=t.label,
+        )
+        for t in MODEL.entity_types
+        if t.key in kinds
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markersize=13,
+            color="none",
+            markeredgecolor=HIGHLIGHT,
+            markeredgewidth=2.5,
+            label="Raised at this meeting",
+        )
+    )
     return handles
 
 
@@ -142,8 +192,15 @@ def _districts(path: str):
     return geopandas.read_file(path)
 
 
-def map_png(graph: nx.Graph, highlight=(), district: str | None = None, *, role_sees_addresses:
-            bool = False, districts_file: Path = DISTRICTS_FILE, size=(6.5, 6.0)) -> bytes:
+def map_png(
+    graph: nx.Graph,
+    highlight=(),
+    district: str | None = None,
+    *,
+    role_sees_addresses: bool = False,
+    districts_file: Path = DISTRICTS_FILE,
+    size=(6.5, 6.0),
+) -> bytes:
     """Places of the item over the district boundaries; hotspots in red with their codes."""
     figure, ax = plt.subplots(figsize=size)
     ax.set_axis_off()
@@ -155,8 +212,15 @@ def map_png(graph: nx.Graph, highlight=(), district: str | None = None, *, role_
             shapes[shapes["name"] == district].plot(ax=ax, color="#FFF4CE", edgecolor="#333333")
         for _, row in shapes.iterrows():
             point = row.geometry.representative_point()
-            district_names.append(ax.annotate(str(row.get("name", "")), (point.x, point.y),
-                                              fontsize=FONT - 4, ha="center", color="#444444"))
+            district_names.append(
+                ax.annotate(
+                    str(row.get("name", "")),
+                    (point.x, point.y),
+                    fontsize=FONT - 4,
+                    ha="center",
+                    color="#444444",
+                )
+            )
     private = set(MODEL.place_kinds.with_flag("private"))
     points, marked = [], set(highlight)
     for node, data in graph.nodes(data=True):
@@ -167,10 +231,21 @@ def map_png(graph: nx.Graph, highlight=(), district: str | None = None, *, role_
         points.append((node, float(data["lon"]), float(data["lat"])))
     others = [p for p in points if p[0] not in marked]
     hot = [p for p in points if p[0] in marked]
-    ax.scatter([p[1] for p in others], [p[2] for p in others], s=40, color="#009E73",
-               label="Place linked in this item")
-    ax.scatter([p[1] for p in hot], [p[2] for p in hot], s=160, color=HIGHLIGHT, marker="^",
-               label="Location of concern")
+    ax.scatter(
+        [p[1] for p in others],
+        [p[2] for p in others],
+        s=40,
+        color="#009E73",
+        label="Place linked in this item",
+    )
+    ax.scatter(
+        [p[1] for p in hot],
+        [p[2] for p in hot],
+        s=160,
+        color=HIGHLIGHT,
+        marker="^",
+        label="Location of concern",
+    )
     place_labels(ax, hot[:MAX_LABELS], avoid=district_names)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.02), fontsize=FONT - 2, frameon=False)
     return _png(figure)

@@ -18,19 +18,59 @@ from mapping.model import LIST_SEPARATOR, MODEL
 #: (about 1 km: enough to place a home in its neighbourhood, not on its street).
 GENERALISED_DECIMALS = 2
 HARM_COLUMNS = tuple(f"harm_{key}" for key in MODEL.harms.keys())
-ENTITY_FIELDS = ("entity_id", "entity_type", "label", "district", "age_band", "sex",
-                 "adult_role", "place_kind", "platform", "case_status", "harms", "ideology",
-                 "vulnerabilities", "protective_factors", *HARM_COLUMNS, "postcode", "lat",
-                 "lon", "coordinates_generalised", "first_seen", "last_seen", "links")
-LINK_FIELDS = ("link_id", "source_id", "target_id", "source_type", "target_type",
-               "link_type", "first_seen", "last_seen", "source_agency", "source_evaluation",
-               "intelligence_assessment", "handling_code", "grading", "weight",
-               "incident_id", "source_role", "target_role", "review_by", "notes")
+ENTITY_FIELDS = (
+    "entity_id",
+    "entity_type",
+    "label",
+    "district",
+    "age_band",
+    "sex",
+    "adult_role",
+    "place_kind",
+    "platform",
+    "case_status",
+    "harms",
+    "ideology",
+    "vulnerabilities",
+    "protective_factors",
+    *HARM_COLUMNS,
+    "postcode",
+    "lat",
+    "lon",
+    "coordinates_generalised",
+    "first_seen",
+    "last_seen",
+    "links",
+)
+LINK_FIELDS = (
+    "link_id",
+    "source_id",
+    "target_id",
+    "source_type",
+    "target_type",
+    "link_type",
+    "first_seen",
+    "last_seen",
+    "source_agency",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "grading",
+    "weight",
+    "incident_id",
+    "source_role",
+    "target_role",
+    "review_by",
+    "notes",
+)
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        type(value).__name__ == "NAType")
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (type(value).__name__ == "NAType")
+    )
 
 
 def _clean(value):
@@ -39,7 +79,8 @@ def _clean(value):
 
 def is_private_place(data: dict) -> bool:
     return data.get("entity_type") == "place" and (
-        data.get("place_kind") in MODEL.place_kinds.with_flag("private"))
+        data.get("place_kind") in MODEL.place_kinds.with_flag("private")
+    )
 
 
 def generalises_addresses(role: str) -> bool:
@@ -49,8 +90,11 @@ def generalises_addresses(role: str) -> bool:
 
 def grading_text(link: dict) -> str | None:
     """The 3x5x2 grading as one code, e.g. ``2BP``; None when nothing was graded."""
-    parts = [link.get("source_evaluation"), link.get("intelligence_assessment"),
-             link.get("handling_code")]
+    parts = [
+        link.get("source_evaluation"),
+        link.get("intelligence_assessment"),
+        link.get("handling_code"),
+    ]
     text = "".join(str(p) for p in parts if not is_blank(p))
     return text or None
 
@@ -111,8 +155,9 @@ def entity_rows(scoped: ScopedGraph, links: list[dict] | None = None) -> list[di
         rounded = generalise and is_private_place(data)
         for axis in ("lat", "lon"):
             if row[axis] is not None:
-                row[axis] = round(float(row[axis]), GENERALISED_DECIMALS) if rounded \
-                    else float(row[axis])
+                row[axis] = (
+                    round(float(row[axis]), GENERALISED_DECIMALS) if rounded else float(row[axis])
+                )
         row["coordinates_generalised"] = bool(rounded and row["lat"] is not None)
         row["first_seen"], row["last_seen"] = seen.get(node, (None, None))
         row["links"] = degree.get(node, 0)

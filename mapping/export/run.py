@@ -20,13 +20,26 @@ NOTICE = "Links show association, not involvement."
 
 def export_metadata(scoped: ScopedGraph) -> dict:
     """The metadata block every export carries (marking, version, date, role, filters)."""
-    return {"marking": MARKING, "dataset_version": scoped.version, "exported_at": now_iso(),
-            "role": scoped.scope.role,
-            "filters": json.dumps(scoped.scope.describe(), sort_keys=True), "notice": NOTICE}
+    return {
+        "marking": MARKING,
+        "dataset_version": scoped.version,
+        "exported_at": now_iso(),
+        "role": scoped.scope.role,
+        "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
+        "notice": NOTICE,
+    }
 
 
-def run_export(store: Store, scoped: ScopedGraph, fmt: str, out: Path, *, user: str,
-               metadata: dict | None = None, args=None) -> dict:
+def run_export(
+    store: Store,
+    scoped: ScopedGraph,
+    fmt: str,
+    out: Path,
+    *,
+    user: str,
+    metadata: dict | None = None,
+    args=None,
+) -> dict:
     """Write ``scoped`` as ``fmt`` to ``out`` and append an ``export`` audit row.
 
     Returns the audit detail (format, file name, counts, scope) for the caller to show.
@@ -38,8 +51,14 @@ def run_export(store: Store, scoped: ScopedGraph, fmt: str, out: Path, *, user: 
     metadata = metadata or export_metadata(scoped)
     out.parent.mkdir(parents=True, exist_ok=True)
     FORMATS[fmt](scoped, out, metadata, args)
-    detail = {"format": fmt, "file": out.name, "entities": scoped.graph.number_of_nodes(),
-              "links": len(scoped.links), "marking": metadata.get("marking"),
-              "exported_at": metadata.get("exported_at"), "scope": scoped.scope.describe()}
+    detail = {
+        "format": fmt,
+        "file": out.name,
+        "entities": scoped.graph.number_of_nodes(),
+        "links": len(scoped.links),
+        "marking": metadata.get("marking"),
+        "exported_at": metadata.get("exported_at"),
+        "scope": scoped.scope.describe(),
+    }
     record(store, user, scoped.scope.role, "export", detail, scoped.version)
     return detail

@@ -19,15 +19,44 @@ from mapping.graph import ScopedGraph
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Metadata rows written above every CSV header, in this order (so readers skip 6 rows).
 METADATA_KEYS = ("marking", "dataset_version", "exported_at", "role", "filters", "notice")
-CLUSTER_FIELDS = ("cluster_id", "members", "young_people", "adults", "contexts", "harms",
-                  "ideologies", "multi_harm_young_people", "overlap", "trusted_adults",
-                  "protective_places", "evidence")
-HOTSPOT_FIELDS = ("context_id", "kind", "label", "district", "harms", "harm_types", "overlap",
-                  "young_people", "multi_harm_young_people", "adults_of_concern",
-                  "peer_groups", "pupils_in_different_peer_groups", "protective",
-                  "first_seen", "last_seen", "evidence")
-TABLE_FIELDS = {"entities": ENTITY_FIELDS, "links": LINK_FIELDS, "clusters": CLUSTER_FIELDS,
-                "hotspots": HOTSPOT_FIELDS}
+CLUSTER_FIELDS = (
+    "cluster_id",
+    "members",
+    "young_people",
+    "adults",
+    "contexts",
+    "harms",
+    "ideologies",
+    "multi_harm_young_people",
+    "overlap",
+    "trusted_adults",
+    "protective_places",
+    "evidence",
+)
+HOTSPOT_FIELDS = (
+    "context_id",
+    "kind",
+    "label",
+    "district",
+    "harms",
+    "harm_types",
+    "overlap",
+    "young_people",
+    "multi_harm_young_people",
+    "adults_of_concern",
+    "peer_groups",
+    "pupils_in_different_peer_groups",
+    "protective",
+    "first_seen",
+    "last_seen",
+    "evidence",
+)
+TABLE_FIELDS = {
+    "entities": ENTITY_FIELDS,
+    "links": LINK_FIELDS,
+    "clusters": CLUSTER_FIELDS,
+    "hotspots": HOTSPOT_FIELDS,
+}
 
 
 def neutralise(value):
@@ -53,15 +82,22 @@ def cluster_rows(clusters) -> list[dict]:
     for cluster in clusters:
         c = cluster if isinstance(cluster, dict) else asdict(cluster)
         protective = c.get("protective") or {}
-        rows.append({"cluster_id": c.get("id"), "members": len(c.get("members") or ()),
-                     "young_people": c.get("young_people"), "adults": c.get("adults"),
-                     "contexts": c.get("contexts"), "harms": c.get("harms"),
-                     "ideologies": c.get("ideologies"),
-                     "multi_harm_young_people": c.get("multi_harm_young_people"),
-                     "overlap": c.get("overlap"),
-                     "trusted_adults": protective.get("trusted_adults"),
-                     "protective_places": protective.get("protective_places"),
-                     "evidence": c.get("evidence")})
+        rows.append(
+            {
+                "cluster_id": c.get("id"),
+                "members": len(c.get("members") or ()),
+                "young_people": c.get("young_people"),
+                "adults": c.get("adults"),
+                "contexts": c.get("contexts"),
+                "harms": c.get("harms"),
+                "ideologies": c.get("ideologies"),
+                "multi_harm_young_people": c.get("multi_harm_young_people"),
+                "overlap": c.get("overlap"),
+                "trusted_adults": protective.get("trusted_adults"),
+                "protective_places": protective.get("protective_places"),
+                "evidence": c.get("evidence"),
+            }
+        )
     return [{k: _joined(v) for k, v in r.items()} for r in rows]
 
 
@@ -72,8 +108,11 @@ def hotspot_rows(hotspots: list[dict]) -> list[dict]:
     for h in hotspots:
         period = h.get("period") or {}
         row = {field: h.get(field) for field in HOTSPOT_FIELDS}
-        row.update(context_id=h.get("id"), first_seen=period.get("first_seen"),
-                   last_seen=period.get("last_seen"))
+        row.update(
+            context_id=h.get("id"),
+            first_seen=period.get("first_seen"),
+            last_seen=period.get("last_seen"),
+        )
         rows.append({k: _joined(v) for k, v in row.items()})
     return rows
 
@@ -86,8 +125,12 @@ def build_tables(scoped: ScopedGraph, seed: int = 0) -> dict[str, list[dict]]:
     links = link_rows(scoped)
     clusters = find_clusters(scoped, seed=seed) if scoped.graph.number_of_nodes() else []
     hotspots = find_hotspots(scoped, membership=membership(clusters)) if clusters else []
-    return {"entities": entity_rows(scoped, links), "links": links,
-            "clusters": cluster_rows(clusters), "hotspots": hotspot_rows(hotspots)}
+    return {
+        "entities": entity_rows(scoped, links),
+        "links": links,
+        "clusters": cluster_rows(clusters),
+        "hotspots": hotspot_rows(hotspots),
+    }
 
 
 def metadata_lines(metadata: dict) -> list[str]:
@@ -102,8 +145,9 @@ def write_csv_table(path: Path, fields, rows: list[dict], metadata: dict) -> Non
             writer.writerow([neutralise(line)])
         writer.writerow(fields)
         for row in rows:
-            writer.writerow(["" if neutralise(row.get(f)) is None else neutralise(row.get(f))
-                             for f in fields])
+            writer.writerow(
+                ["" if neutralise(row.get(f)) is None else neutralise(row.get(f)) for f in fields]
+            )
 
 
 def write_csv(scoped: ScopedGraph, path: Path, metadata: dict) -> None:

@@ -46,18 +46,23 @@ def harm_mix_colour(harms: dict[str, int]) -> str:
     return MODEL.harms[top].colour or NO_HARM_COLOUR
 
 
-def group_node(group_id: str, title: str, size: int, harms: dict[str, int],
-               position: tuple[float, float]) -> dict:
+def group_node(
+    group_id: str, title: str, size: int, harms: dict[str, int], position: tuple[float, float]
+) -> dict:
     """A collapsed cluster drawn as one node: size = members, colour = harm mix."""
     order = MODEL.harms.keys()  # model order
     tag = harm_tag([h for h in order if harms.get(h)])
     mix = ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
     return {
-        "id": group_id, "label": f"{title}\n{size} members" + (f"\n[{tag}]" if tag else ""),
+        "id": group_id,
+        "label": f"{title}\n{size} members" + (f"\n[{tag}]" if tag else ""),
         "title": f"{title}: {size} members\nHarm flags of young people: {mix or 'none'}\n"
-                 "Click to open this cluster",
-        "shape": "dot", "x": position[0], "y": position[1],
-        "size": 14 + min(60, 4 * math.sqrt(size)), "borderWidth": 3,
+        "Click to open this cluster",
+        "shape": "dot",
+        "x": position[0],
+        "y": position[1],
+        "size": 14 + min(60, 4 * math.sqrt(size)),
+        "borderWidth": 3,
         "color": {"background": harm_mix_colour(harms), "border": "#333333"},
         "font": {"size": 16, "face": "sans-serif", "bold": True},
     }
@@ -65,14 +70,25 @@ def group_node(group_id: str, title: str, size: int, harms: dict[str, int],
 
 def payload(view, positions: dict, *, use_codes: bool = False) -> dict:
     """Nodes and edges for the component from an :class:`mapping.explorer.ExplorerView`."""
-    nodes, edges = vis_elements(view.graph, positions, use_codes=use_codes,
-                                highlight=view.highlight or None)
-    groups = [group_node(g.id, g.title, g.size, g.harms, positions.get(g.id, (0.0, 0.0)))
-              for g in view.groups]
+    nodes, edges = vis_elements(
+        view.graph, positions, use_codes=use_codes, highlight=view.highlight or None
+    )
+    groups = [
+        group_node(g.id, g.title, g.size, g.harms, positions.get(g.id, (0.0, 0.0)))
+        for g in view.groups
+    ]
     for u, v, count in view.group_edges:
-        edges.append({"id": f"{u}|{v}", "from": u, "to": v, "width": 1 + min(8, math.log1p(count)),
-                      "title": f"{count} link(s) between these groups",
-                      "color": {"color": "#777777", "opacity": 0.6}, "dashes": False})
+        edges.append(
+            {
+                "id": f"{u}|{v}",
+                "from": u,
+                "to": v,
+                "width": 1 + min(8, math.log1p(count)),
+                "title": f"{count} link(s) between these groups",
+                "color": {"color": "#777777", "opacity": 0.6},
+                "dashes": False,
+            }
+        )
     return {"nodes": nodes + groups, "edges": edges}
 
 
@@ -91,8 +107,11 @@ def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
     anchors.add_nodes_from(g.id for g in view.groups)
     anchors.add_nodes_from(set(view.owner.values()))
     pairs = [(u, v) for u, v, _ in view.group_edges] + list(view.graph.edges)
-    anchors.add_edges_from((a, b) for a, b in ((view.owner.get(u, u), view.owner.get(v, v))
-                                               for u, v in pairs) if a != b)
+    anchors.add_edges_from(
+        (a, b)
+        for a, b in ((view.owner.get(u, u), view.owner.get(v, v)) for u, v in pairs)
+        if a != b
+    )
     directions = layout(anchors, seed=seed)
     members: dict[str, list[str]] = {}
     for node, group in sorted(view.owner.items()):
@@ -102,14 +121,17 @@ def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
     positions: dict[str, tuple[float, float]] = {}
     left = -width / 2
     for group, nodes in members.items():
-        _disc(view.graph.subgraph(nodes), (left + radius[group], 0.0), radius[group], seed,
-              positions)
+        _disc(
+            view.graph.subgraph(nodes), (left + radius[group], 0.0), radius[group], seed, positions
+        )
         left += 2 * radius[group] + 60.0
     opened = [directions[g] for g in members] or list(directions.values())
     mid = (sum(x for x, _ in opened) / len(opened), sum(y for _, y in opened) / len(opened))
     ring = max(width / 2, *radius.values(), 40.0 * len(view.groups) / math.pi) + 220.0
-    around = sorted((math.atan2(directions[g.id][1] - mid[1], directions[g.id][0] - mid[0]),
-                     g.id) for g in view.groups)
+    around = sorted(
+        (math.atan2(directions[g.id][1] - mid[1], directions[g.id][0] - mid[0]), g.id)
+        for g in view.groups
+    )
     for step, (_, group) in enumerate(around):
         angle = 2 * math.pi * step / max(1, len(around)) + around[0][0]
         positions[group] = (round(ring * math.cos(angle), 1), round(ring * math.sin(angle), 1))
@@ -123,5 +145,7 @@ def _disc(graph: nx.Graph, centre, radius: float, seed: int, positions: dict) ->
     half = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) / 2
     mid = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
     for node, (x, y) in inner.items():
-        positions[node] = (round(centre[0] + (x - mid[0]) / half * radius, 1),
-                           round(centre[1] + (y - mid[1]) / half * radius, 1))
+        positions[node] = (
+            round(centre[0] + (x - mid[0]) / half * radius, 1),
+            round(centre[1] + (y - mid[1]) / half * radius, 1),
+        )

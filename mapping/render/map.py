@@ -59,12 +59,16 @@ def vendored_assets() -> dict[str, str]:
     leaflet = VENDOR / "leaflet"
     css = (leaflet / "leaflet.css").read_text(encoding="utf-8")
     for image in sorted((leaflet / "images").glob("*.png")):
-        css = css.replace(f"url(images/{image.name})",
-                          f"url({_data_url(image.read_bytes(), 'image/png')})")
-    return {"leaflet_js": _data_url((leaflet / "leaflet.js").read_bytes(), "text/javascript"),
-            "leaflet_css": _data_url(css.encode("utf-8"), "text/css"),
-            "heat_js": _data_url((VENDOR / "leaflet.heat" / "leaflet-heat.js").read_bytes(),
-                                 "text/javascript")}
+        css = css.replace(
+            f"url(images/{image.name})", f"url({_data_url(image.read_bytes(), 'image/png')})"
+        )
+    return {
+        "leaflet_js": _data_url((leaflet / "leaflet.js").read_bytes(), "text/javascript"),
+        "leaflet_css": _data_url(css.encode("utf-8"), "text/css"),
+        "heat_js": _data_url(
+            (VENDOR / "leaflet.heat" / "leaflet-heat.js").read_bytes(), "text/javascript"
+        ),
+    }
 
 
 def tile_settings() -> tuple[str | None, str]:
@@ -142,35 +146,58 @@ def _harm_colour(context: ContextOnMap) -> str:
 
 def place_radius(flagged: int) -> float:
     """Marker radius in pixels: grows with the square root of flagged young people."""
-    return round(5 + 4 * flagged ** 0.5, 1)
+    return round(5 + 4 * flagged**0.5, 1)
 
 
 def place_popup(context: ContextOnMap) -> str:
-    rows = [("Kind", kind_label(context.kind)), ("District", context.district or "not recorded"),
-            ("Young people with harm flags", context.flagged_young_people),
-            ("Young people linked", context.young_people),
-            ("Harm flags", harm_text(context.harms) or "none"),
-            ("Harm types overlap", "yes" if context.overlap else "no"),
-            ("Clusters", ", ".join(context.clusters) or "none"),
-            ("Located by", context.located_by + (" (shown on a ~1 km grid: home address)"
-                                                if context.generalised else ""))]
+    rows = [
+        ("Kind", kind_label(context.kind)),
+        ("District", context.district or "not recorded"),
+        ("Young people with harm flags", context.flagged_young_people),
+        ("Young people linked", context.young_people),
+        ("Harm flags", harm_text(context.harms) or "none"),
+        ("Harm types overlap", "yes" if context.overlap else "no"),
+        ("Clusters", ", ".join(context.clusters) or "none"),
+        (
+            "Located by",
+            context.located_by
+            + (" (shown on a ~1 km grid: home address)" if context.generalised else ""),
+        ),
+    ]
     evidence = context.evidence[:MAX_EVIDENCE_IN_POPUP]
     more = len(context.evidence) - len(evidence)
-    rows.append((YOUNG_PEOPLE_LINKS, f"{len(context.evidence)}: " + ", ".join(evidence)
-                 + (f" and {more} more" if more > 0 else "")))
+    rows.append(
+        (
+            YOUNG_PEOPLE_LINKS,
+            f"{len(context.evidence)}: "
+            + ", ".join(evidence)
+            + (f" and {more} more" if more > 0 else ""),
+        )
+    )
     body = "".join(f"<tr><th>{text(k)}</th><td>{text(v)}</td></tr>" for k, v in rows)
     return f'<div class="cs-popup"><b>{text(context.label)}</b><table>{body}</table></div>'
 
 
 def place_items(data: MapData) -> list[dict]:
     ordered = sorted(data.places, key=lambda p: (-p.flagged_young_people, p.id))[::-1]
-    return [{"shape": "place", "id": p.id, "point": [p.lat, p.lon],
-             "style": {"radius": place_radius(p.flagged_young_people), "weight": 3 if p.overlap
-                       else 1, "color": "#222222" if p.overlap else "#ffffff",
-                       "fillColor": _harm_colour(p), "fillOpacity": 0.85,
-                       "className": "cs-place"},
-             "popup": place_popup(p),
-             "tooltip": f"{text(p.label)} · {p.flagged_young_people} flagged"} for p in ordered]
+    return [
+        {
+            "shape": "place",
+            "id": p.id,
+            "point": [p.lat, p.lon],
+            "style": {
+                "radius": place_radius(p.flagged_young_people),
+                "weight": 3 if p.overlap else 1,
+                "color": "#222222" if p.overlap else "#ffffff",
+                "fillColor": _harm_colour(p),
+                "fillOpacity": 0.85,
+                "className": "cs-place",
+            },
+            "popup": place_popup(p),
+            "tooltip": f"{text(p.label)} · {p.flagged_young_people} flagged",
+        }
+        for p in ordered
+    ]
 
 
 def district_shade(count: int, highest: int) -> str:
@@ -188,49 +215,84 @@ def district_items(data: MapData, boundaries) -> list[dict]:
     for row in boundaries.itertuples(index=False):
         counts = data.districts.get(row.district, {})
         flagged = counts.get("flagged_young_people", 0)
-        summary = (f"<b>{text(row.district)}</b><br>{flagged} young people with harm flags"
-                   f"<br>{counts.get('young_people', 0)} young people in scope"
-                   f"<br>{counts.get('places', 0)} places")
-        items.append({"shape": "district", "geometry": row.geometry.__geo_interface__,
-                      "style": {"color": "#4d4d4d", "weight": 1.5,
-                                "fillColor": district_shade(flagged, highest),
-                                "fillOpacity": 0.55, "className": "cs-district"},
-                      "popup": summary, "tooltip": summary})
+        summary = (
+            f"<b>{text(row.district)}</b><br>{flagged} young people with harm flags"
+            f"<br>{counts.get('young_people', 0)} young people in scope"
+            f"<br>{counts.get('places', 0)} places"
+        )
+        items.append(
+            {
+                "shape": "district",
+                "geometry": row.geometry.__geo_interface__,
+                "style": {
+                    "color": "#4d4d4d",
+                    "weight": 1.5,
+                    "fillColor": district_shade(flagged, highest),
+                    "fillOpacity": 0.55,
+                    "className": "cs-district",
+                },
+                "popup": summary,
+                "tooltip": summary,
+            }
+        )
     return items
 
 
 def line_items(data: MapData) -> list[dict]:
-    return [{"shape": "line", "points": line["points"],
-             "style": {"color": "#6A3D9A" if line["overlap"] else "#0072B2", "weight": 3,
-                       "opacity": 0.8, "dashArray": None if line["overlap"] else "6 6",
-                       "className": "cs-line"},
-             "popup": text(f"Cluster {line['cluster']}: {line['young_people']} of its young "
-                           f"people use these two places · {len(line['evidence'])} links"),
-             "tooltip": text(f"Cluster {line['cluster']}")} for line in data.peer_lines]
+    return [
+        {
+            "shape": "line",
+            "points": line["points"],
+            "style": {
+                "color": "#6A3D9A" if line["overlap"] else "#0072B2",
+                "weight": 3,
+                "opacity": 0.8,
+                "dashArray": None if line["overlap"] else "6 6",
+                "className": "cs-line",
+            },
+            "popup": text(
+                f"Cluster {line['cluster']}: {line['young_people']} of its young "
+                f"people use these two places · {len(line['evidence'])} links"
+            ),
+            "tooltip": text(f"Cluster {line['cluster']}"),
+        }
+        for line in data.peer_lines
+    ]
 
 
 def legend_html(data: MapData) -> str:
-    harms = "".join(f'<li><span class="cs-sw" style="background:{t.colour}">'
-                    f"</span>{text(t.label)}</li>" for t in MODEL.harms)
-    return (f"<b>{text(MARKING)}</b><ul>{harms}<li><span class='cs-sw' style='background:"
-            f"{NO_DATA_COLOUR}'></span>No harm flags linked</li></ul>"
-            "<div>Size: young people with harm flags linked. Dark ring: harm types overlap."
-            "</div><div>Lines: places one cluster's young people share (solid purple: an "
-            "overlap cluster).</div><div>Districts: darker = more young people with harm "
-            "flags.</div>" + ("<div>Home addresses shown on a ~1 km grid.</div>"
-                              if not MODEL.role(data.role).sees_true_addresses else ""))
+    harms = "".join(
+        f'<li><span class="cs-sw" style="background:{t.colour}"></span>{text(t.label)}</li>'
+        for t in MODEL.harms
+    )
+    return (
+        f"<b>{text(MARKING)}</b><ul>{harms}<li><span class='cs-sw' style='background:"
+        f"{NO_DATA_COLOUR}'></span>No harm flags linked</li></ul>"
+        "<div>Size: young people with harm flags linked. Dark ring: harm types overlap."
+        "</div><div>Lines: places one cluster's young people share (solid purple: an "
+        "overlap cluster).</div><div>Districts: darker = more young people with harm "
+        "flags.</div>"
+        + (
+            "<div>Home addresses shown on a ~1 km grid.</div>"
+            if not MODEL.role(data.role).sees_true_addresses
+            else ""
+        )
+    )
 
 
-STYLE = ("<style>.folium-map.leaflet-container{background:#f4f6f8;font:13px/1.35 system-ui,sans-serif}"
-         ".cs-legend{background:#fff;padding:5px 8px;border:1px solid #999;max-width:215px;"
-         "font-size:11px;line-height:1.3}.cs-popup{font-size:12px;line-height:1.3}.cs-legend ul{list-style:none;margin:3px 0;padding:0}.cs-sw{display:"
-         "inline-block;width:11px;height:11px;margin-right:5px;border-radius:50%}.cs-popup "
-         "th{text-align:left;padding-right:8px;font-weight:600;vertical-align:top}"
-         ".leaflet-heatmap-layer{pointer-events:none}</style>")
+STYLE = (
+    "<style>.folium-map.leaflet-container{background:#f4f6f8;font:13px/1.35 system-ui,sans-serif}"
+    ".cs-legend{background:#fff;padding:5px 8px;border:1px solid #999;max-width:215px;"
+    "font-size:11px;line-height:1.3}.cs-popup{font-size:12px;line-height:1.3}.cs-legend ul{list-style:none;margin:3px 0;padding:0}.cs-sw{display:"
+    "inline-block;width:11px;height:11px;margin-right:5px;border-radius:50%}.cs-popup "
+    "th{text-align:left;padding-right:8px;font-weight:600;vertical-align:top}"
+    ".leaflet-heatmap-layer{pointer-events:none}</style>"
+)
 
 
-def build_map(data: MapData, boundaries=None, *, height: str = "100%",
-              collapsed_layers: bool = True) -> folium.Map:
+def build_map(
+    data: MapData, boundaries=None, *, height: str = "100%", collapsed_layers: bool = True
+) -> folium.Map:
     """A folium map of ``data``: districts shaded, peer-group lines, places, heat, legend.
 
     Only vendored assets are referenced; tiles only when ``MAPPING_TILE_URL`` is set.
@@ -239,8 +301,14 @@ def build_map(data: MapData, boundaries=None, *, height: str = "100%",
     if boundaries is not None and len(boundaries):
         west, south, east, north = boundaries.total_bounds
         points += [[south, west], [north, east]]
-    fmap = folium.Map(location=_centre(points), zoom_start=9, tiles=None, height=height,
-                      control_scale=True, zoom_snap=0.25)
+    fmap = folium.Map(
+        location=_centre(points),
+        zoom_start=9,
+        tiles=None,
+        height=height,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
     assets = vendored_assets()
     fmap.default_js = [("leaflet", assets["leaflet_js"])]
     fmap.default_css = [("leaflet_css", assets["leaflet_css"])]
@@ -249,23 +317,34 @@ def build_map(data: MapData, boundaries=None, *, height: str = "100%",
     url, attribution = tile_settings()
     if url:
         folium.TileLayer(url, attr=text(attribution), name="Tiles").add_to(fmap)
-    for name, items in (("Districts (young people with harm flags)",
-                         district_items(data, boundaries)),
-                        ("Peer-group lines (clusters)", line_items(data)),
-                        ("Places (size: young people with harm flags)", place_items(data))):
+    for name, items in (
+        ("Districts (young people with harm flags)", district_items(data, boundaries)),
+        ("Peer-group lines (clusters)", line_items(data)),
+        ("Places (size: young people with harm flags)", place_items(data)),
+    ):
         group = folium.FeatureGroup(name=name)
         DataLayer(items).add_to(group)
         group.add_to(fmap)
     if data.heat:
-        heat = HeatMap(data.heat, name="Hotspots over the period (heat)", radius=28, blur=20,
-                       min_opacity=0.25, show=False)
+        heat = HeatMap(
+            data.heat,
+            name="Hotspots over the period (heat)",
+            radius=28,
+            blur=20,
+            min_opacity=0.25,
+            show=False,
+        )
         heat.default_js = [("leaflet-heat.js", assets["heat_js"])]
         heat.add_to(fmap)
     Legend(legend_html(data)).add_to(fmap)
     folium.LayerControl(collapsed=collapsed_layers).add_to(fmap)
     if len(points) > 1:
-        fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
-                         [max(p[0] for p in points), max(p[1] for p in points)]])
+        fmap.fit_bounds(
+            [
+                [min(p[0] for p in points), min(p[1] for p in points)],
+                [max(p[0] for p in points), max(p[1] for p in points)],
+            ]
+        )
     return fmap
 
 
@@ -277,30 +356,37 @@ def _centre(points: list[list[float]]) -> list[float]:
 
 def side_panel_html(data: MapData, meta: str) -> str:
     """Marking, scope, online spaces (no location) and places not on the map, escaped."""
-    rows = "".join(f"<tr><td>{text(s.label)}</td><td>{s.flagged_young_people}</td>"
-                   f"<td>{s.young_people}</td><td>{text(harm_text(s.harms))}</td>"
-                   f"<td>{text(', '.join(s.clusters))}</td><td>{len(s.evidence)}</td></tr>"
-                   for s in sorted(data.online_spaces,
-                                   key=lambda s: (-s.flagged_young_people, s.label)))
+    rows = "".join(
+        f"<tr><td>{text(s.label)}</td><td>{s.flagged_young_people}</td>"
+        f"<td>{s.young_people}</td><td>{text(harm_text(s.harms))}</td>"
+        f"<td>{text(', '.join(s.clusters))}</td><td>{len(s.evidence)}</td></tr>"
+        for s in sorted(data.online_spaces, key=lambda s: (-s.flagged_young_people, s.label))
+    )
     unplaced = ", ".join(text(p.label) for p in data.not_located) or "none"
     outside = ", ".join(text(p) for p in data.outside) or "none"
-    return (f'<div class="cs-side"><p><b>{text(MARKING)}</b> · {text(meta)}</p>'
-            "<p>Links show association, not involvement.</p><h3>Online spaces (no location)"
-            "</h3><table><tr><th>Online space</th><th>Young people with harm flags</th><th>"
-            "Young people linked</th><th>Harm flags</th><th>Clusters</th><th>Links to young people"
-            "</th></tr>"
-            f"{rows}</table><p>Places not located: {unplaced}</p><p>Places outside every "
-            f"district boundary: {outside}</p></div>")
+    return (
+        f'<div class="cs-side"><p><b>{text(MARKING)}</b> · {text(meta)}</p>'
+        "<p>Links show association, not involvement.</p><h3>Online spaces (no location)"
+        "</h3><table><tr><th>Online space</th><th>Young people with harm flags</th><th>"
+        "Young people linked</th><th>Harm flags</th><th>Clusters</th><th>Links to young people"
+        "</th></tr>"
+        f"{rows}</table><p>Places not located: {unplaced}</p><p>Places outside every "
+        f"district boundary: {outside}</p></div>"
+    )
 
 
 def map_html(data: MapData, boundaries=None, *, meta: str = "") -> str:
     """The standalone offline map page: marking, map, then the online spaces list."""
     fmap = build_map(data, boundaries, height="72vh", collapsed_layers=False)
     figure = cast(Figure, fmap.get_root())  # a folium Map's root is a branca Figure
-    figure.header.add_child(Element(
-        "<title>Contextual safeguarding map</title><style>.cs-side{font:14px system-ui,"
-        "sans-serif;margin:8px}.cs-side td,.cs-side th{border:1px solid #ccc;padding:2px 6px}"
-        ".cs-side table{border-collapse:collapse}</style>"), name="cs_page")
+    figure.header.add_child(
+        Element(
+            "<title>Contextual safeguarding map</title><style>.cs-side{font:14px system-ui,"
+            "sans-serif;margin:8px}.cs-side td,.cs-side th{border:1px solid #ccc;padding:2px 6px}"
+            ".cs-side table{border-collapse:collapse}</style>"
+        ),
+        name="cs_page",
+    )
     page = figure.render()
     cut = page.rfind("</body>")  # the list goes under the map, which folium adds last
     return page[:cut] + side_panel_html(data, meta) + page[cut:]
@@ -322,9 +408,12 @@ def write_map(scoped, out: Path, metadata: dict) -> None:
 
     path = boundaries_file()
     boundaries = geo.read_boundaries(path) if path else None
-    data = build_map_data(scoped, find_clusters(scoped), postcodes=geo.default_postcodes(),
-                          boundaries=boundaries)
-    meta = (f"Dataset version {metadata.get('dataset_version')} · exported "
-            f"{metadata.get('exported_at')} · role {metadata.get('role')} · filters "
-            f"{metadata.get('filters')}")
+    data = build_map_data(
+        scoped, find_clusters(scoped), postcodes=geo.default_postcodes(), boundaries=boundaries
+    )
+    meta = (
+        f"Dataset version {metadata.get('dataset_version')} · exported "
+        f"{metadata.get('exported_at')} · role {metadata.get('role')} · filters "
+        f"{metadata.get('filters')}"
+    )
     out.write_text(map_html(data, boundaries, meta=meta), encoding="utf-8")

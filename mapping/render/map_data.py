@@ -81,18 +81,27 @@ def context_summary(scoped: ScopedGraph, node: str, clusters_of: dict[str, str])
     profile = harm_profile(graph, flagged)
     evidence = sorted({link for n in young for link in graph.edges[node, n]["links"]})
     return ContextOnMap(
-        id=node, label=str(data.get("label") or node), kind=context_kind(data),
-        entity_type=data["entity_type"], district=data.get("district"),
-        flagged_young_people=len(flagged), young_people=len(young),
+        id=node,
+        label=str(data.get("label") or node),
+        kind=context_kind(data),
+        entity_type=data["entity_type"],
+        district=data.get("district"),
+        flagged_young_people=len(flagged),
+        young_people=len(young),
         harms={h: profile["harms"][h] for h in HARM_KEYS if profile["harms"].get(h)},
         overlap=bool(profile["overlap"]),
         clusters=sorted({clusters_of[p] for p in flagged if p in clusters_of}),
-        evidence=evidence)
+        evidence=evidence,
+    )
 
 
-def build_map_data(scoped: ScopedGraph, clusters: list[Cluster], *,
-                   postcodes: geo.PostcodeTable | None = None,
-                   boundaries=None) -> MapData:
+def build_map_data(
+    scoped: ScopedGraph,
+    clusters: list[Cluster],
+    *,
+    postcodes: geo.PostcodeTable | None = None,
+    boundaries=None,
+) -> MapData:
     """The map of ``scoped``: contexts located, districts counted, peer lines, heat.
 
     ``boundaries`` (a GeoDataFrame from :func:`mapping.geo.read_boundaries`) fills blank
@@ -114,8 +123,12 @@ def build_map_data(scoped: ScopedGraph, clusters: list[Cluster], *,
         if row["located_by"] == "not located":
             continue
         summary.lat, summary.lon, summary.generalised = geo.shown_coordinates(
-            summary.id, graph.nodes[summary.id], float(row["lat"]), float(row["lon"]),
-            scoped.scope.role)
+            summary.id,
+            graph.nodes[summary.id],
+            float(row["lat"]),
+            float(row["lon"]),
+            scoped.scope.role,
+        )
         summary.located_by = row["located_by"]
     places = [summaries[p] for p in place_ids if summaries[p].lat is not None]
     return MapData(
@@ -125,13 +138,20 @@ def build_map_data(scoped: ScopedGraph, clusters: list[Cluster], *,
         districts=district_counts(graph, summaries.values()),
         peer_lines=peer_lines(graph, clusters, {p.id: p for p in places}),
         heat=[[*lat_lon(p), float(len(p.evidence))] for p in places if p.flagged_young_people],
-        outside=join.outside if join else [], assigned=join.assigned if join else {},
-        role=scoped.scope.role)
+        outside=join.outside if join else [],
+        assigned=join.assigned if join else {},
+        role=scoped.scope.role,
+    )
 
 
 def _place_frame(graph: nx.Graph, place_ids: list[str]) -> pd.DataFrame:
-    rows = [{"entity_id": p, **{k: graph.nodes[p].get(k) for k in
-                                ("district", "postcode", "lat", "lon")}} for p in place_ids]
+    rows = [
+        {
+            "entity_id": p,
+            **{k: graph.nodes[p].get(k) for k in ("district", "postcode", "lat", "lon")},
+        }
+        for p in place_ids
+    ]
     return pd.DataFrame(rows, columns=["entity_id", "district", "postcode", "lat", "lon"])
 
 
@@ -146,12 +166,15 @@ def district_counts(graph: nx.Graph, contexts) -> dict[str, dict[str, int]]:
     for context in contexts:
         if context.entity_type == "place" and context.district:
             counts.setdefault(context.district, Counter())["places"] += 1
-    return {d: {k: c.get(k, 0) for k in ("young_people", "flagged_young_people", "places")}
-            for d, c in sorted(counts.items())}
+    return {
+        d: {k: c.get(k, 0) for k in ("young_people", "flagged_young_people", "places")}
+        for d, c in sorted(counts.items())
+    }
 
 
-def peer_lines(graph: nx.Graph, clusters: list[Cluster], places: dict[str, ContextOnMap]
-               ) -> list[dict]:
+def peer_lines(
+    graph: nx.Graph, clusters: list[Cluster], places: dict[str, ContextOnMap]
+) -> list[dict]:
     """Lines joining the located places each cluster's young people share (two or more
     members linked), as the shortest tree through them: the peer group's "territory"."""
     lines = []
@@ -168,13 +191,20 @@ def peer_lines(graph: nx.Graph, clusters: list[Cluster], places: dict[str, Conte
             continue
         tree = nx.minimum_spanning_tree(_distances(places, sorted(used)))
         for a, b in sorted(tuple(sorted(e)) for e in tree.edges):
-            evidence = sorted({link for p in (a, b) for n in used[p]
-                               for link in graph.edges[p, n]["links"]})
-            lines.append({"cluster": cluster.id, "overlap": cluster.overlap, "from": a,
-                          "to": b, "young_people": len(set(used[a]) | set(used[b])),
-                          "points": [[places[a].lat, places[a].lon],
-                                     [places[b].lat, places[b].lon]],
-                          "evidence": evidence})
+            evidence = sorted(
+                {link for p in (a, b) for n in used[p] for link in graph.edges[p, n]["links"]}
+            )
+            lines.append(
+                {
+                    "cluster": cluster.id,
+                    "overlap": cluster.overlap,
+                    "from": a,
+                    "to": b,
+                    "young_people": len(set(used[a]) | set(used[b])),
+                    "points": [[places[a].lat, places[a].lon], [places[b].lat, places[b].lon]],
+                    "evidence": evidence,
+                }
+            )
     return lines
 
 
@@ -187,7 +217,7 @@ def lat_lon(place: ContextOnMap) -> tuple[float, float]:
 def _distances(places: dict[str, ContextOnMap], ids: list[str]) -> nx.Graph:
     graph = nx.Graph()
     for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
+        for b in ids[i + 1 :]:
             (lat_a, lon_a), (lat_b, lon_b) = lat_lon(places[a]), lat_lon(places[b])
             dy = lat_a - lat_b
             dx = (lon_a - lon_b) * math.cos(math.radians(lat_a))
@@ -197,17 +227,35 @@ def _distances(places: dict[str, ContextOnMap], ids: list[str]) -> nx.Graph:
 
 def online_space_rows(data: MapData) -> pd.DataFrame:
     """Online spaces with the same counts as the places on the map, most flagged first."""
-    rows = [{"online space": s.label, "district": s.district or "",
-             "young people with harm flags": s.flagged_young_people,
-             "young people linked": s.young_people,
-             "harm flags": harm_text(s.harms), "clusters": ", ".join(s.clusters),
-             YOUNG_PEOPLE_LINKS.lower(): len(s.evidence), "id": s.id}
-            for s in data.online_spaces]
-    frame = pd.DataFrame(rows, columns=["online space", "district", "young people with harm "
-                                        "flags", "young people linked", "harm flags",
-                                        "clusters", YOUNG_PEOPLE_LINKS.lower(), "id"])
-    return frame.sort_values(["young people with harm flags", "online space"],
-                             ascending=[False, True]).reset_index(drop=True)
+    rows = [
+        {
+            "online space": s.label,
+            "district": s.district or "",
+            "young people with harm flags": s.flagged_young_people,
+            "young people linked": s.young_people,
+            "harm flags": harm_text(s.harms),
+            "clusters": ", ".join(s.clusters),
+            YOUNG_PEOPLE_LINKS.lower(): len(s.evidence),
+            "id": s.id,
+        }
+        for s in data.online_spaces
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "online space",
+            "district",
+            "young people with harm flags",
+            "young people linked",
+            "harm flags",
+            "clusters",
+            YOUNG_PEOPLE_LINKS.lower(),
+            "id",
+        ],
+    )
+    return frame.sort_values(
+        ["young people with harm flags", "online space"], ascending=[False, True]
+    ).reset_index(drop=True)
 
 
 def kind_label(kind: str) -> str:
@@ -248,21 +296,27 @@ def clicked_place(data: MapData, returned: dict | None, tolerance: float = 1e-4)
 
 def context_rows(context: ContextOnMap) -> list[tuple[str, str]]:
     """The evidence panel's summary of one place or online space (counts, never names)."""
-    return [("Kind", kind_label(context.kind)),
-            ("District", context.district or "not recorded"),
-            ("Young people with harm flags", str(context.flagged_young_people)),
-            ("Young people linked", str(context.young_people)),
-            ("Harm flags", harm_text(context.harms) or "none"),
-            ("Harm types overlap", "yes" if context.overlap else "no"),
-            ("Clusters", ", ".join(context.clusters) or "none"),
-            (YOUNG_PEOPLE_LINKS, str(len(context.evidence))),
-            ("Located by", context.located_by + (" (home address: ~1 km grid)"
-                                                if context.generalised else ""))]
+    return [
+        ("Kind", kind_label(context.kind)),
+        ("District", context.district or "not recorded"),
+        ("Young people with harm flags", str(context.flagged_young_people)),
+        ("Young people linked", str(context.young_people)),
+        ("Harm flags", harm_text(context.harms) or "none"),
+        ("Harm types overlap", "yes" if context.overlap else "no"),
+        ("Clusters", ", ".join(context.clusters) or "none"),
+        (YOUNG_PEOPLE_LINKS, str(len(context.evidence))),
+        (
+            "Located by",
+            context.located_by + (" (home address: ~1 km grid)" if context.generalised else ""),
+        ),
+    ]
 
 
 def all_links_caption(context: ContextOnMap, all_links: list[str]) -> str:
     """The caption over the panel's evidence table, which lists every link of the place:
     it says how that differs from the popup's count (links to young people only)."""
     others = len(set(all_links) - set(context.evidence))
-    return (f"All {len(all_links)} link(s) behind this place's connections: "
-            f"{len(context.evidence)} to young people, {others} to adults and other places")
+    return (
+        f"All {len(all_links)} link(s) behind this place's connections: "
+        f"{len(context.evidence)} to young people, {others} to adults and other places"
+    )

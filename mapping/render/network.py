@@ -28,8 +28,10 @@ from mapping.model import MODEL
 SPRING_LAYOUT_MAX_NODES = 499
 CANVAS = 1000.0
 MARKING = "OFFICIAL-SENSITIVE"
-ASSOCIATION_BANNER = ("Links show association, not involvement. Every link has a source "
-                      "agency, a grading and dates: open it before drawing conclusions.")
+ASSOCIATION_BANNER = (
+    "Links show association, not involvement. Every link has a source "
+    "agency, a grading and dates: open it before drawing conclusions."
+)
 LINE_DASHES = {"solid": False, "dashed": [8, 6], "dotted": [2, 5]}
 
 
@@ -42,8 +44,13 @@ def vis_network_js() -> str:
 def safe_json(data) -> str:
     """JSON that is safe inside a <script> element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -76,8 +83,10 @@ def layout(graph: nx.Graph, seed: int = 0) -> dict[str, tuple[float, float]]:
     ys = [p[1] for p in raw.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     scale = CANVAS * max(1.0, math.sqrt(len(nodes) / 150)) / span
-    return {n: (round((p[0] - min(xs)) * scale, 1), round((p[1] - min(ys)) * scale, 1))
-            for n, p in raw.items()}
+    return {
+        n: (round((p[0] - min(xs)) * scale, 1), round((p[1] - min(ys)) * scale, 1))
+        for n, p in raw.items()
+    }
 
 
 def harm_tag(harms) -> str:
@@ -98,13 +107,16 @@ def node_tooltip(node: str, data: dict) -> str:
     if data.get("ideology"):
         lines.append(f"Ideology: {MODEL.ideologies.label(data['ideology'])}")
     if data.get("protective_factors"):
-        lines.append("Protective: " + ", ".join(
-            MODEL.protective_factors.label(p) for p in data["protective_factors"]))
+        lines.append(
+            "Protective: "
+            + ", ".join(MODEL.protective_factors.label(p) for p in data["protective_factors"])
+        )
     return "\n".join(lines)
 
 
-def vis_elements(graph: nx.Graph, positions: dict, *, use_codes: bool = False,
-                 highlight: set[str] | None = None) -> tuple[list[dict], list[dict]]:
+def vis_elements(
+    graph: nx.Graph, positions: dict, *, use_codes: bool = False, highlight: set[str] | None = None
+) -> tuple[list[dict], list[dict]]:
     """vis-network node and edge dicts. ``use_codes`` shows ids instead of place labels."""
     nodes = []
     for node, data in sorted(graph.nodes(data=True)):
@@ -114,30 +126,41 @@ def vis_elements(graph: nx.Graph, positions: dict, *, use_codes: bool = False,
         label = node if use_codes else str(data.get("label") or node)
         border = MODEL.harms[harms[0]].colour if harms else "#444444"
         if data.get("adult_role") == "trusted_adult" or (
-                data.get("place_kind") in MODEL.place_kinds.with_flag("protective")):
+            data.get("place_kind") in MODEL.place_kinds.with_flag("protective")
+        ):
             border = "#009E73"
         x, y = positions.get(node, (0.0, 0.0))
-        nodes.append({
-            "id": node, "label": f"{label}\n[{tag}]" if tag else label,
-            "title": node_tooltip(node, data), "shape": kind.attrs.get("shape", "dot"),
-            "x": x, "y": y, "size": 10 + min(20, 2 * math.sqrt(graph.degree(node))),
-            "borderWidth": 4 if harms else 1,
-            "color": {"background": kind.colour, "border": border},
-            "font": {"size": 14, "face": "sans-serif"},
-            "opacity": 1.0 if not highlight or node in highlight else 0.25,
-        })
+        nodes.append(
+            {
+                "id": node,
+                "label": f"{label}\n[{tag}]" if tag else label,
+                "title": node_tooltip(node, data),
+                "shape": kind.attrs.get("shape", "dot"),
+                "x": x,
+                "y": y,
+                "size": 10 + min(20, 2 * math.sqrt(graph.degree(node))),
+                "borderWidth": 4 if harms else 1,
+                "color": {"background": kind.colour, "border": border},
+                "font": {"size": 14, "face": "sans-serif"},
+                "opacity": 1.0 if not highlight or node in highlight else 0.25,
+            }
+        )
     edges = []
     for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
         types = sorted(data.get("link_types") or ())
         first = MODEL.link_types[types[0]] if types else None
-        edges.append({
-            "id": f"{u}|{v}", "from": u, "to": v,
-            "title": "\n".join(MODEL.link_types.label(t) for t in types)
-                     + f"\n{len(data.get('links', []))} link(s) of evidence",
-            "color": {"color": first.colour if first else "#999999", "opacity": 0.8},
-            "dashes": LINE_DASHES[first.attrs.get("line", "solid")] if first else False,
-            "width": 1 + min(6, math.log1p(data.get("weight", 1.0))),
-        })
+        edges.append(
+            {
+                "id": f"{u}|{v}",
+                "from": u,
+                "to": v,
+                "title": "\n".join(MODEL.link_types.label(t) for t in types)
+                + f"\n{len(data.get('links', []))} link(s) of evidence",
+                "color": {"color": first.colour if first else "#999999", "opacity": 0.8},
+                "dashes": LINE_DASHES[first.attrs.get("line", "solid")] if first else False,
+                "width": 1 + min(6, math.log1p(data.get("weight", 1.0))),
+            }
+        )
     return nodes, edges
 
 
@@ -146,14 +169,17 @@ def legend_items() -> dict[str, list[dict]]:
     return {
         "Entities (fill colour and shape)": [
             {"label": t.label, "colour": t.colour, "shape": t.attrs.get("shape", "dot")}
-            for t in MODEL.entity_types],
+            for t in MODEL.entity_types
+        ],
         "Harm flags (border colour; tags in brackets)": [
             {"label": f"{t.attrs.get('short', t.key)} = {t.label}", "colour": t.colour}
-            for t in MODEL.harms] + [{"label": "Protective (trusted adult, youth club)",
-                                      "colour": "#009E73"}],
+            for t in MODEL.harms
+        ]
+        + [{"label": "Protective (trusted adult, youth club)", "colour": "#009E73"}],
         "Links (colour and line style)": [
             {"label": t.label, "colour": t.colour, "line": t.attrs.get("line", "solid")}
-            for t in MODEL.link_types],
+            for t in MODEL.link_types
+        ],
     }
 
 
@@ -162,10 +188,11 @@ def legend_html() -> str:
     for heading, items in legend_items().items():
         rows = "".join(
             f'<li><span class="sw" style="background:{html.escape(i["colour"] or "#999")};'
-            f'{"height:3px;" if "line" in i else ""}'
-            f'{"border-top:3px " + i["line"] + " " + html.escape(i["colour"] or "") + ";background:none;" if i.get("line") not in (None, "solid") else ""}'
+            f"{'height:3px;' if 'line' in i else ''}"
+            f"{'border-top:3px ' + i['line'] + ' ' + html.escape(i['colour'] or '') + ';background:none;' if i.get('line') not in (None, 'solid') else ''}"
             f'"></span>{html.escape(i["label"])}</li>'
-            for i in items)
+            for i in items
+        )
         parts.append(f"<h4>{html.escape(heading)}</h4><ul>{rows}</ul>")
     return '<div class="legend">' + "".join(parts) + "</div>"
 
@@ -214,15 +241,29 @@ PAGE = """<!DOCTYPE html>
 </script></body></html>"""
 
 
-def network_html(graph: nx.Graph, *, positions: dict | None = None, title: str = "Network map",
-                 meta: str = "", use_codes: bool = False, height: int = 640,
-                 legend: bool = True, marking: str = MARKING) -> str:
+def network_html(
+    graph: nx.Graph,
+    *,
+    positions: dict | None = None,
+    title: str = "Network map",
+    meta: str = "",
+    use_codes: bool = False,
+    height: int = 640,
+    legend: bool = True,
+    marking: str = MARKING,
+) -> str:
     """A standalone page that draws ``graph`` with no network access."""
     positions = positions if positions is not None else layout(graph)
     nodes, edges = vis_elements(graph, positions, use_codes=use_codes)
     return PAGE.format(
-        head=PAGE_HEAD, title=html.escape(title), marking=html.escape(marking),
-        banner=html.escape(ASSOCIATION_BANNER), meta=html.escape(meta), height=height,
-        legend=legend_html() if legend else "", vis_js=vis_network_js(),
-        nodes=safe_json(nodes), edges=safe_json(edges),
+        head=PAGE_HEAD,
+        title=html.escape(title),
+        marking=html.escape(marking),
+        banner=html.escape(ASSOCIATION_BANNER),
+        meta=html.escape(meta),
+        height=height,
+        legend=legend_html() if legend else "",
+        vis_js=vis_network_js(),
+        nodes=safe_json(nodes),
+        edges=safe_json(edges),
     )

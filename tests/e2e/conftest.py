@@ -80,9 +80,12 @@ _RUNNING: list[AppServer] = []
 
 
 def _server_env(extra: dict[str, str] | None, data_dir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("STREAMLIT_")
-           and (not key.startswith("MAPPING_") or key == "MAPPING_TEST_PG_URL")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("STREAMLIT_")
+        and (not key.startswith("MAPPING_") or key == "MAPPING_TEST_PG_URL")
+    }
     env["MAPPING_DATA_DIR"] = str(data_dir)
     env.update(extra or {})
     return env
@@ -93,13 +96,20 @@ def app_server(tmp_path_factory) -> Iterator[Callable[..., AppServer]]:
     """Factory: ``app_server(env=None, *, script=None, timeout=60) -> AppServer``."""
     started: list[AppServer] = []
 
-    def start(env: dict[str, str] | None = None, *, script: str | Path | None = None,
-              timeout: float = START_TIMEOUT) -> AppServer:
+    def start(
+        env: dict[str, str] | None = None,
+        *,
+        script: str | Path | None = None,
+        timeout: float = START_TIMEOUT,
+    ) -> AppServer:
         folder = tmp_path_factory.mktemp("app-server")
         (folder / "data").mkdir()
-        server = start_server(Path(script) if script else ROOT / "app.py",
-                              _server_env(env, folder / "data"), folder / "streamlit.log",
-                              timeout=timeout)
+        server = start_server(
+            Path(script) if script else ROOT / "app.py",
+            _server_env(env, folder / "data"),
+            folder / "streamlit.log",
+            timeout=timeout,
+        )
         started.append(server)
         _RUNNING.append(server)
         return server
@@ -126,8 +136,9 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         _browser_missing(f"{CHROMIUM} is missing: run the suite through scripts/test.sh")
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                          args=CHROMIUM_ARGS)
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
     yield chromium
     chromium.close()
 
@@ -138,9 +149,12 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     pages: list[Page] = []
 
     def make(width: int = 1366, height: int = 768) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="en-GB", timezone_id="Europe/London",
-                                      service_workers="block")
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="en-GB",
+            timezone_id="Europe/London",
+            service_workers="block",
+        )
         page = context.new_page()
         external: list[str] = []
         errors: list[str] = []

@@ -75,25 +75,42 @@ class AppServer:
                 self.process.wait(timeout=15)
 
 
-def start_server(script: Path, env: Mapping[str, str], log_path: Path,
-                 timeout: float = START_TIMEOUT) -> AppServer:
+def start_server(
+    script: Path, env: Mapping[str, str], log_path: Path, timeout: float = START_TIMEOUT
+) -> AppServer:
     """Start ``python -m streamlit run SCRIPT`` from the repository root (so
     .streamlit/config.toml applies) and wait until /_stcore/health answers ``ok``."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
         # Files edited while the suite runs must not trigger reruns or "source changed" prompts.
-        "--server.fileWatcherType", "none",
-        "--server.runOnSave", "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
     ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     server = AppServer(f"http://127.0.0.1:{port}", process, log_path, dict(env))
     deadline = time.monotonic() + timeout
     while True:
@@ -107,7 +124,8 @@ def start_server(script: Path, env: Mapping[str, str], log_path: Path,
             server.stop()
             raise RuntimeError(
                 f"streamlit did not become healthy within {timeout:.0f} s "
-                f"(exit code {process.returncode}). Server output:\n{server.log()[-4000:]}")
+                f"(exit code {process.returncode}). Server output:\n{server.log()[-4000:]}"
+            )
         time.sleep(0.25)
 
 
@@ -123,9 +141,11 @@ def wait_for_app(page, timeout: float = 60_000, settle: float = 250) -> None:
     """
     page.wait_for_timeout(settle)
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
-        state="attached", timeout=timeout)
+        state="attached", timeout=timeout
+    )
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout)
+        state="attached", timeout=timeout
+    )
     page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout)
 
 

@@ -15,8 +15,9 @@ def drawn_node_ids(page) -> list[str]:
     for _ in range(300):  # up to 60 s on a slow CI machine
         frame = next((f for f in page.frames if "network_explorer" in f.url), None)
         if frame is not None and frame.evaluate("document.body.hasAttribute('data-drawn')"):
-            return json.loads(frame.evaluate(
-                "JSON.stringify(window.explorerNetwork.body.data.nodes.getIds())"))
+            return json.loads(
+                frame.evaluate("JSON.stringify(window.explorerNetwork.body.data.nodes.getIds())")
+            )
         time.sleep(0.2)
     raise AssertionError("the network was never drawn")
 

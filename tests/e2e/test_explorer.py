@@ -86,8 +86,10 @@ def explorer_frame(page):
 
 
 def drawn(frame) -> str:
-    return frame.evaluate("window.explorerNetwork ? window.explorerNetwork.body.data.nodes"
-                          ".getIds().sort().join(',') : ''")
+    return frame.evaluate(
+        "window.explorerNetwork ? window.explorerNetwork.body.data.nodes"
+        ".getIds().sort().join(',') : ''"
+    )
 
 
 def wait_redrawn(frame, before: str) -> str:
@@ -101,18 +103,22 @@ def wait_redrawn(frame, before: str) -> str:
 
 def click_node(page, frame, node_id: str) -> None:
     page.locator("iframe[title*='network_explorer']").scroll_into_view_if_needed()
-    point = frame.evaluate("""(id) => { const n = window.explorerNetwork;
+    point = frame.evaluate(
+        """(id) => { const n = window.explorerNetwork;
         n.moveTo({position: n.getPosition(id), animation: false});  // centre it, as a person would
         const d = n.canvasToDOM(n.getPosition(id));
         const r = document.getElementById('network').getBoundingClientRect();
-        return {x: d.x + r.left, y: d.y + r.top}; }""", node_id)
+        return {x: d.x + r.left, y: d.y + r.top}; }""",
+        node_id,
+    )
     box = page.locator("iframe[title*='network_explorer']").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
 def first_node(frame, test: str) -> str:
-    return frame.evaluate(f"window.explorerNetwork.body.data.nodes.get().filter(n => {test})"
-                          ".map(n => n.id).sort()[0]")
+    return frame.evaluate(
+        f"window.explorerNetwork.body.data.nodes.get().filter(n => {test}).map(n => n.id).sort()[0]"
+    )
 
 
 def choose(page, widget, option: str | None = None) -> None:
@@ -122,8 +128,9 @@ def choose(page, widget, option: str | None = None) -> None:
         widget.scroll_into_view_if_needed()
         widget.get_by_role("combobox").click()
         options = page.get_by_role("option")
-        target = options.first if option is None else page.get_by_role(
-            "option", name=option, exact=True)
+        target = (
+            options.first if option is None else page.get_by_role("option", name=option, exact=True)
+        )
         try:
             target.click(timeout=5_000)
             return
@@ -170,7 +177,8 @@ def test_explorer_end_to_end(explorer_server, upload_file, size, new_page):
     search.press("Enter")
     page.get_by_role("button", name="Open network").wait_for()
     expect(page.get_by_role("combobox", name="Results")).to_have_value(
-        re.compile(r"^YP-.*by case ID"))
+        re.compile(r"^YP-.*by case ID")
+    )
     assert search.input_value() == ""
     page.get_by_role("button", name="Open network").click()
     focused = wait_redrawn(frame, whole)

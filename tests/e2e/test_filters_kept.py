@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 
 def role_shown(page) -> str:
     return page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.evaluate(
-        "e => e.querySelector('input').value")
+        "e => e.querySelector('input').value"
+    )
 
 
 def test_demo_role_is_kept_across_pages(app_server, page):
@@ -27,7 +28,8 @@ def test_demo_role_is_kept_across_pages(app_server, page):
     wait_for_app(page)
     assert role_shown(page) == "Analyst"
     page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.get_by_role(
-        "combobox").click()
+        "combobox"
+    ).click()
     page.get_by_role("option", name="Practitioner", exact=True).click()
     wait_for_app(page)
     assert role_shown(page) == "Practitioner"

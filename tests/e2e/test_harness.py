@@ -82,11 +82,14 @@ def test_external_request_is_aborted_and_recorded(server, page):
     expect(frame.locator("body")).to_have_attribute("data-drawn", "yes")
     expect(frame.locator("body")).to_have_attribute("data-fetch", "blocked")
     red = frame.locator("#c").evaluate(
-        "c => Array.from(c.getContext('2d').getImageData(100, 40, 1, 1).data)")
+        "c => Array.from(c.getContext('2d').getImageData(100, 40, 1, 1).data)"
+    )
     assert red == [200, 0, 0, 255]
     expect(frame.locator("body")).to_have_attribute("data-socket", "closed")
-    assert sorted(page.external_requests) == ["https://example.org/harness-probe",
-                                              "wss://example.org/harness-socket"]
+    assert sorted(page.external_requests) == [
+        "https://example.org/harness-probe",
+        "wss://example.org/harness-socket",
+    ]
     page.external_requests.clear()  # provoked on purpose: the fixture fails on any left
 
 

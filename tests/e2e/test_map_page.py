@@ -33,8 +33,10 @@ def map_frame(page):
     page.locator("iframe[title*='st_folium']").wait_for(timeout=60_000)
     for _ in range(150):
         frame = next((f for f in page.frames if "st_folium" in f.url), None)
-        if frame is not None and frame.evaluate(
-                "document.querySelectorAll('path.cs-place').length") > 0:
+        if (
+            frame is not None
+            and frame.evaluate("document.querySelectorAll('path.cs-place').length") > 0
+        ):
             return frame
         page.wait_for_timeout(200)
     raise AssertionError("the map never drew any place")
@@ -77,9 +79,17 @@ def test_map_page_draws_the_sample_world_and_a_click_shows_evidence(server, page
 
 
 def test_hostile_place_name_stays_text_in_chromium(page):
-    entities = [dict(entity_id="YP-1", entity_type="young_person", label="YP-1", harms="cce"),
-                dict(entity_id="P-1", entity_type="place", label=HOSTILE, place_kind="shop",
-                     lat=54.5, lon=2.5)]
+    entities = [
+        dict(entity_id="YP-1", entity_type="young_person", label="YP-1", harms="cce"),
+        dict(
+            entity_id="P-1",
+            entity_type="place",
+            label=HOSTILE,
+            place_kind="shop",
+            lat=54.5,
+            lon=2.5,
+        ),
+    ]
     links = [dict(source_id="YP-1", target_id="P-1", link_type="frequents")]
     scoped = build_scoped_graph(tables_from(entities, links), Scope(include_stale=True))
     dialogs: list[str] = []

@@ -25,8 +25,12 @@ playwright = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-DISTRICTS = [f["properties"]["name"] for f in json.loads(
-    (ROOT / "sample_data" / "districts.geojson").read_text(encoding="utf-8"))["features"]]
+DISTRICTS = [
+    f["properties"]["name"]
+    for f in json.loads((ROOT / "sample_data" / "districts.geojson").read_text(encoding="utf-8"))[
+        "features"
+    ]
+]
 
 
 def free_port() -> int:
@@ -42,9 +46,24 @@ def app_url(tmp_path_factory):
     env = dict(os.environ, MAPPING_DATA_DIR=str(data))
     env.pop("MAPPING_USERS_FILE", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://localhost:{port}"
     for _ in range(120):
         try:
@@ -75,9 +94,16 @@ def test_run_a_meeting(app_url, tmp_path):
     with playwright.sync_playwright() as play:
         browser = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            ("http://localhost", "ws://localhost", "data:", "about:", "blob:"))
-            else (outside.append(route.request.url), route.abort()))
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(
+                    ("http://localhost", "ws://localhost", "data:", "about:", "blob:")
+                )
+                else (outside.append(route.request.url), route.abort())
+            ),
+        )
         page.goto(app_url)
         page.get_by_role("link", name="MACE meeting").click()
         set_up(page, "01/10/2026")
@@ -164,12 +190,23 @@ def check_pack(files: dict, district_title: str) -> None:
     from pypdf import PdfReader
 
     deck = Presentation(str(files["PPTX"]))
-    deck_text = "\n".join(shape.text_frame.text for slide in deck.slides
-                          for shape in slide.shapes if shape.has_text_frame)
-    cells = "\n".join(cell.text for slide in deck.slides for shape in slide.shapes
-                      if shape.has_table for row in shape.table.rows for cell in row.cells)
-    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        files["PDF"].read_bytes())).pages)
+    deck_text = "\n".join(
+        shape.text_frame.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    cells = "\n".join(
+        cell.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+    pdf_text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(files["PDF"].read_bytes())).pages
+    )
     for district in DISTRICTS:
         assert f"District: {district}" in deck_text
         assert f"District: {district}" in pdf_text

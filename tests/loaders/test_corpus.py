@@ -21,8 +21,9 @@ def store(tmp_path):
 
 
 def run(paths: list[Path], store: Store):
-    return import_files([Source(p, p.name) for p in paths], store,
-                        Pseudonymiser(b"corpus-key-" * 3), today=TODAY)
+    return import_files(
+        [Source(p, p.name) for p in paths], store, Pseudonymiser(b"corpus-key-" * 3), today=TODAY
+    )
 
 
 @pytest.mark.parametrize(("name", "build", "expected"), CASES, ids=[c[0] for c in CASES])

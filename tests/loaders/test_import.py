@@ -32,8 +32,15 @@ INC-1,05/09/2026,PL-1,007,police,2BP,victim
 INC-1,05/09/2026,PL-1,AD-1,police,2BP,Suspect
 INC-1,05/09/2026,PL-1,CS-3,police,2BP,witness
 """
-RAW_NAMES = ["Zoë Ådams", "Łukasz Nowakowski", "Siobhán Quinlan", "Bartholomew Grimsdyke",
-             "14 Fictional Row", "GHOST-9", "CS-2"]
+RAW_NAMES = [
+    "Zoë Ådams",
+    "Łukasz Nowakowski",
+    "Siobhán Quinlan",
+    "Bartholomew Grimsdyke",
+    "14 Fictional Row",
+    "GHOST-9",
+    "CS-2",
+]
 
 
 def write(folder: Path, **files: str) -> list[Source]:
@@ -117,13 +124,16 @@ def test_lookup_finds_codes_and_place_ids(world):
     assert lookup(store, "nobody", pseudonymiser) is None
 
 
-@pytest.mark.parametrize("bad_links,kind", [
-    ("007,007,peer,2026-01-01,2026-01-02,police,2BP,1,", "link to itself"),
-    ("007,CS-2,peer,2026-01-01,2026-01-02,police,4BP,1,", "invalid grading"),
-    ("007,CS-2,peer,31/02/2026,2026-01-02,police,2BP,1,", "unparseable date"),
-    ("007,CS-2,peer,03/25/2026,,police,2BP,1,", "unparseable date"),
-    ("007,CS-2,best friends forever,2026-01-01,,police,2BP,1,", "unknown link type"),
-])
+@pytest.mark.parametrize(
+    "bad_links,kind",
+    [
+        ("007,007,peer,2026-01-01,2026-01-02,police,2BP,1,", "link to itself"),
+        ("007,CS-2,peer,2026-01-01,2026-01-02,police,4BP,1,", "invalid grading"),
+        ("007,CS-2,peer,31/02/2026,2026-01-02,police,2BP,1,", "unparseable date"),
+        ("007,CS-2,peer,03/25/2026,,police,2BP,1,", "unparseable date"),
+        ("007,CS-2,best friends forever,2026-01-01,,police,2BP,1,", "unknown link type"),
+    ],
+)
 def test_errors_refuse_the_whole_import(world, bad_links, kind):
     store, pseudonymiser, _, tmp_path = world
     folder = tmp_path / "bad"
@@ -159,10 +169,14 @@ def test_a_new_version_can_add_to_the_last(world):
     store, pseudonymiser, _, tmp_path = world
     folder = tmp_path / "next"
     folder.mkdir()
-    sources = write(folder, links="source_id,target_id,link_type,first_seen,source_agency,grading\n"
-                                  "CS-3,GHOST-9,peer,2026-11-01,social care,2CP\n")
-    result = import_files(sources, store, pseudonymiser, add_to_latest=True,
-                          today=date(2026, 11, 29))
+    sources = write(
+        folder,
+        links="source_id,target_id,link_type,first_seen,source_agency,grading\n"
+        "CS-3,GHOST-9,peer,2026-11-01,social care,2CP\n",
+    )
+    result = import_files(
+        sources, store, pseudonymiser, add_to_latest=True, today=date(2026, 11, 29)
+    )
     tables = store.read_version(result.version)
     assert result.version == 2
     assert len(tables.links) == len(store.read_version(1).links) + 1

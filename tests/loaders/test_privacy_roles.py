@@ -26,8 +26,7 @@ def test_raw_names_absent_from_db_wal_logs_and_temp_files(tmp_path, monkeypatch,
     folder = tmp_path / "in"
     folder.mkdir()
     store = Store(f"sqlite:///{tmp_path / 'db' / 'm.sqlite'}")
-    result = import_files([Source(p, p.name) for p in template()(folder)], store, KEY,
-                          today=TODAY)
+    result = import_files([Source(p, p.name) for p in template()(folder)], store, KEY, today=TODAY)
     issues = "\n".join(map(str, result.problems))
     files = [p for p in (tmp_path / "db").iterdir()] + list(scratch.rglob("*"))
     blob = b"".join(p.read_bytes() for p in files if p.is_file())
@@ -38,8 +37,10 @@ def test_raw_names_absent_from_db_wal_logs_and_temp_files(tmp_path, monkeypatch,
 
 def test_notes_kept_only_when_opted_in(tmp_path):
     path = tmp_path / "links.csv"
-    path.write_text("source_id,target_id,link_type,first_seen,notes\n"
-                    "A-1,B-2,peer,2026-01-01,met at the park\n", encoding="utf-8")
+    path.write_text(
+        "source_id,target_id,link_type,first_seen,notes\nA-1,B-2,peer,2026-01-01,met at the park\n",
+        encoding="utf-8",
+    )
     for keep in (False, True):
         store = Store(f"sqlite:///{tmp_path / f'n{keep}.sqlite'}")
         import_files([Source(path, "links.csv")], store, KEY, keep_notes=keep, today=TODAY)
@@ -49,11 +50,14 @@ def test_notes_kept_only_when_opted_in(tmp_path):
 
 def test_victim_in_one_incident_person_of_concern_in_another(tmp_path):
     path = tmp_path / "incidents.csv"
-    path.write_text("Incident,Incident Date,Location,Person ID,Agency,Involvement\n"
-                    "INC-1,2026-05-01,PL-1,CS-9,police,Injured Party\n"
-                    "INC-1,2026-05-01,PL-1,AD-4,police,Offender\n"
-                    "INC-2,2026-06-01,PL-1,CS-9,police,Suspect\n"
-                    "INC-2,2026-06-01,PL-1,CS-7,police,Injured Party\n", encoding="utf-8")
+    path.write_text(
+        "Incident,Incident Date,Location,Person ID,Agency,Involvement\n"
+        "INC-1,2026-05-01,PL-1,CS-9,police,Injured Party\n"
+        "INC-1,2026-05-01,PL-1,AD-4,police,Offender\n"
+        "INC-2,2026-06-01,PL-1,CS-9,police,Suspect\n"
+        "INC-2,2026-06-01,PL-1,CS-7,police,Injured Party\n",
+        encoding="utf-8",
+    )
     store = Store(f"sqlite:///{tmp_path / 'r.sqlite'}")
     import_files([Source(path, "incidents.csv")], store, KEY, today=TODAY)
     links = store.read_version().links
@@ -73,27 +77,44 @@ def test_synonyms_are_case_and_space_insensitive():
     links, incidents = header_lookup("links"), header_lookup("incidents")
     entities = header_lookup("entities")
     from loaders.columns import squash
+
     assert links[squash(" FROM ")] == "source_id" and links[squash("to")] == "target_id"
     assert links[squash("Subject")] == "source_id" and links[squash("ASSOCIATE")] == "target_id"
-    assert links[squash("Date  Seen")] == "first_seen" and links[squash("agency")] == "source_agency"
+    assert (
+        links[squash("Date  Seen")] == "first_seen" and links[squash("agency")] == "source_agency"
+    )
     assert incidents[squash("Location")] == "place_id"
     assert incidents[squash("person id")] == "person_id"
-    assert entities[squash("Post Code")] == "postcode" and entities[squash("Postcode")] == "postcode"
+    assert (
+        entities[squash("Post Code")] == "postcode" and entities[squash("Postcode")] == "postcode"
+    )
 
 
 def test_profile_from_assignments_round_trips_and_maps(tmp_path):
     profile = profile_from_assignments(
-        {"calls.csv": {"role": "links", "columns": {"Nominal A": "source_id",
-                                                     "Nominal B": "target_id",
-                                                     "Kind": "link_type", "Ignore me": ""}}},
-        date_order="month_first")
+        {
+            "calls.csv": {
+                "role": "links",
+                "columns": {
+                    "Nominal A": "source_id",
+                    "Nominal B": "target_id",
+                    "Kind": "link_type",
+                    "Ignore me": "",
+                },
+            }
+        },
+        date_order="month_first",
+    )
     profile.save(tmp_path / "p.yaml")
     loaded = Profile.load(tmp_path / "p.yaml")
-    assert loaded.sheets == {"calls.csv": {"role": "links", "columns": {
-        "Nominal A": "source_id", "Nominal B": "target_id", "Kind": "link_type"}}}
+    assert loaded.sheets == {
+        "calls.csv": {
+            "role": "links",
+            "columns": {"Nominal A": "source_id", "Nominal B": "target_id", "Kind": "link_type"},
+        }
+    }
     assert (loaded.date_order, loaded.date_order_set) == ("month_first", True)
-    frame = pd.DataFrame([["Nominal A", "Nominal B", "Kind"], ["X1", "X2", "peer"]],
-                         dtype="string")
+    frame = pd.DataFrame([["Nominal A", "Nominal B", "Kind"], ["X1", "X2", "peer"]], dtype="string")
     mapped = detect(RawSheet("calls.csv", "", frame), loaded)
     assert mapped.role == "links" and mapped.frame.iloc[0]["source_id"] == "X1"
 

@@ -59,8 +59,7 @@ def test_next_month_after_rotation_joins_the_same_people(keyed):
     store, old_file, tmp_path = keyed
     new = rotate_key_file(old_file, tmp_path / "new.key")
     rekey_database(store, Pseudonymiser.from_file(old_file), new, tmp_path / "new.key")
-    result = import_files(sources(tmp_path / "m2"), store, new, add_to_latest=True,
-                          today=TODAY)
+    result = import_files(sources(tmp_path / "m2"), store, new, add_to_latest=True, today=TODAY)
     tables = store.read_version(result.version)
     assert len(tables.entities) == 4  # nobody duplicated, nobody became 'unknown'
     assert len(tables.links) == 3
@@ -80,15 +79,34 @@ def test_rekey_verb_end_to_end(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     paths = template()(tmp_path)
     env = dict(os.environ, MAPPING_KEY_FILE=str(tmp_path / "k1"))
+
     def run(*a, **kw):
-        return subprocess.run([sys.executable, "-m", "mapping", *a], cwd=ROOT,
-                                              capture_output=True, text=True, check=False, **kw)
+        return subprocess.run(
+            [sys.executable, "-m", "mapping", *a],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            **kw,
+        )
+
     assert run("import", *map(str, paths), "--db", db, env=env).returncode == 0
-    done = run("rekey", "--old-key", str(tmp_path / "k1"), "--new-key", str(tmp_path / "k2"),
-               "--db", db)
+    done = run(
+        "rekey", "--old-key", str(tmp_path / "k1"), "--new-key", str(tmp_path / "k2"), "--db", db
+    )
     assert done.returncode == 0, done.stderr
-    assert run("rekey", "--old-key", str(tmp_path / "k1"), "--new-key",
-               str(tmp_path / "k2"), "--db", db).returncode == 2  # never overwrites a key
+    assert (
+        run(
+            "rekey",
+            "--old-key",
+            str(tmp_path / "k1"),
+            "--new-key",
+            str(tmp_path / "k2"),
+            "--db",
+            db,
+        ).returncode
+        == 2
+    )  # never overwrites a key
     env2 = dict(os.environ, MAPPING_KEY_FILE=str(tmp_path / "k2"))
     found = run("lookup", "007", "--db", db, env=env2)
     assert found.stdout.strip() == Pseudonymiser.from_file(tmp_path / "k2").code("007", "YP")

@@ -41,8 +41,13 @@ print("FINISHED", flush=True)
 def first_import(url: str, folder: Path) -> Store:
     store = Store(url)
     paths = template()(folder)
-    import_files([Source(p, p.name) for p in paths], store, Pseudonymiser(KEY),
-                 created_by="analyst-1", today=date(2026, 11, 29))
+    import_files(
+        [Source(p, p.name) for p in paths],
+        store,
+        Pseudonymiser(KEY),
+        created_by="analyst-1",
+        today=date(2026, 11, 29),
+    )
     return store
 
 
@@ -76,11 +81,17 @@ def test_killed_import_leaves_previous_version_intact(db_url, tmp_path):
     big = tmp_path / "big.csv"
     with open(big, "w", encoding="utf-8") as handle:
         handle.write(LINK_HEAD + "\n")
-        handle.writelines(f"CS-{n},CS-{n + 1},peer,2026-01-01,,police,2BP\n"
-                          for n in range(120_000))
-    child = subprocess.Popen([sys.executable, "-c", KILLER, db_url, str(big)], cwd=ROOT,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        handle.writelines(
+            f"CS-{n},CS-{n + 1},peer,2026-01-01,,police,2BP\n" for n in range(120_000)
+        )
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLER, db_url, str(big)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert child.stdout.readline().strip() == "MID-WRITE"
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
@@ -89,8 +100,11 @@ def test_killed_import_leaves_previous_version_intact(db_url, tmp_path):
     assert reopened.latest_version() == 1
     assert len(reopened.versions()) == 1
     after = reopened.read_version(1)
-    assert after.links.sort_values("link_id").reset_index(drop=True).equals(
-        before.links.sort_values("link_id").reset_index(drop=True))
+    assert (
+        after.links.sort_values("link_id")
+        .reset_index(drop=True)
+        .equals(before.links.sort_values("link_id").reset_index(drop=True))
+    )
     with reopened.engine.connect() as conn:
         orphans = conn.exec_driver_sql("SELECT COUNT(*) FROM links WHERE version_id <> 1")
         assert orphans.scalar() == 0
@@ -109,8 +123,12 @@ def test_several_agencies_files_make_one_version(db_url, tmp_path):
     book.active.append(LINK_HEAD.split(","))
     book.active.append(["007", "CS-2", "peer", "2026-02-01", "", "education", ""])
     book.save(school)
-    result = import_files([Source(police, "police.csv"), Source(school, "school.xlsx")], store,
-                          Pseudonymiser(KEY), today=date(2026, 11, 29))
+    result = import_files(
+        [Source(police, "police.csv"), Source(school, "school.xlsx")],
+        store,
+        Pseudonymiser(KEY),
+        today=date(2026, 11, 29),
+    )
     assert (result.version, result.links) == (1, 2)
     assert set(store.read_version(1).links["source_agency"]) == {"police", "education"}
     store.dispose()

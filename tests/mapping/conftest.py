@@ -27,11 +27,20 @@ def tables_from(entities: list[dict], links: list[dict]) -> VersionTables:
     """Canonical tables from plain dicts; missing link fields get harmless defaults."""
     rows = []
     for number, link in enumerate(links):
-        rows.append({"link_id": f"L{number:05d}", "first_seen": "2026-06-01",
-                     "last_seen": "2026-10-01", "source_agency": "police",
-                     "source_evaluation": "2", "intelligence_assessment": "B",
-                     "handling_code": "P", "weight": 1.0, "link_type": "peer_association",
-                     **link})
+        rows.append(
+            {
+                "link_id": f"L{number:05d}",
+                "first_seen": "2026-06-01",
+                "last_seen": "2026-10-01",
+                "source_agency": "police",
+                "source_evaluation": "2",
+                "intelligence_assessment": "B",
+                "handling_code": "P",
+                "weight": 1.0,
+                "link_type": "peer_association",
+                **link,
+            }
+        )
     return VersionTables(
         pd.DataFrame(entities).reindex(columns=list(ENTITY_COLUMNS)),
         pd.DataFrame(rows).reindex(columns=list(LINK_COLUMNS)),
@@ -51,7 +60,9 @@ def sample_world(tmp_path_factory):
     Returns (store, pseudonymiser, ground truth dict).
     """
     workbook = SAMPLE / "sample_world.xlsx"
-    assert workbook.is_file(), "sample_data/sample_world.xlsx is missing: run `python -m mapping sample`"
+    assert workbook.is_file(), (
+        "sample_data/sample_world.xlsx is missing: run `python -m mapping sample`"
+    )
     folder = tmp_path_factory.mktemp("sample_world")
     store = Store(f"sqlite:///{folder / 'map.sqlite'}")
     pseudonymiser = Pseudonymiser(TEST_KEY)

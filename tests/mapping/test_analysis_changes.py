@@ -12,30 +12,72 @@ from tests.mapping.conftest import tables_from
 
 
 def _clique(prefix, size, harms="cce", district="North"):
-    people = [{"entity_id": f"{prefix}{i}", "entity_type": "young_person", "harms": harms,
-               "district": district} for i in range(size)]
-    links = [{"source_id": a["entity_id"], "target_id": b["entity_id"]}
-             for i, a in enumerate(people) for b in people[i + 1:]]
+    people = [
+        {
+            "entity_id": f"{prefix}{i}",
+            "entity_type": "young_person",
+            "harms": harms,
+            "district": district,
+        }
+        for i in range(size)
+    ]
+    links = [
+        {"source_id": a["entity_id"], "target_id": b["entity_id"]}
+        for i, a in enumerate(people)
+        for b in people[i + 1 :]
+    ]
     return people, links
 
 
 def _world(bridge: bool, hotspot_late: bool = False):
     a_people, a_links = _clique("YP-A", 5)
     b_people, b_links = _clique("YP-B", 5, harms="radicalisation")
-    entities = a_people + b_people + [
-        {"entity_id": "PL-1", "entity_type": "place", "place_kind": "takeaway"},
-        {"entity_id": "AD-1", "entity_type": "adult", "adult_role": "person_of_concern"}]
-    links = a_links + b_links + [
-        {"source_id": f"YP-A{i}", "target_id": "PL-1", "link_type": "frequents"}
-        for i in range(3)]
+    entities = (
+        a_people
+        + b_people
+        + [
+            {"entity_id": "PL-1", "entity_type": "place", "place_kind": "takeaway"},
+            {"entity_id": "AD-1", "entity_type": "adult", "adult_role": "person_of_concern"},
+        ]
+    )
+    links = (
+        a_links
+        + b_links
+        + [
+            {"source_id": f"YP-A{i}", "target_id": "PL-1", "link_type": "frequents"}
+            for i in range(3)
+        ]
+    )
     if hotspot_late:
-        links.append({"source_id": "YP-B0", "target_id": "PL-1", "link_type": "frequents",
-                      "first_seen": "2026-09-01"})
+        links.append(
+            {
+                "source_id": "YP-B0",
+                "target_id": "PL-1",
+                "link_type": "frequents",
+                "first_seen": "2026-09-01",
+            }
+        )
     if bridge:  # an adult of concern now in contact with both groups, many times over
-        links += [{"source_id": "AD-1", "target_id": p["entity_id"], "link_type": "contact",
-                   "weight": 6.0, "first_seen": "2026-09-01"} for p in a_people + b_people]
-        links += [{"source_id": a["entity_id"], "target_id": b["entity_id"], "weight": 3.0,
-                   "first_seen": "2026-09-01"} for a in a_people for b in b_people]
+        links += [
+            {
+                "source_id": "AD-1",
+                "target_id": p["entity_id"],
+                "link_type": "contact",
+                "weight": 6.0,
+                "first_seen": "2026-09-01",
+            }
+            for p in a_people + b_people
+        ]
+        links += [
+            {
+                "source_id": a["entity_id"],
+                "target_id": b["entity_id"],
+                "weight": 3.0,
+                "first_seen": "2026-09-01",
+            }
+            for a in a_people
+            for b in b_people
+        ]
     return tables_from(entities, links)
 
 
@@ -76,23 +118,46 @@ def test_connectors_name_the_bridging_adult_with_evidence_and_keep_roles_apart()
 
 
 def test_incident_roles_are_counted_per_role_never_merged():
-    tables = tables_from([], [
-        {"source_id": "P1", "target_id": "P2", "source_role": "victim",
-         "target_role": "person_of_concern"},
-        {"source_id": "P1", "target_id": "P3", "source_role": "person_of_concern",
-         "target_role": "witness"}])
+    tables = tables_from(
+        [],
+        [
+            {
+                "source_id": "P1",
+                "target_id": "P2",
+                "source_role": "victim",
+                "target_role": "person_of_concern",
+            },
+            {
+                "source_id": "P1",
+                "target_id": "P3",
+                "source_role": "person_of_concern",
+                "target_role": "witness",
+            },
+        ],
+    )
     roles = incident_roles(tables.links)
     assert roles["P1"] == {"person_of_concern": 1, "victim": 1}
     assert roles["P2"] == {"person_of_concern": 1} and roles["P3"] == {"witness": 1}
 
 
 def test_who_connects_two_contexts():
-    entities = [{"entity_id": e, "entity_type": t} for e, t in (
-        ("PL-1", "place"), ("PL-2", "place"), ("AD-1", "adult"), ("YP-1", "young_person"),
-        ("YP-2", "young_person"))]
-    links = [{"source_id": "AD-1", "target_id": "PL-1"}, {"source_id": "AD-1", "target_id": "PL-2"},
-             {"source_id": "YP-1", "target_id": "PL-1"}, {"source_id": "YP-1", "target_id": "YP-2"},
-             {"source_id": "YP-2", "target_id": "PL-2"}]
+    entities = [
+        {"entity_id": e, "entity_type": t}
+        for e, t in (
+            ("PL-1", "place"),
+            ("PL-2", "place"),
+            ("AD-1", "adult"),
+            ("YP-1", "young_person"),
+            ("YP-2", "young_person"),
+        )
+    ]
+    links = [
+        {"source_id": "AD-1", "target_id": "PL-1"},
+        {"source_id": "AD-1", "target_id": "PL-2"},
+        {"source_id": "YP-1", "target_id": "PL-1"},
+        {"source_id": "YP-1", "target_id": "YP-2"},
+        {"source_id": "YP-2", "target_id": "PL-2"},
+    ]
     scoped = build_scoped_graph(tables_from(entities, links), Scope(include_stale=True))
     result = who_connects(scoped.graph, ["PL-1", "PL-2"])
     assert result[0]["id"] == "AD-1" and result[0]["direct"]

@@ -17,9 +17,27 @@ REQUIRED = {
 def test_analyse_prints_one_object_with_the_required_keys(sample_world, capsys):
     store, _, truth = sample_world
     district = truth["cse_group"]["district"]
-    assert main(["analyse", "--json", "--db", store.url, "--district", district,
-                 "--since", "2025-01-01", "--until", "2026-11-29", "--role", "police",
-                 "--compare-date", "2026-09-01"]) == 0
+    assert (
+        main(
+            [
+                "analyse",
+                "--json",
+                "--db",
+                store.url,
+                "--district",
+                district,
+                "--since",
+                "2025-01-01",
+                "--until",
+                "2026-11-29",
+                "--role",
+                "police",
+                "--compare-date",
+                "2026-09-01",
+            ]
+        )
+        == 0
+    )
     report = json.loads(capsys.readouterr().out)
     assert REQUIRED["dataset"] <= set(report["dataset"])
     for key in ("clusters", "hotspots", "connectors"):

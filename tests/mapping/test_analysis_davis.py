@@ -15,10 +15,23 @@ from mapping.store import Store
 
 # The two groups as reported in the literature (Freeman 2003's consensus); Pearl, Ruth,
 # Dorothy and Olivia/Flora sit at the edges, so only the cores are asserted exactly.
-FIRST_CORE = {"Evelyn Jefferson", "Laura Mandeville", "Theresa Anderson", "Brenda Rogers",
-              "Charlotte McDowd", "Frances Anderson", "Eleanor Nye"}
-SECOND_CORE = {"Katherina Rogers", "Sylvia Avondale", "Nora Fayette", "Helen Lloyd",
-               "Myra Liddel", "Verne Sanderson"}
+FIRST_CORE = {
+    "Evelyn Jefferson",
+    "Laura Mandeville",
+    "Theresa Anderson",
+    "Brenda Rogers",
+    "Charlotte McDowd",
+    "Frances Anderson",
+    "Eleanor Nye",
+}
+SECOND_CORE = {
+    "Katherina Rogers",
+    "Sylvia Avondale",
+    "Nora Fayette",
+    "Helen Lloyd",
+    "Myra Liddel",
+    "Verne Sanderson",
+}
 
 
 def _write(folder, davis):

@@ -105,8 +105,9 @@ def test_a_district_view_keeps_to_its_young_people(found, sample_world):
     district = truth["cse_group"]["district"]
     store, _, _ = sample_world
     tables = store.read_version()
-    local = build_scoped_graph(tables, Scope(role=scoped.scope.role, today=TODAY,
-                                             districts=(district,)), 1)
+    local = build_scoped_graph(
+        tables, Scope(role=scoped.scope.role, today=TODAY, districts=(district,)), 1
+    )
     report = analyse(local)
     entities = tables.entities.set_index("entity_id")
     young = {p for c in report["clusters"] for p in c["young_people"]}

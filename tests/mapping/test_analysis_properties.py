@@ -22,25 +22,49 @@ def small_worlds(draw):
     n_young = draw(st.integers(2, 14))
     n_adult = draw(st.integers(0, 4))
     n_context = draw(st.integers(1, 5))
-    entities = [{"entity_id": f"YP-{i}", "entity_type": "young_person",
-                 "district": draw(st.sampled_from(DISTRICTS)),
-                 "harms": draw(st.sampled_from(HARMS)) or None} for i in range(n_young)]
-    entities += [{"entity_id": f"AD-{i}", "entity_type": "adult",
-                  "adult_role": draw(st.sampled_from(["person_of_concern", "trusted_adult"]))}
-                 for i in range(n_adult)]
-    entities += [{"entity_id": f"PL-{i}", "entity_type": "place",
-                  "place_kind": draw(st.sampled_from(["school", "takeaway", "youth_club"])),
-                  "district": draw(st.sampled_from(DISTRICTS))} for i in range(n_context)]
+    entities = [
+        {
+            "entity_id": f"YP-{i}",
+            "entity_type": "young_person",
+            "district": draw(st.sampled_from(DISTRICTS)),
+            "harms": draw(st.sampled_from(HARMS)) or None,
+        }
+        for i in range(n_young)
+    ]
+    entities += [
+        {
+            "entity_id": f"AD-{i}",
+            "entity_type": "adult",
+            "adult_role": draw(st.sampled_from(["person_of_concern", "trusted_adult"])),
+        }
+        for i in range(n_adult)
+    ]
+    entities += [
+        {
+            "entity_id": f"PL-{i}",
+            "entity_type": "place",
+            "place_kind": draw(st.sampled_from(["school", "takeaway", "youth_club"])),
+            "district": draw(st.sampled_from(DISTRICTS)),
+        }
+        for i in range(n_context)
+    ]
     ids = [e["entity_id"] for e in entities]
-    pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)),
-                          min_size=1, max_size=40))
+    pairs = draw(
+        st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), min_size=1, max_size=40)
+    )
     links = []
     for a, b in pairs:
         if a == b:
             continue
         kind = "frequents" if b.startswith("PL") or a.startswith("PL") else "peer_association"
-        links.append({"source_id": a, "target_id": b, "link_type": kind,
-                      "weight": float(draw(st.integers(1, 3)))})
+        links.append(
+            {
+                "source_id": a,
+                "target_id": b,
+                "link_type": kind,
+                "weight": float(draw(st.integers(1, 3))),
+            }
+        )
     return tables_from(entities, links)
 
 
@@ -49,8 +73,7 @@ def _endpoints(scoped, link_ids):
     return list(zip(rows["source_id"], rows["target_id"], strict=True))
 
 
-PROPERTY = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
@@ -88,8 +111,13 @@ def test_results_are_identical_across_runs(tables):
 @given(small_worlds(), st.sampled_from(DISTRICTS))
 def test_a_district_view_never_shows_another_districts_young_people(tables, district):
     scoped = build_scoped_graph(tables, Scope(districts=(district,), include_stale=True))
-    others = set(tables.entities.loc[(tables.entities["entity_type"] == "young_person")
-                                     & (tables.entities["district"] != district), "entity_id"])
+    others = set(
+        tables.entities.loc[
+            (tables.entities["entity_type"] == "young_person")
+            & (tables.entities["district"] != district),
+            "entity_id",
+        ]
+    )
     assert not others & set(scoped.graph.nodes)
     report = analyse(scoped)
     mentioned = {m for c in report["clusters"] for m in c["members"]}
@@ -105,10 +133,14 @@ def planted_cliques(draw):
     entities, links, cliques, start = [], [], [], 0
     for size in sizes:
         members = [f"YP-{start + i:03d}" for i in range(size)]
-        entities += [{"entity_id": m, "entity_type": "young_person", "harms": "cce"}
-                     for m in members]
-        links += [{"source_id": a, "target_id": b} for i, a in enumerate(members)
-                  for b in members[i + 1:]]
+        entities += [
+            {"entity_id": m, "entity_type": "young_person", "harms": "cce"} for m in members
+        ]
+        links += [
+            {"source_id": a, "target_id": b}
+            for i, a in enumerate(members)
+            for b in members[i + 1 :]
+        ]
         if cliques:
             links.append({"source_id": cliques[-1][-1], "target_id": members[0]})
         cliques.append(members)

@@ -47,10 +47,22 @@ def test_subject_access_report_finds_holdings_views_and_exports(world):
     audit.record(store, "ana", "analyst", "view", {"entities": [code]}, version)
     audit.record(store, "pat", "practitioner", "view", {"entities": [other]}, version)
     # A partner export includes TR-1 (linked to places); a district filter elsewhere does not.
-    audit.record(store, "pam", "partner", "export",
-                 {"format": "csv", "scope": Scope(role="partner").describe()}, version)
-    audit.record(store, "sam", "analyst", "export",
-                 {"format": "csv", "scope": Scope(districts=("South",)).describe()}, version)
+    audit.record(
+        store,
+        "pam",
+        "partner",
+        "export",
+        {"format": "csv", "scope": Scope(role="partner").describe()},
+        version,
+    )
+    audit.record(
+        store,
+        "sam",
+        "analyst",
+        "export",
+        {"format": "csv", "scope": Scope(districts=("South",)).describe()},
+        version,
+    )
     report = audit.subject_access_report(store, RAW_IDS[0], pseudonymiser)
     assert report.codes == [code]
     assert report.held[0]["entity_type"] == "young_person" and report.held[0]["links"] == 4

@@ -1,6 +1,5 @@
 """The explorer's pure logic: search, neighbourhoods, paths, collapsed clusters, details."""
 
-
 import networkx as nx
 import pandas as pd
 import pytest
@@ -46,17 +45,22 @@ def test_code_and_place_name_search(world):
     code = code_of(world, "CS-2")
     assert [h.node for h in ex.search(scoped, code, resolve)] == [code]
     assert [(h.node, h.shown_as) for h in ex.search(scoped, "PARK", resolve)] == [
-        ("PL-3", "Millfield Park")]
+        ("PL-3", "Millfield Park")
+    ]
     assert [h.node for h in ex.search(scoped, "raid", resolve)] == ["ON-1"]
 
 
 def test_name_search_never_matches_people(world):
     scoped, resolve = world
-    people = {n for n, d in scoped.graph.nodes(data=True) if d["entity_type"] != "place"
-              and d["entity_type"] != "online_space"}
+    people = {
+        n
+        for n, d in scoped.graph.nodes(data=True)
+        if d["entity_type"] != "place" and d["entity_type"] != "online_space"
+    }
     for word in ("YP-", "AD-", "fictional"):
-        assert not [h for h in ex.search(scoped, word, None) if h.node in people
-                    and h.matched_by == "name"]
+        assert not [
+            h for h in ex.search(scoped, word, None) if h.node in people and h.matched_by == "name"
+        ]
     assert ex.search(scoped, "nobody-here", resolve) == []
 
 
@@ -116,9 +120,20 @@ def test_opened_clusters_stay_under_the_drawing_cap():
         members = [f"{name}{i}" for i in range(size)]
         graph.add_nodes_from(members, entity_type="young_person")
         nx.add_path(graph, members)
-        clusters.append(Cluster(id=name, members=members, young_people=members, adults=[],
-                                contexts=[], harms={}, ideologies={},
-                                multi_harm_young_people=[], overlap=False, protective={}))
+        clusters.append(
+            Cluster(
+                id=name,
+                members=members,
+                young_people=members,
+                adults=[],
+                contexts=[],
+                harms={},
+                ideologies={},
+                multi_harm_young_people=[],
+                overlap=False,
+                protective={},
+            )
+        )
     opened = [ex.GROUP_PREFIX + c for c in "ABC"]
     view = ex.collapsed_view(graph, clusters, opened, max_nodes=60)
     assert view.refused == [ex.GROUP_PREFIX + "B"]  # 30 + 50 > 60; C (20) still fits

@@ -23,15 +23,41 @@ def database(tmp_path_factory):
 
 
 def test_every_format_is_offered():
-    assert set(FORMATS) >= {"graphml", "gexf", "cyjs", "anb", "csv", "xlsx", "geojson", "kml",
-                            "html"}
+    assert set(FORMATS) >= {
+        "graphml",
+        "gexf",
+        "cyjs",
+        "anb",
+        "csv",
+        "xlsx",
+        "geojson",
+        "kml",
+        "html",
+    }
 
 
 @pytest.mark.parametrize("fmt", ["gexf", "anb", "cyjs"])
 def test_cli_export_redacts_and_audits(database, tmp_path, fmt, capsys):
     out = tmp_path / f"map.{fmt}"
-    assert main(["export", "--format", fmt, "--out", str(out), "--db", database,
-                 "--role", "analyst", "--district", "North", "--include-stale"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "--db",
+                database,
+                "--role",
+                "analyst",
+                "--district",
+                "North",
+                "--include-stale",
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8-sig")
     assert RESTRICTED_LINK not in text and "OFFICIAL-SENSITIVE" in text
     assert "YP-3" not in text  # district filter: the South young person is left out

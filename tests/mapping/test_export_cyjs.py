@@ -22,14 +22,19 @@ META = {"marking": "OFFICIAL-SENSITIVE", "dataset_version": 3, "role": "police"}
 def node_ready():
     assert shutil.which("node") and shutil.which("npm"), "Node 20 and npm are required"
     if not (NODE_DIR / "node_modules" / "cytoscape").is_dir():
-        subprocess.run(["npm", "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     return NODE_DIR / "load_cyjs.mjs"
 
 
 def load_in_node(script: Path, path: Path) -> tuple[int, dict | str]:
-    done = subprocess.run(["node", str(script), str(path)], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        ["node", str(script), str(path)], capture_output=True, text=True, timeout=60
+    )
     try:
         return done.returncode, json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -57,7 +62,16 @@ def test_cytoscape_loads_every_element_with_positions(node_ready, tmp_path):
 def test_the_node_check_refuses_a_broken_file(node_ready, tmp_path):
     """The Node check can fail: an edge to a missing node is refused."""
     path = tmp_path / "broken.cyjs"
-    path.write_text(json.dumps({"elements": {"nodes": [{"data": {"id": "a"}}], "edges": [
-        {"data": {"id": "e", "source": "a", "target": "missing"}}]}}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "elements": {
+                    "nodes": [{"data": {"id": "a"}}],
+                    "edges": [{"data": {"id": "e", "source": "a", "target": "missing"}}],
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     code, _ = load_in_node(node_ready, path)
     assert code != 0

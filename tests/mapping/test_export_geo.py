@@ -17,15 +17,21 @@ KML = "{http://www.opengis.net/kml/2.2}"
 
 def features(path, kind):
     document = json.loads(path.read_text(encoding="utf-8"))
-    return {f["properties"].get("entity_id") or f["properties"]["name"]: f
-            for f in document["features"] if f["properties"]["feature"] == kind}
+    return {
+        f["properties"].get("entity_id") or f["properties"]["name"]: f
+        for f in document["features"]
+        if f["properties"]["feature"] == kind
+    }
 
 
-@pytest.mark.parametrize("role,expected", [
-    ("analyst", (round(HOME_LON, 2), round(HOME_LAT, 2))),
-    ("practitioner", (round(HOME_LON, 2), round(HOME_LAT, 2))),
-    ("police", (HOME_LON, HOME_LAT)),
-])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("analyst", (round(HOME_LON, 2), round(HOME_LAT, 2))),
+        ("practitioner", (round(HOME_LON, 2), round(HOME_LAT, 2))),
+        ("police", (HOME_LON, HOME_LAT)),
+    ],
+)
 def test_address_coordinates_by_role(tmp_path, role, expected):
     path = tmp_path / "map.geojson"
     write_geojson(scoped_world(role), path, META)
@@ -45,15 +51,28 @@ def test_non_private_places_keep_their_coordinates(tmp_path):
 
 def test_districts_are_counted(tmp_path):
     boundaries = tmp_path / "districts.geojson"
-    square = {"type": "Polygon", "coordinates": [[[-2, 52], [-1, 52], [-1, 53], [-2, 53],
-                                                  [-2, 52]]]}
-    boundaries.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": name}, "geometry": square}
-        for name in ("North", "South")]}), encoding="utf-8")
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[-2, 52], [-1, 52], [-1, 53], [-2, 53], [-2, 52]]],
+    }
+    boundaries.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"name": name}, "geometry": square}
+                    for name in ("North", "South")
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     from mapping.export.geo import district_features
 
-    found = {f["properties"]["name"]: f["properties"]
-             for f in district_features(scoped_world("police"), boundaries)}
+    found = {
+        f["properties"]["name"]: f["properties"]
+        for f in district_features(scoped_world("police"), boundaries)
+    }
     assert (found["North"]["young_people"], found["North"]["places"]) == (2, 2)
     assert (found["South"]["young_people"], found["South"]["places"]) == (1, 1)
 

@@ -38,8 +38,13 @@ def export_text(path: Path) -> str:
         return "\n".join(p.read_text(encoding="utf-8-sig") for p in sorted(path.iterdir()))
     if path.suffix == ".xlsx":
         book = openpyxl.load_workbook(path)
-        return "\n".join(str(v) for s in book.worksheets for row in s.iter_rows(values_only=True)
-                         for v in row if v is not None)
+        return "\n".join(
+            str(v)
+            for s in book.worksheets
+            for row in s.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
     return path.read_text(encoding="utf-8")
 
 
@@ -55,7 +60,11 @@ def test_restricted_link_absent_for_analyst(fmt, tmp_path):
     text = write(fmt, "analyst", tmp_path)
     assert RESTRICTED_LINK not in text
     assert RESTRICTED_PLACE not in text
-    assert "YP-2" in text or fmt in ("geojson", "kml", "map")  # not simply empty; maps list no people
+    assert "YP-2" in text or fmt in (
+        "geojson",
+        "kml",
+        "map",
+    )  # not simply empty; maps list no people
     assert f"{HOME_LAT}" not in text  # the address is generalised
 
 

@@ -25,8 +25,14 @@ from tests.mapping.export_world import FORMULA_CORPUS, formula_world, scoped_wor
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-META = {"marking": "OFFICIAL-SENSITIVE", "dataset_version": 7, "exported_at": "2026-11-29",
-        "role": "police", "filters": '{"districts": ["North"]}', "notice": "=1+1"}
+META = {
+    "marking": "OFFICIAL-SENSITIVE",
+    "dataset_version": 7,
+    "exported_at": "2026-11-29",
+    "role": "police",
+    "filters": '{"districts": ["North"]}',
+    "notice": "=1+1",
+}
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:
@@ -120,8 +126,12 @@ def test_anb_header_matches_the_documented_specification(tmp_path):
     assert all(len(row) == len(ANB_COLUMNS) for row in rows[7:])
     by_link = {row[12]: dict(zip(rows[6], row, strict=True)) for row in rows[7:]}
     restricted = by_link["LINK-RESTRICTED-C"]
-    assert (restricted["Source_Evaluation"], restricted["Intelligence_Assessment"],
-            restricted["Handling_Code"], restricted["Grading"]) == ("2", "C", "C", "2CC")
+    assert (
+        restricted["Source_Evaluation"],
+        restricted["Intelligence_Assessment"],
+        restricted["Handling_Code"],
+        restricted["Grading"],
+    ) == ("2", "C", "C", "2CC")
     assert restricted["Entity2_ANB_Type"] == "Location"
     assert restricted["Entity1_ANB_Type"] == "Person"
 
@@ -134,8 +144,12 @@ def test_every_exported_column_is_documented():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(
-    DANGEROUS), max_size=12))
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(DANGEROUS),
+        max_size=12,
+    )
+)
 def test_neutralise_never_leaves_a_formula_and_keeps_the_text(text):
     cell = neutralise(text)
     assert not cell.startswith(DANGEROUS)

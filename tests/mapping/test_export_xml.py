@@ -18,8 +18,14 @@ from tests.mapping.export_world import ENTITIES, LINKS, scoped_world
 SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "schemas"
 GRAPHML_XSD = SCHEMAS / "graphml-1.1" / "graphml.xsd"
 GEXF_XSD = SCHEMAS / "gexf-1.3" / "gexf.xsd"
-META = {"marking": "OFFICIAL-SENSITIVE", "dataset_version": 1, "exported_at": "2026-11-29",
-        "role": "police", "filters": "{}", "notice": "Links show association"}
+META = {
+    "marking": "OFFICIAL-SENSITIVE",
+    "dataset_version": 1,
+    "exported_at": "2026-11-29",
+    "role": "police",
+    "filters": "{}",
+    "notice": "Links show association",
+}
 
 
 def validate(path: Path, xsd: Path) -> None:

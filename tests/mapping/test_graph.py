@@ -19,15 +19,31 @@ ENTITIES = [
     {"entity_id": "PL-1", "entity_type": "place", "place_kind": "park"},
 ]
 LINKS = [
-    {"source_id": "YP-1", "target_id": "YP-2"},                                    # L00000
-    {"source_id": "YP-1", "target_id": "AD-1", "link_type": "victim_offender",
-     "handling_code": "C", "source_evaluation": "1", "intelligence_assessment": "A"},  # L00001
+    {"source_id": "YP-1", "target_id": "YP-2"},  # L00000
+    {
+        "source_id": "YP-1",
+        "target_id": "AD-1",
+        "link_type": "victim_offender",
+        "handling_code": "C",
+        "source_evaluation": "1",
+        "intelligence_assessment": "A",
+    },  # L00001
     {"source_id": "YP-2", "target_id": "AD-2", "link_type": "trusted_relationship"},  # L00002
-    {"source_id": "YP-3", "target_id": "PL-1", "link_type": "frequents"},          # L00003
-    {"source_id": "YP-2", "target_id": "PL-1", "link_type": "frequents",
-     "first_seen": "2020-01-01", "last_seen": "2021-01-01"},                       # L00004 stale
-    {"source_id": "YP-1", "target_id": "PL-1", "link_type": "frequents",
-     "source_evaluation": "3", "intelligence_assessment": "D"},                    # L00005
+    {"source_id": "YP-3", "target_id": "PL-1", "link_type": "frequents"},  # L00003
+    {
+        "source_id": "YP-2",
+        "target_id": "PL-1",
+        "link_type": "frequents",
+        "first_seen": "2020-01-01",
+        "last_seen": "2021-01-01",
+    },  # L00004 stale
+    {
+        "source_id": "YP-1",
+        "target_id": "PL-1",
+        "link_type": "frequents",
+        "source_evaluation": "3",
+        "intelligence_assessment": "D",
+    },  # L00005
 ]
 
 
@@ -52,14 +68,17 @@ def test_partner_view_hides_adults_of_concern_but_keeps_trusted_adults():
 
 
 def test_date_window_keeps_links_whose_seen_dates_overlap_it():
-    assert "L00004" in scoped_links(since=date(2020, 6, 1), until=date(2020, 12, 1),
-                                    include_stale=True)
-    assert scoped_links(since=date(2020, 6, 1), until=date(2020, 12, 1),
-                        include_stale=True) == {"L00004"}
+    assert "L00004" in scoped_links(
+        since=date(2020, 6, 1), until=date(2020, 12, 1), include_stale=True
+    )
+    assert scoped_links(since=date(2020, 6, 1), until=date(2020, 12, 1), include_stale=True) == {
+        "L00004"
+    }
 
 
-@pytest.mark.parametrize(("minimum", "kept", "dropped"), [("2B", "L00000", "L00005"),
-                                                         ("1A", "L00001", "L00000")])
+@pytest.mark.parametrize(
+    ("minimum", "kept", "dropped"), [("2B", "L00000", "L00005"), ("1A", "L00001", "L00000")]
+)
 def test_minimum_grading(minimum, kept, dropped):
     links = scoped_links(role="police", min_grading=minimum)
     assert kept in links and dropped not in links
@@ -68,25 +87,30 @@ def test_minimum_grading(minimum, kept, dropped):
 def test_district_link_type_and_harm_filters():
     assert scoped_links(districts=("South",)) == {"L00003"}
     assert scoped_links(link_types=("frequents",)) == {"L00003", "L00005"}
-    north_cse = build_scoped_graph(tables_from(ENTITIES, LINKS),
-                                   Scope(harms=("cse",), today=TODAY))
+    north_cse = build_scoped_graph(tables_from(ENTITIES, LINKS), Scope(harms=("cse",), today=TODAY))
     assert set(north_cse.young_people()) == {"YP-2"}
 
 
 def test_hiding_protective_contexts_drops_them_for_every_analysis_and_export():
-    entities = [*ENTITIES,
-                {"entity_id": "PL-2", "entity_type": "place", "place_kind": "youth_club"},
-                {"entity_id": "AD-3", "entity_type": "adult"}]
-    links = [*LINKS,
-             {"source_id": "YP-3", "target_id": "PL-2", "link_type": "frequents"},   # L00006
-             {"source_id": "YP-1", "target_id": "AD-3",
-              "link_type": "trusted_relationship"}]                                  # L00007
+    entities = [
+        *ENTITIES,
+        {"entity_id": "PL-2", "entity_type": "place", "place_kind": "youth_club"},
+        {"entity_id": "AD-3", "entity_type": "adult"},
+    ]
+    links = [
+        *LINKS,
+        {"source_id": "YP-3", "target_id": "PL-2", "link_type": "frequents"},  # L00006
+        {"source_id": "YP-1", "target_id": "AD-3", "link_type": "trusted_relationship"},
+    ]  # L00007
     tables = tables_from(entities, links)
     shown = build_scoped_graph(tables, Scope(today=TODAY))
     hidden = build_scoped_graph(tables, Scope(today=TODAY, show_protective=False))
     assert {"L00002", "L00006", "L00007"} <= set(shown.links["link_id"])
     assert set(shown.links["link_id"]) - set(hidden.links["link_id"]) == {
-        "L00002", "L00006", "L00007"}  # trusted adult, youth club, protective link type
+        "L00002",
+        "L00006",
+        "L00007",
+    }  # trusted adult, youth club, protective link type
     assert {"AD-2", "PL-2"} <= set(shown.graph) and not {"AD-2", "PL-2"} & set(hidden.graph)
     assert set(hidden.entities["entity_id"]).isdisjoint({"AD-2", "PL-2"})
     assert hidden.scope.describe()["show_protective"] is False

@@ -33,56 +33,116 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}`x`"
 ROW = next(csv.DictReader((ROOT / "sample_data" / "postcodes.csv").open(encoding="utf-8")))
 HOME_LAT, HOME_LON = 54.12345, 2.56789
-CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com",
-             "netdna.bootstrapcdn.com", "unpkg.com", "d3js.org")
+CDN_HOSTS = (
+    "cdn.jsdelivr.net",
+    "code.jquery.com",
+    "cdnjs.cloudflare.com",
+    "netdna.bootstrapcdn.com",
+    "unpkg.com",
+    "d3js.org",
+)
 #: URLs that appear inside the vendored files but are never fetched: the SVG namespace,
 #: Leaflet's default attribution link (replaced by plain text), and links in comments of
 #: leaflet.css (browser bug reports) and leaflet-heat.js (project pages).
-NOT_FETCHED = {"http://www.w3.org/2000/svg", "https://leafletjs.com",
-               "https://github.com/mourner/simpleheat", "https://github.com/Leaflet/Leaflet.heat",
-               "https://bugs.chromium.org/p/chromium/issues/detail?id=600120",
-               "https://bugzilla.mozilla.org/show_bug.cgi?id=888319"}
+NOT_FETCHED = {
+    "http://www.w3.org/2000/svg",
+    "https://leafletjs.com",
+    "https://github.com/mourner/simpleheat",
+    "https://github.com/Leaflet/Leaflet.heat",
+    "https://bugs.chromium.org/p/chromium/issues/detail?id=600120",
+    "https://bugzilla.mozilla.org/show_bug.cgi?id=888319",
+}
 
 ENTITIES = [
-    dict(entity_id="YP-1", entity_type="young_person", label="YP-1", district="North",
-         harms="cce"),
-    dict(entity_id="YP-2", entity_type="young_person", label="YP-2", district="North",
-         harms="cse"),
+    dict(entity_id="YP-1", entity_type="young_person", label="YP-1", district="North", harms="cce"),
+    dict(entity_id="YP-2", entity_type="young_person", label="YP-2", district="North", harms="cse"),
     dict(entity_id="YP-3", entity_type="young_person", label="YP-3", district="North"),
-    dict(entity_id="YP-4", entity_type="young_person", label="YP-4", district="South",
-         harms="radicalisation"),
-    dict(entity_id="P-1", entity_type="place", label=HOSTILE, place_kind="takeaway",
-         lat=54.5, lon=2.5),
-    dict(entity_id="P-2", entity_type="place", label="Bus station", place_kind="transport_hub",
-         district="North", postcode=ROW["postcode"]),
+    dict(
+        entity_id="YP-4",
+        entity_type="young_person",
+        label="YP-4",
+        district="South",
+        harms="radicalisation",
+    ),
+    dict(
+        entity_id="P-1",
+        entity_type="place",
+        label=HOSTILE,
+        place_kind="takeaway",
+        lat=54.5,
+        lon=2.5,
+    ),
+    dict(
+        entity_id="P-2",
+        entity_type="place",
+        label="Bus station",
+        place_kind="transport_hub",
+        district="North",
+        postcode=ROW["postcode"],
+    ),
     dict(entity_id="P-3", entity_type="place", label="Nowhere known", place_kind="other"),
-    dict(entity_id="AR-1", entity_type="place", label="AR-1", place_kind="address",
-         district="North", lat=HOME_LAT, lon=HOME_LON),
+    dict(
+        entity_id="AR-1",
+        entity_type="place",
+        label="AR-1",
+        place_kind="address",
+        district="North",
+        lat=HOME_LAT,
+        lon=HOME_LON,
+    ),
     dict(entity_id="O-1", entity_type="online_space", label=HOSTILE, platform="chat"),
 ]
-LINKS = [dict(source_id="YP-1", target_id="YP-2")] + [
-    dict(source_id=young, target_id=place, link_type="frequents")
-    for young, place in (("YP-1", "P-1"), ("YP-2", "P-1"), ("YP-3", "P-1"), ("YP-1", "P-2"),
-                         ("YP-2", "P-2"), ("YP-2", "AR-1"), ("YP-4", "P-3"))
-] + [dict(source_id="YP-1", target_id="O-1", link_type="member_of"),
-     dict(source_id="YP-4", target_id="O-1", link_type="member_of")]
-CLUSTER = Cluster(id="C01", members=["YP-1", "YP-2", "P-1", "P-2", "AR-1"],
-                  young_people=["YP-1", "YP-2"], adults=[], contexts=["P-1", "P-2", "AR-1"],
-                  harms={"cce": 1, "cse": 1}, ideologies={}, multi_harm_young_people=[],
-                  overlap=True, protective={})
-BOUNDARIES = gpd.GeoDataFrame({"district": ["North", "South"]},
-                              geometry=[box(2.0, 54.4, 3.0, 55.0), box(2.0, 54.0, 3.0, 54.4)],
-                              crs="EPSG:4326")
+LINKS = (
+    [dict(source_id="YP-1", target_id="YP-2")]
+    + [
+        dict(source_id=young, target_id=place, link_type="frequents")
+        for young, place in (
+            ("YP-1", "P-1"),
+            ("YP-2", "P-1"),
+            ("YP-3", "P-1"),
+            ("YP-1", "P-2"),
+            ("YP-2", "P-2"),
+            ("YP-2", "AR-1"),
+            ("YP-4", "P-3"),
+        )
+    ]
+    + [
+        dict(source_id="YP-1", target_id="O-1", link_type="member_of"),
+        dict(source_id="YP-4", target_id="O-1", link_type="member_of"),
+    ]
+)
+CLUSTER = Cluster(
+    id="C01",
+    members=["YP-1", "YP-2", "P-1", "P-2", "AR-1"],
+    young_people=["YP-1", "YP-2"],
+    adults=[],
+    contexts=["P-1", "P-2", "AR-1"],
+    harms={"cce": 1, "cse": 1},
+    ideologies={},
+    multi_harm_young_people=[],
+    overlap=True,
+    protective={},
+)
+BOUNDARIES = gpd.GeoDataFrame(
+    {"district": ["North", "South"]},
+    geometry=[box(2.0, 54.4, 3.0, 55.0), box(2.0, 54.0, 3.0, 54.4)],
+    crs="EPSG:4326",
+)
 
 
 def scoped_for(role: str):
-    return build_scoped_graph(tables_from(ENTITIES, LINKS), Scope(role=role, include_stale=True,
-                                                                  today=TODAY))
+    return build_scoped_graph(
+        tables_from(ENTITIES, LINKS), Scope(role=role, include_stale=True, today=TODAY)
+    )
 
 
 def data_for(role: str = "analyst"):
-    return build_map_data(scoped_for(role), [CLUSTER], postcodes=geo.PostcodeTable.from_file(
-        ROOT / "sample_data" / "postcodes.csv"), boundaries=BOUNDARIES)
+    return build_map_data(
+        scoped_for(role),
+        [CLUSTER],
+        postcodes=geo.PostcodeTable.from_file(ROOT / "sample_data" / "postcodes.csv"),
+        boundaries=BOUNDARIES,
+    )
 
 
 def test_places_carry_counts_harms_clusters_and_evidence():
@@ -95,11 +155,9 @@ def test_places_carry_counts_harms_clusters_and_evidence():
     assert place.district == "North"  # blank district filled by the spatial join
     assert data.assigned == {"P-1": "North"}
     bus = next(p for p in data.places if p.id == "P-2")
-    assert (bus.lat, bus.lon, bus.located_by) == (float(ROW["lat"]), float(ROW["lon"]),
-                                                  "postcode")
+    assert (bus.lat, bus.lon, bus.located_by) == (float(ROW["lat"]), float(ROW["lon"]), "postcode")
     assert [p.id for p in data.not_located] == ["P-3"]
-    assert data.districts["North"] == {"young_people": 3, "flagged_young_people": 2,
-                                       "places": 3}
+    assert data.districts["North"] == {"young_people": 3, "flagged_young_people": 2, "places": 3}
 
 
 def test_online_spaces_are_listed_with_the_same_counts_and_not_drawn():
@@ -114,25 +172,30 @@ def test_online_spaces_are_listed_with_the_same_counts_and_not_drawn():
 def test_popup_and_panel_say_what_their_link_counts_count():
     """The popup counts links to young people; the panel lists every link of the place and
     its caption says how the two numbers relate, so 3 and 4 never look like a contradiction."""
-    entities = ENTITIES + [dict(entity_id="AD-1", entity_type="adult",
-                                adult_role="person_of_concern")]
+    entities = ENTITIES + [
+        dict(entity_id="AD-1", entity_type="adult", adult_role="person_of_concern")
+    ]
     links = LINKS + [dict(source_id="AD-1", target_id="P-1", link_type="frequents")]
-    scoped = build_scoped_graph(tables_from(entities, links),
-                                Scope(include_stale=True, today=TODAY))
+    scoped = build_scoped_graph(
+        tables_from(entities, links), Scope(include_stale=True, today=TODAY)
+    )
     place = next(p for p in build_map_data(scoped, [CLUSTER]).places if p.id == "P-1")
     assert "<th>Links to young people</th><td>3: " in place_popup(place)
     assert ("Links to young people", "3") in context_rows(place)
     every = node_links(scoped.graph, "P-1")
     assert len(every) == 4
-    assert all_links_caption(place, every) == ("All 4 link(s) behind this place's connections: "
-                                               "3 to young people, 1 to adults and other places")
+    assert all_links_caption(place, every) == (
+        "All 4 link(s) behind this place's connections: "
+        "3 to young people, 1 to adults and other places"
+    )
     assert "links to young people" in online_space_rows(data_for()).columns
 
 
 def test_peer_lines_join_places_a_cluster_shares():
     lines = data_for().peer_lines
     assert [(line["cluster"], line["from"], line["to"]) for line in lines] == [
-        ("C01", "P-1", "P-2")]  # the home address has one member of C01 only
+        ("C01", "P-1", "P-2")
+    ]  # the home address has one member of C01 only
     assert lines[0]["young_people"] == 2 and len(lines[0]["evidence"]) == 4
 
 
@@ -142,8 +205,9 @@ def test_heat_weights_only_places_with_flagged_young_people():
     assert (round(float(ROW["lat"]), 4), round(float(ROW["lon"]), 4)) in heat
 
 
-@pytest.mark.parametrize(("role", "shown"), [("analyst", (54.12, 2.57)),
-                                             ("police", (HOME_LAT, HOME_LON))])
+@pytest.mark.parametrize(
+    ("role", "shown"), [("analyst", (54.12, 2.57)), ("police", (HOME_LAT, HOME_LON))]
+)
 def test_home_address_position_depends_on_role(role, shown):
     data = data_for(role)
     home = next(p for p in data.places if p.id == "AR-1")
@@ -165,8 +229,10 @@ def _urls(text: str) -> set[str]:
 
 def _split_assets(page: str) -> tuple[str, str]:
     """The page with data: URLs cut out, and the decoded text of those data: URLs."""
-    decoded = [base64.b64decode(m).decode("utf-8", "replace")
-               for m in re.findall(r"data:[a-z/]+;base64,([A-Za-z0-9+/=]+)", page)]
+    decoded = [
+        base64.b64decode(m).decode("utf-8", "replace")
+        for m in re.findall(r"data:[a-z/]+;base64,([A-Za-z0-9+/=]+)", page)
+    ]
     return re.sub(r"data:[a-z/]+;base64,[A-Za-z0-9+/=]+", "data:", page), "\n".join(decoded)
 
 
@@ -190,11 +256,20 @@ def test_only_the_configured_tile_server_is_referenced(monkeypatch):
 
 def test_a_click_is_resolved_to_a_place():
     data = data_for()
-    assert clicked_place(data, {"last_active_drawing": {"properties": {"place_id": "P-2"}}}) \
-        == "P-2"
+    assert (
+        clicked_place(data, {"last_active_drawing": {"properties": {"place_id": "P-2"}}}) == "P-2"
+    )
     assert clicked_place(data, {"last_object_clicked": {"lat": 54.5, "lng": 2.5}}) == "P-1"
-    assert clicked_place(data, {"last_active_drawing": {"properties": {"place_id": "NO"}},
-                                "last_object_clicked": {"lat": 0, "lng": 0}}) is None
+    assert (
+        clicked_place(
+            data,
+            {
+                "last_active_drawing": {"properties": {"place_id": "NO"}},
+                "last_object_clicked": {"lat": 0, "lng": 0},
+            },
+        )
+        is None
+    )
     assert clicked_place(data, None) is None
 
 
@@ -203,8 +278,23 @@ def test_cli_writes_the_standalone_map(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'map.sqlite'}"
     Store(url).write_version(tables_from(ENTITIES, LINKS), created_by="test", sources=[])
     out = tmp_path / "map.html"
-    assert main(["export", "--format", "map", "--out", str(out), "--db", url,
-                 "--role", "analyst", "--include-stale"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "map",
+                "--out",
+                str(out),
+                "--db",
+                url,
+                "--role",
+                "analyst",
+                "--include-stale",
+            ]
+        )
+        == 0
+    )
     page = out.read_text(encoding="utf-8")
     assert "OFFICIAL-SENSITIVE" in page and "Dataset version 1" in page
     assert "Bus station" in page and str(HOME_LAT) not in page
@@ -213,11 +303,13 @@ def test_cli_writes_the_standalone_map(tmp_path, monkeypatch):
 def test_sample_world_map(sample_world):
     store, pseudonymiser, truth = sample_world
     version = store.latest_version()
-    scoped = build_scoped_graph(store.read_version(version), Scope(role="analyst", today=TODAY,
-                                                                   include_stale=True), version)
+    scoped = build_scoped_graph(
+        store.read_version(version), Scope(role="analyst", today=TODAY, include_stale=True), version
+    )
     boundaries = geo.read_boundaries(geo.SAMPLE_DISTRICTS)
-    data = build_map_data(scoped, find_clusters(scoped), postcodes=geo.default_postcodes(),
-                          boundaries=boundaries)
+    data = build_map_data(
+        scoped, find_clusters(scoped), postcodes=geo.default_postcodes(), boundaries=boundaries
+    )
     assert data.not_located == [] and data.outside == []
     assert set(data.districts) == {d["name"] for d in truth["districts"]}
     trap_house = pseudonymiser.code(truth["county_lines"]["trap_house"], "AR")

@@ -16,12 +16,26 @@ def held(sample_world):
     """Two meetings on the sample world; one action agreed at the first, one done."""
     store, _p, _truth = sample_world
     first = mt.save_meeting(store, date(2026, 7, 1))
-    open_id = mt.record_action(store, first["id"], district="Eastbrook", target_kind="context",
-                               target_id="PL-001", tactic="cawn", owner_agency="police",
-                               due_date=date(2026, 8, 1))
-    done_id = mt.record_action(store, first["id"], district="Eastbrook", target_kind="cluster",
-                               target_id="C01", tactic="school_workshop",
-                               owner_agency="education", due_date=date(2026, 12, 1))
+    open_id = mt.record_action(
+        store,
+        first["id"],
+        district="Eastbrook",
+        target_kind="context",
+        target_id="PL-001",
+        tactic="cawn",
+        owner_agency="police",
+        due_date=date(2026, 8, 1),
+    )
+    done_id = mt.record_action(
+        store,
+        first["id"],
+        district="Eastbrook",
+        target_kind="cluster",
+        target_id="C01",
+        tactic="school_workshop",
+        owner_agency="education",
+        due_date=date(2026, 12, 1),
+    )
     mt.set_action_status(store, done_id, "done")
     second = mt.save_meeting(store, date(2026, 10, 1))
     return store, first, second, open_id, done_id
@@ -41,8 +55,13 @@ def test_agenda_has_one_section_per_district(held):
     store, _first, second, open_id, _done = held
     agenda = mt.build_agenda(store, second, role="chair")
     districts = [i.district for i in agenda.items[1:]]
-    truth_districts = held[0].read_version().entities.query(
-        "entity_type == 'young_person'")["district"].dropna().unique()
+    truth_districts = (
+        held[0]
+        .read_version()
+        .entities.query("entity_type == 'young_person'")["district"]
+        .dropna()
+        .unique()
+    )
     assert sorted(districts) == sorted(truth_districts) and len(districts) == 7
     assert agenda.items[0].sections["outstanding_actions"][0]["id"] == open_id
     east = next(i for i in agenda.items if i.district == "Eastbrook")
@@ -62,14 +81,21 @@ def test_partner_agenda_has_no_adults_of_concern(held):
 
 
 def test_adults_of_concern_need_several_young_people(make_tables):
-    entities = [{"entity_id": f"Y{i}", "entity_type": "young_person", "district": "A"}
-                for i in range(3)]
-    entities += [{"entity_id": "A1", "entity_type": "adult", "adult_role": "person_of_concern"},
-                 {"entity_id": "A2", "entity_type": "adult", "adult_role": "person_of_concern"},
-                 {"entity_id": "T1", "entity_type": "adult", "adult_role": "trusted_adult"}]
-    links = [{"source_id": "A1", "target_id": "Y0"}, {"source_id": "A1", "target_id": "Y1"},
-             {"source_id": "A2", "target_id": "Y2"}, {"source_id": "T1", "target_id": "Y0"},
-             {"source_id": "T1", "target_id": "Y2"}]
+    entities = [
+        {"entity_id": f"Y{i}", "entity_type": "young_person", "district": "A"} for i in range(3)
+    ]
+    entities += [
+        {"entity_id": "A1", "entity_type": "adult", "adult_role": "person_of_concern"},
+        {"entity_id": "A2", "entity_type": "adult", "adult_role": "person_of_concern"},
+        {"entity_id": "T1", "entity_type": "adult", "adult_role": "trusted_adult"},
+    ]
+    links = [
+        {"source_id": "A1", "target_id": "Y0"},
+        {"source_id": "A1", "target_id": "Y1"},
+        {"source_id": "A2", "target_id": "Y2"},
+        {"source_id": "T1", "target_id": "Y0"},
+        {"source_id": "T1", "target_id": "Y2"},
+    ]
     scoped = build_scoped_graph(make_tables(entities, links), Scope(today=date(2026, 11, 1)))
     found = mt.adults_of_concern(scoped)
     assert [a["id"] for a in found] == ["A1"]
@@ -79,24 +105,51 @@ def test_adults_of_concern_need_several_young_people(make_tables):
 def test_actions_use_the_documented_lists(held):
     store, first, *_ = held
     with pytest.raises(ValueError):
-        mt.record_action(store, first["id"], district=None, target_kind="context",
-                         target_id="PL-001", tactic="arrest_everyone", owner_agency="police",
-                         due_date=date(2026, 8, 1))
+        mt.record_action(
+            store,
+            first["id"],
+            district=None,
+            target_kind="context",
+            target_id="PL-001",
+            tactic="arrest_everyone",
+            owner_agency="police",
+            due_date=date(2026, 8, 1),
+        )
     with pytest.raises(ValueError):
-        mt.record_action(store, first["id"], district=None, target_kind="young_person",
-                         target_id="YP-1", tactic="cawn", owner_agency="police",
-                         due_date=date(2026, 8, 1))
-    assert {"cawn", "location_patrols", "school_workshop", "licensing_visit",
-            "online_platform_referral", "closure_order"} <= set(mt.TACTICS.keys())
+        mt.record_action(
+            store,
+            first["id"],
+            district=None,
+            target_kind="young_person",
+            target_id="YP-1",
+            tactic="cawn",
+            owner_agency="police",
+            due_date=date(2026, 8, 1),
+        )
+    assert {
+        "cawn",
+        "location_patrols",
+        "school_workshop",
+        "licensing_visit",
+        "online_platform_referral",
+        "closure_order",
+    } <= set(mt.TACTICS.keys())
 
 
 def _district_item() -> mt.AgendaItem:
     """A hand-made district item: two contexts (a hotspot and an online space), a cluster,
     one adult of concern and no schools."""
-    return mt.AgendaItem(key="district:A", title="District: A", district="A", sections={
-        "hotspots": [{"code": "PL-002"}], "clusters": [{"code": "C01"}],
-        "adults_of_concern": [{"id": "AD-007"}],
-        "themes": {"schools": [], "online_spaces": [{"code": "ON-001"}]}})
+    return mt.AgendaItem(
+        key="district:A",
+        title="District: A",
+        district="A",
+        sections={
+            "hotspots": [{"code": "PL-002"}],
+            "clusters": [{"code": "C01"}],
+            "adults_of_concern": [{"id": "AD-007"}],
+            "themes": {"schools": [], "online_spaces": [{"code": "ON-001"}]},
+        },
+    )
 
 
 def test_action_codes_follow_the_chosen_target_kind():

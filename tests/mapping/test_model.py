@@ -13,19 +13,37 @@ def test_doctests_in_model_pass():
 
 
 def test_issue_vocabularies_are_declared():
-    assert {"young_person", "adult", "place", "online_space", "group"} <= set(MODEL.entity_types.keys())
-    assert {"cce", "cse", "radicalisation", "missing", "serious_youth_violence"} <= set(MODEL.harms.keys())
+    assert {"young_person", "adult", "place", "online_space", "group"} <= set(
+        MODEL.entity_types.keys()
+    )
+    assert {"cce", "cse", "radicalisation", "missing", "serious_youth_violence"} <= set(
+        MODEL.harms.keys()
+    )
     assert MODEL.harms["radicalisation"].flag("has_ideology")
-    assert {"police", "social_care", "education", "youth_justice", "health",
-            "voluntary_sector", "prevent"} <= set(MODEL.source_agencies.keys())
-    assert {"early_help", "child_in_need", "child_protection", "channel"} <= set(MODEL.case_statuses.keys())
+    assert {
+        "police",
+        "social_care",
+        "education",
+        "youth_justice",
+        "health",
+        "voluntary_sector",
+        "prevent",
+    } <= set(MODEL.source_agencies.keys())
+    assert {"early_help", "child_in_need", "child_protection", "channel"} <= set(
+        MODEL.case_statuses.keys()
+    )
     assert {"analyst", "chair", "practitioner", "partner", "police"} <= set(MODEL.roles)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2BP", ("2", "B", "P")), ("1/a/c", ("1", "A", "C")), (" 3 E P ", ("3", "E", "P")),
-    ("2-B-C", ("2", "B", "C")),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2BP", ("2", "B", "P")),
+        ("1/a/c", ("1", "A", "C")),
+        (" 3 E P ", ("3", "E", "P")),
+        ("2-B-C", ("2", "B", "C")),
+    ],
+)
 def test_grading_parses(text, expected):
     g = parse_grading(text)
     assert (g.source_evaluation, g.intelligence_assessment, g.handling_code) == expected
@@ -55,8 +73,11 @@ def test_synonyms_normalise_case_and_spacing():
 
 def test_adding_a_harm_is_a_one_place_change(tmp_path):
     text = mapping.model.MODEL_FILE.read_text(encoding="utf-8").replace(
-        "harms:\n", "harms:\n  harmful_sexual_behaviour: {label: Harmful sexual behaviour, "
-        "short: HSB, colour: \"#123456\"}\n", 1)
+        "harms:\n",
+        "harms:\n  harmful_sexual_behaviour: {label: Harmful sexual behaviour, "
+        'short: HSB, colour: "#123456"}\n',
+        1,
+    )
     path = tmp_path / "model.yaml"
     path.write_text(text, encoding="utf-8")
     model = load_model(path)
@@ -74,8 +95,22 @@ def test_people_and_private_places_are_pseudonymised():
 
 
 def test_template_has_the_issue_columns():
-    assert TEMPLATE_COLUMNS["links"][:9] == ("source_id", "target_id", "link_type", "first_seen",
-                                             "last_seen", "source_agency", "grading", "weight",
-                                             "notes")
-    assert TEMPLATE_COLUMNS["incidents"][:6] == ("incident_id", "date", "place_id", "person_id",
-                                                 "source_agency", "grading")
+    assert TEMPLATE_COLUMNS["links"][:9] == (
+        "source_id",
+        "target_id",
+        "link_type",
+        "first_seen",
+        "last_seen",
+        "source_agency",
+        "grading",
+        "weight",
+        "notes",
+    )
+    assert TEMPLATE_COLUMNS["incidents"][:6] == (
+        "incident_id",
+        "date",
+        "place_id",
+        "person_id",
+        "source_agency",
+        "grading",
+    )

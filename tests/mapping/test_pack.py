@@ -28,8 +28,10 @@ def packs(sample_world):
 
 def deck_text(data: bytes) -> list[str]:
     deck = Presentation(io.BytesIO(data))
-    return ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-            for slide in deck.slides]
+    return [
+        "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        for slide in deck.slides
+    ]
 
 
 def test_every_district_and_marking_in_pptx_and_pdf(packs):
@@ -45,8 +47,14 @@ def test_every_district_and_marking_in_pptx_and_pdf(packs):
 
 def all_text(data: bytes) -> str:
     deck = Presentation(io.BytesIO(data))
-    cells = " ".join(c.text for slide in deck.slides for s in slide.shapes if s.has_table
-                     for row in s.table.rows for c in row.cells)
+    cells = " ".join(
+        c.text
+        for slide in deck.slides
+        for s in slide.shapes
+        if s.has_table
+        for row in s.table.rows
+        for c in row.cells
+    )
     return cells + "\n".join(deck_text(data))
 
 
@@ -66,8 +74,22 @@ def test_cli_writes_the_pack(sample_world, tmp_path):
     store = sample_world[0]
     for fmt in ("pptx", "pdf", "html"):
         out = tmp_path / f"pack.{fmt}"
-        assert main(["export", "--db", store.url, "--format", fmt, "--meeting",
-                     DAY.isoformat(), "--out", str(out)]) == 0
+        assert (
+            main(
+                [
+                    "export",
+                    "--db",
+                    store.url,
+                    "--format",
+                    fmt,
+                    "--meeting",
+                    DAY.isoformat(),
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
         assert out.stat().st_size > 10_000
     assert PdfReader(str(tmp_path / "pack.pdf")).pages
 
@@ -86,8 +108,7 @@ def test_html_has_a_tab_and_its_own_network_per_district(packs):
     agenda = load_agenda(store, DAY, "chair")
     districts = [item for item in agenda.items if item.district]
     tabs = re.findall(r'<button role="tab" data-item="(\d+)"[^>]*>([^<]*)</button>', text)
-    assert [label for _i, label in tabs] == ["Opening", *(i.district for i in districts),
-                                             "Actions"]
+    assert [label for _i, label in tabs] == ["Opening", *(i.district for i in districts), "Actions"]
     networks = embedded_networks(text)
     assert sorted(networks, key=int) == [i for i, label in tabs[1:-1]]
     for (index, _label), item in zip(tabs[1:-1], districts, strict=True):
@@ -95,7 +116,8 @@ def test_html_has_a_tab_and_its_own_network_per_district(packs):
         assert drawn == set(item.nodes)  # the district's own network, not the whole meeting's
         assert f'id="network-{index}"' in text
     assert len({frozenset(n["id"] for n in v["nodes"]) for v in networks.values()}) == len(
-        districts)
+        districts
+    )
     assert text.count("vis.Network(") == 1 and text.count("OFFICIAL-SENSITIVE") >= 2
 
 
@@ -111,8 +133,9 @@ def test_html_escapes_data_text():
     graph = nx.Graph()
     graph.add_node("YP-ABC", entity_type="young_person", label=evil, harms=[], district=evil)
     item = SimpleNamespace(district=evil, nodes=["YP-ABC"])
-    agenda = SimpleNamespace(meeting={"meeting_date": "2026-11-01", "dataset_version": 1},
-                             role="chair", items=[item])
+    agenda = SimpleNamespace(
+        meeting={"meeting_date": "2026-11-01", "dataset_version": 1}, role="chair", items=[item]
+    )
     slides = [Slide(f"District: {evil}", [evil], [Table(evil, [evil], [[evil]])], section=evil)]
     text = meeting_page(agenda, slides, graph)
     assert evil not in text and "&lt;script&gt;alert" in text
@@ -132,7 +155,7 @@ def test_codes_on_a_crowded_picture_do_not_overlap():
     boxes = [Text.get_window_extent(t, renderer) for t in ax.texts]  # words, not leaders
     plt.close(figure)
     assert sorted(t.get_text() for t in ax.texts) == sorted(c for c, _x, _y in crowd)
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_pdf_table_columns_never_break_a_code_or_a_date():
@@ -141,15 +164,21 @@ def test_pdf_table_columns_never_break_a_code_or_a_date():
     from mapping.export.pack import Table
     from mapping.export.pack_files import _widths
 
-    rows = [["AR-UEWVVYBKPOWR", "transport hub", "7", "CCE 3, RAD 1, MISS 3, SYV 1", "0",
-             "2026-10-27"]] * 3
-    t = Table("Locations", ["code", "kind", "young people", "harms", "adults of concern",
-                            "last seen"], rows)
+    rows = [
+        ["AR-UEWVVYBKPOWR", "transport hub", "7", "CCE 3, RAD 1, MISS 3, SYV 1", "0", "2026-10-27"]
+    ] * 3
+    t = Table(
+        "Locations",
+        ["code", "kind", "young people", "harms", "adults of concern", "last seen"],
+        rows,
+    )
     widths = _widths(t, 440)
     assert abs(sum(widths) - 440) < 1e-6
     for column, width in zip(zip(t.columns, *rows, strict=True), widths, strict=True):
         longest = max(stringWidth(w, "Helvetica", 12) for text in column for w in text.split())
         assert width >= longest + 6, (column[0], width)  # 3 pt padding each side
     short = Table("Schools", ["code", "flagged pupils"], [["PL-012", "6"]])
-    assert all(w >= stringWidth(h, "Helvetica", 12) + 6
-               for h, w in zip(short.columns, _widths(short, 440), strict=True))
+    assert all(
+        w >= stringWidth(h, "Helvetica", 12) + 6
+        for h, w in zip(short.columns, _widths(short, 440), strict=True)
+    )

@@ -81,8 +81,11 @@ def test_audit_retention_removes_only_old_rows(world):
     store, _version, _folder = world
     audit.record(store, "ana", "analyst", "sign_in")
     with store.engine.begin() as conn:
-        conn.execute(audit_log.insert().values(at="2001-01-01T00:00:00Z", user_name="old",
-                                               role="analyst", action="view", detail=""))
+        conn.execute(
+            audit_log.insert().values(
+                at="2001-01-01T00:00:00Z", user_name="old", role="analyst", action="view", detail=""
+            )
+        )
     assert retention.purge_audit(store, TODAY, months=72) == 1
     assert list(audit.list_audit(store)["user_name"]) == ["ana"]
 

@@ -22,8 +22,14 @@ from mapping.sample import NORTH_SEA, NOTICE, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "sample_data"
-TEXT_FILES = ("entities.csv", "links.csv", "incidents.csv", "postcodes.csv",
-              "ground_truth.json", "districts.geojson")
+TEXT_FILES = (
+    "entities.csv",
+    "links.csv",
+    "incidents.csv",
+    "postcodes.csv",
+    "ground_truth.json",
+    "districts.geojson",
+)
 WORKBOOKS = ("sample_world.xlsx", "template.xlsx")
 
 
@@ -80,7 +86,8 @@ def test_shipped_sample_data_equals_a_fresh_generate(world):
     folder = world[0]
     for name in TEXT_FILES:
         assert (SHIPPED / name).read_bytes() == (folder / name).read_bytes(), (
-            f"sample_data/{name} drifted from mapping/sample.py: regenerate it")
+            f"sample_data/{name} drifted from mapping/sample.py: regenerate it"
+        )
     for name in WORKBOOKS:  # compared by content: zlib output may differ between machines
         assert workbook_values(SHIPPED / name) == workbook_values(folder / name), name
 
@@ -114,8 +121,11 @@ def test_files_have_exactly_the_template_columns(world):
 
 def test_ids_in_the_workbook_are_text(world):
     book = openpyxl.load_workbook(world[0] / "sample_world.xlsx")
-    for name, id_columns in (("entities", ("entity_id",)), ("links", ("source_id", "target_id")),
-                             ("incidents", ("incident_id", "place_id", "person_id"))):
+    for name, id_columns in (
+        ("entities", ("entity_id",)),
+        ("links", ("source_id", "target_id")),
+        ("incidents", ("incident_id", "place_id", "person_id")),
+    ):
         sheet = book[name]
         for position in [TEMPLATE_COLUMNS[name].index(c) for c in id_columns]:
             cells = [row[position] for row in sheet.iter_rows(min_row=2) if row[position].value]
@@ -125,9 +135,13 @@ def test_ids_in_the_workbook_are_text(world):
 def test_entities_use_only_model_vocabulary(world):
     _, _, sheets, entities = world
     assert len(entities) == len(sheets["entities"]), "entity ids must be unique"
-    vocabularies = {"entity_type": MODEL.entity_types, "ideology": MODEL.ideologies,
-                    "case_status": MODEL.case_statuses, "place_kind": MODEL.place_kinds,
-                    "adult_role": MODEL.adult_roles}
+    vocabularies = {
+        "entity_type": MODEL.entity_types,
+        "ideology": MODEL.ideologies,
+        "case_status": MODEL.case_statuses,
+        "place_kind": MODEL.place_kinds,
+        "adult_role": MODEL.adult_roles,
+    }
     for row in sheets["entities"]:
         for column, vocab in vocabularies.items():
             assert row[column] == "" or row[column] in vocab, (column, row[column])
@@ -159,9 +173,14 @@ def test_links_and_incidents_are_valid(world):
     stale = [k for k in sheets["links"] if k["last_seen"] < "2024-11-29"]
     assert stale and len(recent) > 0.9 * len(sheets["links"])
     gradings = [k["grading"] for k in sheets["links"]]
-    assert any("/" in g for g in gradings) and sum("/" not in g for g in gradings) > len(gradings) / 2
-    handled = Counter(k["source_agency"] for k in sheets["links"] if parse_grading(
-        k["grading"]).handling_code == "C")
+    assert (
+        any("/" in g for g in gradings) and sum("/" not in g for g in gradings) > len(gradings) / 2
+    )
+    handled = Counter(
+        k["source_agency"]
+        for k in sheets["links"]
+        if parse_grading(k["grading"]).handling_code == "C"
+    )
     assert handled and handled.most_common(1)[0][0] == "police"
     for row in sheets["incidents"]:
         assert row["role"] in MODEL.incident_roles and row["source_agency"] in MODEL.source_agencies
@@ -184,12 +203,16 @@ def test_incidents_name_two_to_six_people_at_a_place(world):
 
 def test_every_reference_resolves_except_the_recorded_dangling_ones(world):
     _, truth, sheets, entities = world
-    dangling = [k for k in sheets["links"]
-                if k["source_id"] not in entities or k["target_id"] not in entities]
+    dangling = [
+        k
+        for k in sheets["links"]
+        if k["source_id"] not in entities or k["target_id"] not in entities
+    ]
     recorded = truth["dangling_references"]
     assert len(dangling) == len(recorded) == 2
     assert sorted((k["source_id"], k["target_id"], k["link_type"]) for k in dangling) == sorted(
-        (d["source_id"], d["target_id"], d["link_type"]) for d in recorded)
+        (d["source_id"], d["target_id"], d["link_type"]) for d in recorded
+    )
     for row in sheets["incidents"]:
         assert row["person_id"] in entities and row["place_id"] in entities
 
@@ -203,8 +226,9 @@ def test_every_raw_id_in_ground_truth_is_an_entity(world):
 
 # -- fictional people and places -------------------------------------------------------------
 def test_people_have_fictional_looking_names_many_with_accents(world):
-    people = [e["label"] for e in world[2]["entities"]
-              if e["entity_type"] in ("young_person", "adult")]
+    people = [
+        e["label"] for e in world[2]["entities"] if e["entity_type"] in ("young_person", "adult")
+    ]
     assert len(set(people)) == len(people)
     assert sum(not label.isascii() for label in people) > 0.3 * len(people)
     assert not [label for label in people if "nominal" in label.casefold()]
@@ -313,12 +337,18 @@ def test_overlap_cluster_is_one_strong_peer_group_of_cce_and_radicalisation(worl
     plant = truth["overlap_cluster"]
     young = plant["young_people"]
     flags = set().union(*(harms(entities, y) for y in young))
-    assert set(plant["harms_expected"]) == {"cce", "radicalisation"} and flags >= {"cce", "radicalisation"}
+    assert set(plant["harms_expected"]) == {"cce", "radicalisation"} and flags >= {
+        "cce",
+        "radicalisation",
+    }
     assert 3 <= len(plant["cce"]) <= 4 and 3 <= len(plant["radicalisation"]) <= 4
     assert set(plant["cce"]) <= set(truth["county_lines"]["young_people"])
     assert set(plant["radicalisation"]) <= set(truth["online_server"]["young_people"])
-    strong = {frozenset((k["source_id"], k["target_id"])) for k in links_of(sheets, "peer_association")
-              if int(k["weight"]) >= 4 and parse_grading(k["grading"]).handling_code == "P"}
+    strong = {
+        frozenset((k["source_id"], k["target_id"]))
+        for k in links_of(sheets, "peer_association")
+        if int(k["weight"]) >= 4 and parse_grading(k["grading"]).handling_code == "P"
+    }
     assert all(frozenset((a, b)) in strong for a in young for b in young if a != b)
 
 
@@ -352,14 +382,21 @@ def test_protective_contexts_and_trusted_adults(world):
 
 def test_background_young_people_carry_few_flags(world):
     _, truth, _, entities = world
-    planted = {y for key in ("county_lines", "cse_group", "online_server", "radicalisation_school")
-               for y in truth[key]["young_people"]}
-    background = [e for k, e in entities.items()
-                  if e["entity_type"] == "young_person" and k not in planted]
+    planted = {
+        y
+        for key in ("county_lines", "cse_group", "online_server", "radicalisation_school")
+        for y in truth[key]["young_people"]
+    }
+    background = [
+        e for k, e in entities.items() if e["entity_type"] == "young_person" and k not in planted
+    ]
     flagged = [e for e in background if e["harms"]]
     assert len(background) > 200 and len(flagged) < 0.2 * len(background)
-    assert not [e for e in background if {"cce", "cse", "radicalisation"} & set(
-        e["harms"].split(LIST_SEPARATOR))]
+    assert not [
+        e
+        for e in background
+        if {"cce", "cse", "radicalisation"} & set(e["harms"].split(LIST_SEPARATOR))
+    ]
 
 
 def test_template_is_blank_and_describes_every_column(world):

@@ -10,8 +10,7 @@ from mapping.graph import Scope, build_scoped_graph
 from mapping.summary import rounded_total, suppress, suppressed_table, young_people_by_period
 
 
-@pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"),
-                                              (17, "17")])
+@pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (17, "17")])
 def test_small_numbers_are_suppressed(count, shown):
     assert suppress(count) == shown
 
@@ -22,8 +21,14 @@ def test_negative_count_is_refused():
 
 
 def test_total_beside_a_suppressed_cell_cannot_be_subtracted_back():
-    counts = pd.DataFrame({"period": ["2026Q3"] * 3, "district": ["A", "A", "B"],
-                           "harm": ["cce", "cse", "cce"], "young_people": [6, 2, 5]})
+    counts = pd.DataFrame(
+        {
+            "period": ["2026Q3"] * 3,
+            "district": ["A", "A", "B"],
+            "harm": ["cce", "cse", "cce"],
+            "young_people": [6, 2, 5],
+        }
+    )
     table = suppressed_table(counts).set_index("district")
     assert table.loc["A", "CSE"] == "<5" and table.loc["A", "CCE"] == "6"
     assert table.loc["A", "harm flags (total)"] == "~10"  # 8 rounded, not 8
@@ -40,12 +45,27 @@ def test_counts_young_people_per_quarter_they_were_seen(make_tables):
         {"entity_id": "P1", "entity_type": "place", "district": "A"},
     ]
     links = [
-        {"source_id": "Y1", "target_id": "P1", "link_type": "frequents",
-         "first_seen": "2026-01-10", "last_seen": "2026-05-01"},
-        {"source_id": "Y2", "target_id": "P1", "link_type": "frequents",
-         "first_seen": "2026-04-10", "last_seen": "2026-04-20"},
-        {"source_id": "Y3", "target_id": "P1", "link_type": "frequents",
-         "first_seen": "2026-04-10", "last_seen": "2026-04-20"},
+        {
+            "source_id": "Y1",
+            "target_id": "P1",
+            "link_type": "frequents",
+            "first_seen": "2026-01-10",
+            "last_seen": "2026-05-01",
+        },
+        {
+            "source_id": "Y2",
+            "target_id": "P1",
+            "link_type": "frequents",
+            "first_seen": "2026-04-10",
+            "last_seen": "2026-04-20",
+        },
+        {
+            "source_id": "Y3",
+            "target_id": "P1",
+            "link_type": "frequents",
+            "first_seen": "2026-04-10",
+            "last_seen": "2026-04-20",
+        },
     ]
     from datetime import date
 

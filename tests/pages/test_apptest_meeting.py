@@ -13,8 +13,12 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-DISTRICTS = sorted(f["properties"]["name"] for f in json.loads(
-    (ROOT / "sample_data" / "districts.geojson").read_text(encoding="utf-8"))["features"])
+DISTRICTS = sorted(
+    f["properties"]["name"]
+    for f in json.loads((ROOT / "sample_data" / "districts.geojson").read_text(encoding="utf-8"))[
+        "features"
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +72,7 @@ def test_presentation_view_marks_the_screen(demo_env):
     at.button(key="m_setup").click().run()
     at.toggle(key="m_present").set_value(True).run()
     assert not at.exception, at.exception
-    assert any("OFFICIAL-SENSITIVE" in m.value and m.value.startswith("###")
-               for m in at.markdown)
+    assert any("OFFICIAL-SENSITIVE" in m.value and m.value.startswith("###") for m in at.markdown)
 
 
 def test_summary_suppresses_small_counts(demo_env):

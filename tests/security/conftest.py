@@ -49,9 +49,22 @@ def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
 
 def all_text(at: AppTest) -> str:
     """Everything the app put on screen as text, tables included."""
-    parts = [str(e.value) for kind in ("markdown", "caption", "text", "title", "subheader",
-                                       "header", "info", "warning", "error", "success")
-             for e in getattr(at, kind)]
+    parts = [
+        str(e.value)
+        for kind in (
+            "markdown",
+            "caption",
+            "text",
+            "title",
+            "subheader",
+            "header",
+            "info",
+            "warning",
+            "error",
+            "success",
+        )
+        for e in getattr(at, kind)
+    ]
     parts += [frame.value.to_csv() for frame in at.dataframe]
     parts += [str(t.value) for t in at.table]
     return "\n".join(parts)

@@ -22,11 +22,16 @@ def server(tmp_path_factory, users_file):
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'db.sqlite'}"
     import_world(url, folder / "k.key", folder / "in", payload=PAYLOAD)
-    env = {"MAPPING_USERS_FILE": str(users_file), "MAPPING_DB": url,
-           "MAPPING_KEY_FILE": str(folder / "k.key"), "MAPPING_DATA_DIR": str(folder)}
+    env = {
+        "MAPPING_USERS_FILE": str(users_file),
+        "MAPPING_DB": url,
+        "MAPPING_KEY_FILE": str(folder / "k.key"),
+        "MAPPING_DATA_DIR": str(folder),
+    }
     with app_server(env) as (base, _process), sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=CHROMIUM,
-                                       args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = play.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
         yield base, browser
         browser.close()
 
@@ -34,8 +39,10 @@ def server(tmp_path_factory, users_file):
 def open_page(browser, url: str):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-        "http://127.0.0.1") else r.abort())
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort(),
+    )
     page.goto(url)
     page.wait_for_selector("[data-testid=stApp]", timeout=30_000)
     page.wait_for_timeout(2500)  # let the script run finish
@@ -74,10 +81,16 @@ def test_hostile_labels_stay_text_in_the_explorer(server):
     for spot in spots:
         page.mouse.move(box["x"] + spot["x"], box["y"] + spot["y"])
         page.wait_for_timeout(400)
-        tips.append(frame.evaluate("""() => { const t = document.querySelector('.vis-tooltip');
-            return t && t.style.visibility !== 'hidden' ? t.innerText : ''; }"""))
-    injected = [f.evaluate("() => [window.__xss, document.querySelectorAll("
-                           "'img[src=x], [onerror]').length]") for f in page.frames]
+        tips.append(
+            frame.evaluate("""() => { const t = document.querySelector('.vis-tooltip');
+            return t && t.style.visibility !== 'hidden' ? t.innerText : ''; }""")
+        )
+    injected = [
+        f.evaluate(
+            "() => [window.__xss, document.querySelectorAll('img[src=x], [onerror]').length]"
+        )
+        for f in page.frames
+    ]
     context.close()
     assert any(PAYLOAD in tip for tip in tips), tips  # shown, literally, as text
     assert all(x == [None, 0] for x in injected)
@@ -87,8 +100,10 @@ def test_hostile_labels_stay_text_in_the_explorer(server):
 def _explorer_frame(page):
     for frame in page.frames:
         try:
-            if frame.evaluate("() => typeof window.explorerNetwork !== 'undefined' || "
-                              "!!document.querySelector('#network, [data-testid=network]')"):
+            if frame.evaluate(
+                "() => typeof window.explorerNetwork !== 'undefined' || "
+                "!!document.querySelector('#network, [data-testid=network]')"
+            ):
                 return frame
         except Exception:  # noqa: BLE001, S112  (frames still loading)
             continue

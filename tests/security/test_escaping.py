@@ -64,16 +64,19 @@ def test_html_export_embeds_payload_only_as_json_data(hostile):
 def test_xml_exports_hold_payload_as_text(hostile, tmp_path, fmt):
     payload, url, _folder, _version = hostile
     out = tmp_path / f"out.{fmt}"
-    assert main(["export", "--db", url, "--format", fmt, "--out", str(out), "--role",
-                 "police"]) == 0
+    assert (
+        main(["export", "--db", url, "--format", fmt, "--out", str(out), "--role", "police"]) == 0
+    )
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     files = [out] if out.is_file() else sorted(p for p in out.rglob("*.xml"))
     for path in files:
         tree = etree.parse(str(path), parser)
         tags = {etree.QName(e).localname.lower() for e in tree.iter() if isinstance(e.tag, str)}
         assert not tags & {"script", "img", "svg"}
-        values = [*(e.text or "" for e in tree.iter()), *(v for e in tree.iter()
-                                                         for v in e.attrib.values())]
+        values = [
+            *(e.text or "" for e in tree.iter()),
+            *(v for e in tree.iter() for v in e.attrib.values()),
+        ]
         if any("Kebab Stop" in v for v in values):
             assert any(f"Kebab Stop{payload}" in v for v in values)
 
@@ -82,8 +85,9 @@ def test_xml_exports_hold_payload_as_text(hostile, tmp_path, fmt):
 def test_json_exports_hold_payload_as_strings(hostile, tmp_path, fmt):
     payload, url, _folder, _version = hostile
     out = tmp_path / f"out.{fmt}"
-    assert main(["export", "--db", url, "--format", fmt, "--out", str(out), "--role",
-                 "police"]) == 0
+    assert (
+        main(["export", "--db", url, "--format", fmt, "--out", str(out), "--role", "police"]) == 0
+    )
     text = out.read_text(encoding="utf-8")
     json.loads(text)
     if "Kebab Stop" in text:
@@ -138,11 +142,15 @@ def _calls(predicate):
 
 def test_unsafe_html_markdown_only_ever_gets_fixed_text():
     def unsafe(node):
-        return any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False)
-                   for k in node.keywords)
+        return any(
+            k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) for k in node.keywords
+        )
 
-    offenders = [f"{name}:{node.lineno}" for name, node in _calls(unsafe)
-                 if not all(_fixed_or_escaped(a) for a in node.args)]
+    offenders = [
+        f"{name}:{node.lineno}"
+        for name, node in _calls(unsafe)
+        if not all(_fixed_or_escaped(a) for a in node.args)
+    ]
     assert offenders == []
 
 
@@ -150,13 +158,16 @@ def test_html_elements_only_get_fixed_text_or_escaping_renderers():
     def html_call(node):
         return isinstance(node.func, ast.Attribute) and node.func.attr == "html"
 
-    offenders = [f"{name}:{node.lineno}" for name, node in _calls(html_call)
-                 if not all(_fixed_or_escaped(a) for a in node.args)]
+    offenders = [
+        f"{name}:{node.lineno}"
+        for name, node in _calls(html_call)
+        if not all(_fixed_or_escaped(a) for a in node.args)
+    ]
     assert offenders == []
 
 
 def test_the_rule_catches_data_passed_as_html():
     # The checker itself: a label from data must fail, a constant must pass.
-    bad = ast.parse('st.markdown(label, unsafe_allow_html=True)').body[0].value
+    bad = ast.parse("st.markdown(label, unsafe_allow_html=True)").body[0].value
     good = ast.parse('st.html("<b>x</b>" + legend_html())').body[0].value
     assert not _fixed_or_escaped(bad.args[0]) and _fixed_or_escaped(good.args[0])

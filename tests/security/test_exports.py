@@ -18,8 +18,12 @@ from mapping.lookup import lookup
 from mapping.store import Store
 from tests.security.world import RAW_NAMES, import_world
 
-FORMULAS = ['=HYPERLINK("http://x.example","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)",
-            "-2+3+cmd|' /C calc'!A0"]
+FORMULAS = [
+    '=HYPERLINK("http://x.example","click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3+cmd|' /C calc'!A0",
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,24 @@ def world(tmp_path_factory):
 
 def export(url: str, fmt: str, role: str, out: Path) -> str:
     """Run the CLI export and return all the text the output holds (zips opened, PDFs read)."""
-    assert main(["export", "--db", url, "--format", fmt, "--out", str(out), "--role", role,
-                 "--meeting", "2026-11-29"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                url,
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "--role",
+                role,
+                "--meeting",
+                "2026-11-29",
+            ]
+        )
+        == 0
+    )
     files = [out] if out.is_file() else sorted(p for p in out.rglob("*") if p.is_file())
     files += sorted(p for p in out.parent.glob(out.stem + "*") if p.is_file() and p != out)
     return "\n".join(readable(p.read_bytes()) for p in files)
@@ -80,14 +100,18 @@ def _cells(path: Path) -> list[str]:
 
         book = load_workbook(path)
         assert not [c for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"]
-        return [str(c.value) for ws in book for row in ws.iter_rows() for c in row
-                if c.value is not None]
+        return [
+            str(c.value)
+            for ws in book
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        ]
     import csv
 
     files = [path] if path.is_file() else sorted(path.rglob("*.csv"))
     assert files
-    return [cell for f in files for row in csv.reader(f.open(encoding="utf-8-sig"))
-            for cell in row]
+    return [cell for f in files for row in csv.reader(f.open(encoding="utf-8-sig")) for cell in row]
 
 
 @pytest.mark.parametrize("fmt", sorted({"csv", "xlsx"} & set(FORMATS)))

@@ -20,9 +20,11 @@ def test_no_shared_streamlit_caches_in_pages():
     """st.cache_data/st.cache_resource hand one object to every user of the server; pages
     keep person-level data in st.session_state instead (pages/common.session_cached)."""
     sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
-    decorated = [p.name for p in sources
-                 if re.search(r"@st\.cache_(data|resource)|st\.cache_(data|resource)\(",
-                              p.read_text())]
+    decorated = [
+        p.name
+        for p in sources
+        if re.search(r"@st\.cache_(data|resource)|st\.cache_(data|resource)\(", p.read_text())
+    ]
     assert decorated == []
 
 

@@ -10,8 +10,9 @@ from tests.security.conftest import new_app, sign_in
 from tests.security.world import MARKER, RAW_NAMES, import_world
 
 
-def test_debug_logs_of_import_and_app_session_hold_no_names(tmp_path, monkeypatch, users_file,
-                                                            caplog):
+def test_debug_logs_of_import_and_app_session_hold_no_names(
+    tmp_path, monkeypatch, users_file, caplog
+):
     caplog.set_level(logging.DEBUG)
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     import_world(url, tmp_path / "k.key", tmp_path / "in")
@@ -38,5 +39,8 @@ def test_purge_command_leaves_no_marker_in_database_wal_or_shm(tmp_path):
     assert main(["purge", "--db", url, "--today", "2026-11-29"]) == 0
     store.dispose()
     assert MARKER.encode() not in files()
-    assert {p.name for p in tmp_path.glob("db.sqlite*")} <= {"db.sqlite", "db.sqlite-wal",
-                                                              "db.sqlite-shm"}
+    assert {p.name for p in tmp_path.glob("db.sqlite*")} <= {
+        "db.sqlite",
+        "db.sqlite-wal",
+        "db.sqlite-shm",
+    }

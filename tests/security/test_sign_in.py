@@ -55,8 +55,7 @@ def test_sign_in_is_recorded_with_the_users_role(signed_in_env):
 
 
 @pytest.mark.parametrize("user,links", [("pc", 6), ("ana", 5), ("pam", 4)])
-def test_handling_code_and_partner_redaction_follow_the_signed_in_role(signed_in_env, user,
-                                                                      links):
+def test_handling_code_and_partner_redaction_follow_the_signed_in_role(signed_in_env, user, links):
     # 6 current links; the C-graded one is police only; a partner loses both adult links.
     at = sign_in(new_app().run(), user)
     assert link_count(at) == links

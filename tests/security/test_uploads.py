@@ -40,11 +40,17 @@ def test_no_usage_statistics_leave_the_machine(streamlit_config):
 
 def test_uploader_accepts_only_the_allowlist():
     tree = ast.parse((ROOT / "pages" / "import.py").read_text())
-    suffixes = next(ast.literal_eval(n.value) for n in ast.walk(tree)
-                    if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "SUFFIXES")
+    suffixes = next(
+        ast.literal_eval(n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "SUFFIXES"
+    )
     assert set(suffixes) == ALLOWED
-    uploader = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
-                    and getattr(n.func, "attr", "") == "file_uploader")
+    uploader = next(
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "file_uploader"
+    )
     assert {k.arg: getattr(k.value, "id", None) for k in uploader.keywords}["type"] == "SUFFIXES"
 
 
@@ -53,8 +59,15 @@ def store_and_key(tmp_path):
     return Store(f"sqlite:///{tmp_path / 'db.sqlite'}"), Pseudonymiser.from_file(tmp_path / "k")
 
 
-@pytest.mark.parametrize("name", ["../../../../tmp/evil-upload.csv", "/etc/cron.d/evil.csv",
-                                  "..\\..\\windows\\system.csv", "..%2f..%2fetc%2fx.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../../tmp/evil-upload.csv",
+        "/etc/cron.d/evil.csv",
+        "..\\..\\windows\\system.csv",
+        "..%2f..%2fetc%2fx.csv",
+    ],
+)
 def test_uploaded_file_names_are_only_text(tmp_path, store_and_key, name):
     store, key = store_and_key
     folder = tmp_path / "uploads"
@@ -84,12 +97,13 @@ def test_zip_bomb_workbook_is_refused_before_inflating(tmp_path, store_and_key):
 
 def test_xml_entity_bomb_is_refused(tmp_path, store_and_key):
     store, key = store_and_key
-    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">'
-                     for i in range(10))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
     bomb = tmp_path / "bomb.graphml"
-    bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE g [{laughs}]>'
-                    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph>'
-                    '<node id="&l9;"/></graph></graphml>')
+    bomb.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE g [{laughs}]>'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph>'
+        '<node id="&l9;"/></graph></graphml>'
+    )
     with pytest.raises(ImportFailed):
         import_files([Source(bomb, "bomb.graphml")], store, key)
     assert store.latest_version() is None
@@ -98,7 +112,9 @@ def test_xml_entity_bomb_is_refused(tmp_path, store_and_key):
 def test_external_entity_cannot_read_local_files(tmp_path, store_and_key):
     store, key = store_and_key
     xxe = tmp_path / "xxe.gexf"
-    xxe.write_text('<?xml version="1.0"?><!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                   '<gexf><graph><nodes><node id="a" label="&x;"/></nodes></graph></gexf>')
+    xxe.write_text(
+        '<?xml version="1.0"?><!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<gexf><graph><nodes><node id="a" label="&x;"/></nodes></graph></gexf>'
+    )
     with pytest.raises(ImportFailed):
         import_files([Source(xxe, "xxe.gexf")], store, key)

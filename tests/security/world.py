@@ -19,8 +19,13 @@ from mapping.store import Store
 
 TODAY = date(2026, 11, 29)
 MARKER = "ZQXMARKER7731"
-RAW_NAMES = ["Tamsin Invented", "Ulric Invented", "Vera Invented", "Wendell Invented",
-             "Xander Invented"]
+RAW_NAMES = [
+    "Tamsin Invented",
+    "Ulric Invented",
+    "Vera Invented",
+    "Wendell Invented",
+    "Xander Invented",
+]
 RAW_IDS = ["TR-1", "TR-2", "TR-A", "TR-T", "TR-C"]
 C_LINK = ("TR-1", "TR-C")  # TR-C is known only through this handling-code-C link
 
@@ -37,8 +42,16 @@ def entity_rows(payload: str = "") -> list[dict]:
         ("PL-X", "place", f"Kebab Stop{payload}", f"North{payload}", "", "", "takeaway", ""),
         ("ON-X", "online_space", f"Chat{payload}", "", "", "", "", ""),
     ]
-    keys = ("entity_id", "entity_type", "label", "district", "age_band", "harms",
-            "place_kind", "adult_role")
+    keys = (
+        "entity_id",
+        "entity_type",
+        "label",
+        "district",
+        "age_band",
+        "harms",
+        "place_kind",
+        "adult_role",
+    )
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
@@ -47,16 +60,48 @@ def link_rows(payload: str = "") -> list[dict]:
         ("TR-1", "TR-2", "peer", "2026-01-10", "2026-10-01", "police", "2BP", ""),
         (*C_LINK, "victim_offender", "2026-02-01", "2026-09-01", "police", "1AC", ""),
         ("TR-2", "TR-A", "contact", "2026-03-01", "2026-09-15", "police", "2BP", ""),
-        ("TR-2", "TR-T", "trusted_relationship", "2026-01-01", "2026-11-01", "voluntary sector",
-         "1AP", ""),
-        ("TR-1", "PL-M", "frequents", "2019-01-01", "2019-02-01", "police", "2BP",
-         f"seen near {MARKER}"),
-        ("TR-1", "PL-X", "frequents", "2026-01-01", "2026-10-01", "police", "2BP",
-         f"note{payload}"),
+        (
+            "TR-2",
+            "TR-T",
+            "trusted_relationship",
+            "2026-01-01",
+            "2026-11-01",
+            "voluntary sector",
+            "1AP",
+            "",
+        ),
+        (
+            "TR-1",
+            "PL-M",
+            "frequents",
+            "2019-01-01",
+            "2019-02-01",
+            "police",
+            "2BP",
+            f"seen near {MARKER}",
+        ),
+        (
+            "TR-1",
+            "PL-X",
+            "frequents",
+            "2026-01-01",
+            "2026-10-01",
+            "police",
+            "2BP",
+            f"note{payload}",
+        ),
         ("TR-2", "ON-X", "member_of", "2026-05-01", "2026-10-20", "prevent", "2BP", ""),
     ]
-    keys = ("source_id", "target_id", "link_type", "first_seen", "last_seen", "source_agency",
-            "grading", "notes")
+    keys = (
+        "source_id",
+        "target_id",
+        "link_type",
+        "first_seen",
+        "last_seen",
+        "source_agency",
+        "grading",
+        "notes",
+    )
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
@@ -68,8 +113,9 @@ def to_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def import_world(database_url: str, key_file: Path, folder: Path, *, payload: str = "",
-                 keep_notes: bool = True) -> int:
+def import_world(
+    database_url: str, key_file: Path, folder: Path, *, payload: str = "", keep_notes: bool = True
+) -> int:
     """Import the world (with ``payload`` in text fields) and return its dataset version."""
     folder.mkdir(parents=True, exist_ok=True)
     sources = []
@@ -77,6 +123,11 @@ def import_world(database_url: str, key_file: Path, folder: Path, *, payload: st
         path = folder / f"{name}.csv"
         path.write_text(to_csv(rows), encoding="utf-8")
         sources.append(Source(path, path.name))
-    result = import_files(sources, Store(database_url), Pseudonymiser.from_file(key_file),
-                          keep_notes=keep_notes, today=TODAY)
+    result = import_files(
+        sources,
+        Store(database_url),
+        Pseudonymiser.from_file(key_file),
+        keep_notes=keep_notes,
+        today=TODAY,
+    )
     return result.version

@@ -153,17 +153,9 @@ def summarise(graph: nx.Graph, members) -> Cluster:
         {n for n, k in kinds.items() if k in CONTEXT_TYPES}
         | {n for n, count in shared.items() if count >= 2}
     )
+    harm_counts = {h: harms[h] for h in HARM_KEYS if harms[h]}
     people = member_set - set(contexts)
     inside = member_set | set(contexts)
-    evidence = sorted(
-        {
-            link
-            for u, v, links in graph.edges(inside, data="links")
-            if (u in member_set or v in member_set) and u in inside and v in inside
-            for link in links
-        }
-    )
-    harm_counts = {h: harms[h] for h in HARM_KEYS if harms[h]}
     return Cluster(
         id="",
         members=sorted(people),
@@ -175,8 +167,25 @@ def summarise(graph: nx.Graph, members) -> Cluster:
         multi_harm_young_people=multi,
         overlap=len(set(harm_counts) & counted) >= 2,
         protective=protective_in(graph, inside),
-        evidence=evidence,
+        evidence=evidence_within(graph, member_set, inside),
     )
+
+
+def evidence_within(graph: nx.Graph, member_set: set, inside: set) -> list[str]:
+    """Link ids of the edges with a member at one end and the other end inside the cluster.
+
+    Walks the members' own adjacency only: a popular school shared by many clusters is
+    reached from each cluster's members, never walked in full once per cluster, so over a
+    whole partition this is one pass over the links (the old walk over ``inside`` cost
+    clusters x hub degree: 204 s of 303 s at 1M heavy-tailed links).
+    """
+    adjacency = graph.adj
+    found: set[str] = set()
+    for u in member_set:
+        for v, data in adjacency[u].items():
+            if v in inside:
+                found.update(data["links"])
+    return sorted(found)
 
 
 def protective_in(graph: nx.Graph, nodes) -> dict[str, list[str]]:

@@ -1,0 +1,51 @@
+"""The analysis at scale gives the same answers as the plain definitions it replaces."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from mapping.analysis.clusters import damped_edges, evidence_within, summarise
+from mapping.analysis.engine import louvain_edges
+from mapping.graph import Scope, build_scoped_graph
+from tests.mapping.conftest import TODAY
+
+
+def _evidence_by_definition(graph: nx.Graph, members: set, inside: set) -> list[str]:
+    """Every edge with both ends inside the cluster and at least one end a member."""
+    return sorted(
+        {
+            link
+            for u, v, links in graph.edges(data="links")
+            if u in inside and v in inside and (u in members or v in members)
+            for link in links
+        }
+    )
+
+
+@pytest.mark.parametrize("engine", ["networkx", "igraph"])
+def test_cluster_evidence_is_every_link_inside_the_cluster(sample_world, engine):
+    store, _pseudonymiser, _truth = sample_world
+    graph = build_scoped_graph(store.read_version(), Scope(today=TODAY), 1).graph
+    communities = louvain_edges(list(graph.nodes), damped_edges(graph), engine=engine)
+    summarised = 0
+    for community in communities:
+        cluster = summarise(graph, community)
+        if len(cluster.young_people) < 2:
+            continue
+        inside = set(community) | set(cluster.contexts)
+        assert cluster.evidence == _evidence_by_definition(graph, set(community), inside)
+        summarised += 1
+    assert summarised >= 5
+
+
+def test_a_context_shared_by_two_clusters_is_evidence_only_towards_members():
+    graph = nx.Graph()
+    graph.add_edge("YP-1", "YP-2", links=["L1"])
+    graph.add_edge("YP-1", "PL-school", links=["L2"])
+    graph.add_edge("YP-2", "PL-school", links=["L3"])
+    graph.add_edge("YP-3", "PL-school", links=["L4"])  # another cluster's pupil
+    graph.add_edge("PL-school", "PL-park", links=["L5"])  # both shared, neither a member
+    members = {"YP-1", "YP-2"}
+    inside = members | {"PL-school", "PL-park"}
+    assert evidence_within(graph, members, inside) == ["L1", "L2", "L3"]

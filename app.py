@@ -5,6 +5,7 @@ Run with ``streamlit run app.py`` (README). Pages live in ``pages/`` and call ``
 
 import streamlit as st
 
+from mapping import permissions
 from pages.common import start_session
 from pages.sign_in import (
     admin_pages,
@@ -30,7 +31,14 @@ navigation = st.navigation(
         st.Page("pages/map.py", title="Map of places", icon=":material/map:"),
         st.Page("pages/meeting.py", title="MACE meeting", icon=":material/groups:"),
         st.Page("pages/summary.py", title="Strategic summary", icon=":material/bar_chart:"),
-        st.Page("pages/import.py", title="Import data", icon=":material/upload_file:"),
+        st.Page(
+            "pages/import.py",
+            title="Import data",
+            icon=":material/upload_file:",
+            # Left out of the menu for roles that may not import; opened by URL it refuses
+            # and the refusal is audited (pages/import.py).
+            visibility="visible" if permissions.allowed(who.role, "import") else "hidden",
+        ),
         *admin_pages(),
     ]
 )

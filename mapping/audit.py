@@ -33,6 +33,14 @@ ACTIONS = (
     "delete",
     "audit_view",
     "subject_access",
+    "denied",  # a request the role may not make (mapping.permissions), with the action
+    "import_failed",
+    "rekey",
+    "set_up_meeting",
+    "record_action",
+    "close_action",
+    "build_pack",
+    "download",
 )
 
 

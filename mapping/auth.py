@@ -139,9 +139,12 @@ def privilege(role: str) -> int:
     )
 
 
-#: Roles allowed on the admin page (audit log and subject access reports).
-ADMIN_ROLES = frozenset({"analyst", "police"})
+#: Roles allowed on the admin page (audit log and subject access reports): those the
+#: model's ``permissions: view_audit`` names (mapping.permissions).
+ADMIN_ROLES = frozenset(r for r in MODEL.permissions.get("view_audit", ()) if r in MODEL.roles)
 
 
 def may_administer(role: str) -> bool:
-    return role in ADMIN_ROLES
+    from mapping.permissions import allowed
+
+    return allowed(role, "view_audit")

@@ -2,7 +2,8 @@
 
 Verbs: sample, import, rekey, analyse, lookup, export; users, audit, purge and sar
 (mapping/trust_cli.py). Exit status 0 on success; on failure the
-problems are printed (never raw person values) and nothing is stored.
+problems are printed (never raw person values) and nothing is stored; 3 when the model's
+``permissions:`` refuse the command line (role ``operator``) the verb.
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def cmd_import(args) -> int:
     from loaders.pseudonymise import Pseudonymiser
 
     store = Store(args.db)
+    if not trust_cli.permitted("import", store, args.by):
+        return 3
     pseudonymiser = Pseudonymiser.from_file(config.key_file(args.key_file))
     sources = [Source(path, path.name) for path in args.paths]
     for source in sources:
@@ -161,13 +164,20 @@ def cmd_import(args) -> int:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
         print(str(failure), file=sys.stderr)
+        audit.record(
+            store,
+            args.by,
+            trust_cli.CLI_ROLE,
+            "import_failed",
+            {"files": [s.name for s in sources], "problems": len(failure.problems)},
+        )
         return 1
     for problem in result.warnings:
         print(problem, file=sys.stderr)
     audit.record(
         store,
         args.by,
-        "cli",
+        trust_cli.CLI_ROLE,
         "import",
         {"files": [s.name for s in sources], "links": result.links},
         result.version,
@@ -195,6 +205,8 @@ def cmd_rekey(args) -> int:
         print(f"ERROR: {args.old_key}: no such key file", file=sys.stderr)
         return 2
     store = Store(args.db)
+    if not trust_cli.permitted("rekey", store):
+        return 3
     new = rotate_key_file(args.old_key, args.new_key)
     try:
         result = rekey_database(store, old, new, args.new_key)
@@ -202,6 +214,13 @@ def cmd_rekey(args) -> int:
         args.new_key.unlink()
         print(f"ERROR: {problem}; nothing was changed", file=sys.stderr)
         return 1
+    audit.record(
+        store,
+        trust_cli.cli_user(),
+        trust_cli.CLI_ROLE,
+        "rekey",
+        {"codes": result.codes, "links": result.links, "key_file": args.new_key.name},
+    )
     print(
         f"re-keyed {result.codes} codes and {result.links} link ids; from now on use "
         f"MAPPING_KEY_FILE={args.new_key} (it holds the whole key chain) and store the "
@@ -269,6 +288,11 @@ def export_metadata(scoped, args) -> dict:
 
 
 def cmd_export(args) -> int:
+    from mapping.export.formats import MEETING_PACK_FORMATS
+
+    if args.format in MEETING_PACK_FORMATS or args.meeting:
+        if not trust_cli.permitted("build_pack", Store(args.db), format=args.format):
+            return 3
     scoped, _info = load_scoped(args)
     metadata = export_metadata(scoped, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)

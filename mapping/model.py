@@ -217,6 +217,8 @@ class Model:
     roles: dict[str, Role]
     age_bands: tuple[str, ...]
     sexes: tuple[str, ...]
+    #: Which roles may do each write action (model.yaml ``permissions:``; mapping.permissions).
+    permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_person(self, entity_type: str) -> bool:
         return entity_type in self.entity_types and self.entity_types[entity_type].flag("person")
@@ -289,6 +291,10 @@ def load_model(path: Path = MODEL_FILE) -> Model:
         roles={k: Role(key=k, **v) for k, v in raw["roles"].items()},
         age_bands=tuple(raw["age_bands"]),
         sexes=tuple(raw["sexes"]),
+        permissions={
+            str(action): tuple(str(r) for r in roles or ())
+            for action, roles in (raw.get("permissions") or {}).items()
+        },
     )
 
 

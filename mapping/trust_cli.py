@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from mapping import audit, auth, config, retention
+from mapping import audit, auth, config, permissions, retention
 from mapping.model import MODEL
 from mapping.store import Store
+
+#: The role the command line acts as in the audit log and in permission checks.
+CLI_ROLE = permissions.OPERATOR
 
 
 def cli_user() -> str:
@@ -26,6 +29,22 @@ def cli_user() -> str:
         return f"cli:{getpass.getuser()}"
     except OSError:
         return "cli"
+
+
+def permitted(action: str, store: Store | None = None, user: str | None = None, **detail) -> bool:
+    """Whether the command line may do ``action`` (mapping.permissions); a refusal is
+    printed and, when there is a database, recorded in its audit log."""
+
+    def record(event: str, what: dict) -> None:
+        if store is not None:
+            audit.record(store, user or cli_user(), CLI_ROLE, event, what)
+
+    try:
+        permissions.require(CLI_ROLE, action, audit=record, **detail)
+    except permissions.PermissionDenied as denied:
+        print(f"ERROR: {denied}", file=sys.stderr)
+        return False
+    return True
 
 
 def add_parsers(verbs) -> None:
@@ -61,6 +80,8 @@ def add_parsers(verbs) -> None:
 
 
 def cmd_users(args) -> int:
+    if not permitted("manage_users"):
+        return 3
     path = args.file or auth.users_file()
     if path is None:
         print("ERROR: give --file or set MAPPING_USERS_FILE", file=sys.stderr)
@@ -83,6 +104,8 @@ def cmd_users(args) -> int:
 
 def cmd_audit(args) -> int:
     store = Store(args.db)
+    if not permitted("view_audit", store):
+        return 3
     rows = audit.list_audit(store, user=args.user, action=args.action, limit=args.limit)
     for row in rows.to_dict("records"):
         number = row["dataset_version"]
@@ -94,7 +117,7 @@ def cmd_audit(args) -> int:
     audit.record(
         store,
         cli_user(),
-        "cli",
+        CLI_ROLE,
         "audit_view",
         {"user": args.user, "action": args.action, "rows": len(rows)},
     )
@@ -103,11 +126,13 @@ def cmd_audit(args) -> int:
 
 def cmd_purge(args) -> int:
     store = Store(args.db)
+    if not permitted("purge", store):
+        return 3
     result = retention.purge(store, args.today)
     detail = result.as_dict()
     if args.audit:
         detail["audit_rows"] = retention.purge_audit(store, args.today)
-    audit.record(store, cli_user(), "cli", "purge", detail)
+    audit.record(store, cli_user(), CLI_ROLE, "purge", detail)
     print(
         f"deleted {result.links} expired link(s), {result.incidents} incident row(s) and "
         f"{result.entities} entit(ies) no longer linked; {result.undated_links} link(s) "
@@ -120,13 +145,15 @@ def cmd_sar(args) -> int:
     from loaders.pseudonymise import Pseudonymiser
 
     store = Store(args.db)
+    if not permitted("subject_access", store):
+        return 3
     key_path = config.key_file(args.key_file)
     pseudonymiser = Pseudonymiser.from_file(key_path) if key_path.exists() else None
     report = audit.subject_access_report(store, args.raw_id, pseudonymiser)
     audit.record(
         store,
         cli_user(),
-        "cli",
+        CLI_ROLE,
         "subject_access",
         {"entities": report.codes if report.held else [], "found": report.found},
     )

@@ -5,15 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from loaders.pseudonymise import Pseudonymiser
-from mapping import audit, auth
-from pages.common import store
-from pages.sign_in import event, identity
+from mapping import audit
+from pages.common import may, require_permission, store
+from pages.sign_in import event
 
 st.title("Audit log and subject access requests")
-who = identity()
-if who is None or not auth.may_administer(who.role):
-    st.error("Only analysts and police can see the audit log.")
-    st.stop()
+require_permission("view_audit")  # model.yaml permissions; a refusal is audited
 
 st.subheader("Audit log")
 st.caption(
@@ -29,6 +26,8 @@ if st.session_state.get("_audit_viewed") != (user, action):  # once per filter, 
     st.session_state["_audit_viewed"] = (user, action)
     event("audit_view", {"user": user, "action": action, "rows": len(rows)})
 
+if not may("subject_access"):
+    st.stop()
 st.subheader("Subject access request")
 st.caption(
     "What do we hold on this person, and who has seen or received it? The ID is "
@@ -38,6 +37,7 @@ with st.form("sar", clear_on_submit=True):
     raw_id = st.text_input("The person's case ID as the source agency records it", key="sar_raw_id")
     asked = st.form_submit_button("Search")
 if asked and raw_id.strip():
+    require_permission("subject_access")
     key_file = st.session_state.workspace.key_file
     pseudonymiser = Pseudonymiser.from_file(key_file) if key_file.exists() else None
     report = audit.subject_access_report(store(), raw_id, pseudonymiser)

@@ -11,13 +11,14 @@ import gc
 import pandas as pd
 import streamlit as st
 
+from mapping import permissions
 from mapping.analysis.clusters import find_clusters
 from mapping.graph import Scope, build_scoped_graph
 from mapping.model import MODEL
 from mapping.render.network import ASSOCIATION_BANNER, MARKING
 from mapping.store import Store
 from mapping.workspace import DEMO_NOTICE, current_workspace, ensure_demo_data
-from pages.sign_in import current_role, sign_in_secrets
+from pages.sign_in import current_role, event, sign_in_secrets
 
 #: Sidebar widgets whose values must survive a change of page. Streamlit forgets a widget's
 #: value when a run does not draw it (every page switch), which silently reset the demo role
@@ -56,6 +57,23 @@ def store() -> Store:
     if "store" not in st.session_state:
         st.session_state.store = Store(st.session_state.workspace.database_url)
     return st.session_state.store
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in role may do ``action`` (model.yaml ``permissions:``); pages use
+    it to leave out controls a role may not use."""
+    return permissions.allowed(current_role(), action)
+
+
+def require_permission(action: str, **detail) -> None:
+    """Stop the page unless the signed-in role may do ``action``: the refusal is shown and
+    recorded in the audit log (``denied``). Call it before drawing a write control and again
+    just before the write, so a forged request is refused too."""
+    try:
+        permissions.require(current_role(), action, audit=event, **detail)
+    except permissions.PermissionDenied as denied:
+        st.error(str(denied))
+        st.stop()
 
 
 def sidebar_scope(tables) -> Scope:

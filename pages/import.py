@@ -23,13 +23,14 @@ from loaders.problems import ImportFailed
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import read_file
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
-from pages.common import store
+from pages.common import require_permission, store
 from pages.sign_in import event, identity
 
 SUFFIXES = ["xlsx", "xlsm", "csv", "tsv", "graphml", "gexf"]
 NOT_IMPORTED = "(not imported)"
 
 st.title("Import data")
+require_permission("import")  # model.yaml permissions; a refusal is audited
 workspace = st.session_state.workspace
 if workspace.is_demo and os.environ.get("MAPPING_ALLOW_DEMO_IMPORT") != "1":
     st.warning(
@@ -162,6 +163,7 @@ if "checked" in st.session_state:
 st.subheader("3. Import")
 confirmed = st.checkbox("I have checked the mapping and the problems above", key="confirm")
 if st.button("Import as a new dataset version", type="primary", disabled=not confirmed):
+    require_permission("import")  # again at the write, in case the role changed
     bar = st.progress(0.0, text="Starting")
     try:
         result = import_files(
@@ -176,6 +178,9 @@ if st.button("Import as a new dataset version", type="primary", disabled=not con
             ),
         )
     except ImportFailed as failed:
+        event(
+            "import_failed", {"files": [s.name for s in sources], "problems": len(failed.problems)}
+        )
         st.error(str(failed))
         problem_table(failed.problems)
     else:

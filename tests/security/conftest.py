@@ -12,7 +12,13 @@ from tests.security.world import import_world
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "a long enough passphrase"
-USERS = {"ana": "analyst", "pc": "police", "pam": "partner", "cho": "chair"}
+USERS = {
+    "ana": "analyst",
+    "pc": "police",
+    "pam": "partner",
+    "cho": "chair",
+    "pra": "practitioner",
+}
 
 
 @pytest.fixture(scope="session")

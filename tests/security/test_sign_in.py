@@ -96,8 +96,10 @@ def test_admin_page_refuses_a_partner_even_when_opened_directly(signed_in_env):
     at.session_state["workspace"] = current_workspace()
     at.session_state["identity"] = Identity("pam", "partner", "local")
     at.run()
-    assert "Only analysts and police" in at.error[0].value
+    assert "may not see the audit log" in at.error[0].value
     assert not at.dataframe
+    denied = audit.list_audit(Store(signed_in_env["url"]), action="denied")
+    assert denied[["user_name", "role"]].values.tolist() == [["pam", "partner"]]
 
 
 def test_admin_page_lists_the_audit_log_for_police(signed_in_env):

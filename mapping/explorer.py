@@ -300,3 +300,23 @@ def neighbours_groups(graph: nx.Graph, clusters, node: str) -> set[str]:
     """The groups holding ``node``'s neighbours (what "expand neighbours" opens)."""
     owner = partition(graph, clusters)
     return {owner[n] for n in graph.neighbors(node)} | {owner[node]}
+
+
+def withheld_note(scoped: ScopedGraph, nodes=None) -> str | None:
+    """ "N links withheld for your role" (and why), for the whole scope or for links touching
+    ``nodes``; None when the role removed nothing there. Counts only, never the links."""
+    count = scoped.withheld if nodes is None else scoped.withheld_touching(nodes)
+    if not count:
+        return None
+    role = MODEL.role(scoped.scope.role)
+    why = []
+    if not role.sees_handling_c:
+        why.append("handling code C (conditions apply) is shown to designated roles only")
+    if not role.sees_person_links_to_adults:
+        why.append("links between people and adults are not shared with your role")
+    where = "" if nodes is None else " here"
+    return (
+        f"{count:,} link(s) withheld for your role ({role.label}){where}: "
+        + "; ".join(why)
+        + ". They are not drawn, analysed or exported; ask a designated role if you need them."
+    )

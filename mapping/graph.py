@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -86,6 +87,16 @@ class ScopedGraph:
     entities: pd.DataFrame
     scope: Scope
     version: int | None = None
+    #: How many links the viewer's role removed (handling code C, partners' adults): a
+    #: count only, never the links, so every page can say "N links withheld for your role".
+    withheld: int = 0
+    #: Withheld links counted per pair of entity codes; read through withheld_touching().
+    withheld_pairs: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+
+    def withheld_touching(self, nodes) -> int:
+        """How many withheld links touch any of ``nodes`` (a count, never the links)."""
+        wanted = set(nodes)
+        return sum(n for (u, v), n in self.withheld_pairs.items() if u in wanted or v in wanted)
 
     def young_people(self) -> list[str]:
         return [n for n, d in self.graph.nodes(data=True) if d["entity_type"] == "young_person"]
@@ -185,7 +196,14 @@ def build_scoped_graph(
 
 def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGraph:
     entities = tables.entities
-    links = _filter_links(_redact(tables.links, entities, scope.role), scope)
+    redacted = _redact(tables.links, entities, scope.role)
+    withheld = len(tables.links) - len(redacted)
+    removed = tables.links.loc[~tables.links.index.isin(redacted.index), ["source_id", "target_id"]]
+    pairs = Counter(
+        (u, v) if u <= v else (v, u)
+        for u, v in zip(removed["source_id"], removed["target_id"], strict=True)
+    )
+    links = _filter_links(redacted, scope)
     excluded = _excluded_young_people(entities, scope)
     if not scope.show_protective:
         excluded |= _protective_contexts(entities)
@@ -204,7 +222,13 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
         graph.add_node(record["entity_id"], **attrs)
     graph.add_edges_from((u, v, data) for (u, v), data in _merged_edges(links).items())
     return ScopedGraph(
-        graph, links.reset_index(drop=True), kept.reset_index(drop=True), scope, version
+        graph,
+        links.reset_index(drop=True),
+        kept.reset_index(drop=True),
+        scope,
+        version,
+        withheld=withheld,
+        withheld_pairs=dict(pairs),
     )
 
 

@@ -86,3 +86,66 @@ def evidence_table(scoped: ScopedGraph, link_ids, use_codes: bool = False) -> pd
     return frame.sort_values(
         ["last_seen", "link_id"], ascending=[False, True], na_position="last"
     ).reset_index(drop=True)
+
+
+#: Column headings a person reads (the stored field names stay in exports and JSON).
+EVIDENCE_HEADINGS = {
+    "link_type": "Link type",
+    "from": "From",
+    "to": "To",
+    "source_agency": "Agency",
+    "grading": "Grading",
+    "first_seen": "First seen",
+    "last_seen": "Last seen",
+    "incident_id": "Incident",
+    "roles": "Roles in the incident",
+    "link_id": "Link",
+}
+
+
+def uk_date(value) -> str:
+    """An ISO date as dd/mm/yyyy (the filters' format); blank when none is recorded."""
+    if value is None or value != value or not str(value).strip():
+        return ""
+    stamp = pd.to_datetime(str(value), errors="coerce")
+    return str(value) if pd.isna(stamp) else stamp.strftime("%d/%m/%Y")
+
+
+def grading_meaning(code: str) -> str:
+    """What a 3x5x2 grading such as ``2BP`` says, in words: source, assessment, handling."""
+    from mapping.model import parse_grading
+
+    grading = parse_grading(code)
+    if grading is None:
+        return "Not graded"
+    parts = [
+        f"{grading.source_evaluation}: source {MODEL.source_evaluations.label(grading.source_evaluation).lower()}",
+        f"{grading.intelligence_assessment}: "
+        + MODEL.intelligence_assessments.label(grading.intelligence_assessment).lower(),
+    ]
+    if grading.handling_code:
+        parts.append(
+            f"{grading.handling_code}: " + MODEL.handling_codes.label(grading.handling_code).lower()
+        )
+    return "; ".join(parts)
+
+
+def grading_key() -> str:
+    """The 3x5x2 key in one line, from the model (shown on hover and under the tables)."""
+    scales = (
+        ("source", MODEL.source_evaluations),
+        ("intelligence", MODEL.intelligence_assessments),
+        ("handling", MODEL.handling_codes),
+    )
+    return "Grading 3x5x2: " + " · ".join(
+        f"{name} " + ", ".join(f"{t.key} {t.label.lower()}" for t in vocabulary)
+        for name, vocabulary in scales
+    )
+
+
+def evidence_for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """An evidence table as a person reads it: plain headings, dates as dd/mm/yyyy."""
+    shown = frame.copy()
+    for column in ("first_seen", "last_seen"):
+        shown[column] = shown[column].map(uk_date)
+    return shown.rename(columns=EVIDENCE_HEADINGS)

@@ -4,9 +4,11 @@ mapping.explorer."""
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from mapping import explorer as ex
-from mapping.analysis.neighbourhood import paths_between
+from mapping.analysis.neighbourhood import path_steps, paths_between
+from mapping.render.evidence import evidence_html, path_html
 from mapping.render.explorer import data_key, payload, view_layout
 from mapping.render.network import legend_html
 from mapping.views import cluster_table, evidence_table
@@ -128,17 +130,42 @@ def entity_panel(selected: str, collapse: bool, pair: list) -> None:
     if st.button("Add to path (pick two people)", key="act_path", width="stretch"):
         st.session_state.ex_pair = (*[p for p in pair if p != selected][-1:], selected)
         st.rerun()
-    links = ex.node_links(graph, selected)
-    st.caption(f"The {len(links)} link(s) behind this entity's connections")
-    st.dataframe(evidence_table(scoped, links), hide_index=True, height=240)
+    st.caption("The evidence behind its links is under the drawing.")
 
 
-def path_panel(pair: list, paths) -> None:
-    st.markdown("**Paths between** " + " and ".join(f"`{ex.shown_as(graph, p)}`" for p in pair))
-    for n, path in enumerate(paths, 1):
-        st.text(f"{n}. " + " → ".join(ex.shown_as(graph, x) for x in path.nodes))
-    if len(pair) == 2 and not paths:
-        st.text("No connection within four links in this scope.")
+def scroll_here(nonce) -> None:
+    """Bring what follows into view (after a click on the drawing, the evidence)."""
+    components.html(
+        f"<script>/* {nonce} */ var f = window.frameElement; f.style.scrollMarginTop = '70px';"
+        " f.scrollIntoView({block: 'start'});</script>",
+        height=0,
+    )
+
+
+def evidence_section(selected: str, kind: str | None) -> None:
+    """The links behind the selection, full width under the drawing."""
+    if kind == "node":
+        links = ex.node_links(graph, selected)
+        st.subheader(f"Evidence: {ex.shown_as(graph, selected)}")
+        st.caption(f"The {len(links)} link(s) behind this entity's connections")
+    elif kind == "edge":
+        u, v = ex.edge_endpoints(graph, selected)
+        links = graph.edges[u, v]["links"]
+        st.subheader(f"Evidence: {ex.shown_as(graph, u)} – {ex.shown_as(graph, v)}")
+        st.caption(f"The {len(links)} link(s) behind this connection")
+    else:
+        return
+    st.html(evidence_html(evidence_table(scoped, links)))
+
+
+def path_section(pair: list, paths) -> None:
+    st.subheader("Paths between " + " and ".join(ex.shown_as(graph, p) for p in pair))
+    if len(pair) < 2:
+        st.caption("Pick a second person with “Add to path”.")
+    elif not paths:
+        st.info("No connection within four links in this scope.")
+    else:
+        st.html(path_html([path_steps(scoped, p) for p in paths], lambda n: ex.shown_as(graph, n)))
     if st.button("Clear path", key="act_clear_path"):
         st.session_state.ex_pair = ()
         st.rerun()
@@ -172,6 +199,9 @@ with canvas:
         f"Dataset version {scoped.version}: {graph.number_of_nodes():,} entities and "
         f"{len(scoped.links):,} links in scope. Drawn: {view.note.rstrip('.')}."
     )
+    withheld = ex.withheld_note(scoped, view.graph.nodes if st.session_state.ex_focus else None)
+    if withheld:
+        st.warning(withheld, icon=":material/visibility_off:")
     click = network_explorer(
         **drawing,
         data_key=data_key(scoped.version, scoped.scope, key_extra),
@@ -182,7 +212,9 @@ with canvas:
         key="explorer",
         default=None,
     )
+fresh_click = None
 if click and click.get("nonce") != st.session_state.ex_nonce:
+    fresh_click = click["nonce"]
     st.session_state.update(ex_nonce=click["nonce"], ex_view=click.get("view"))
     if ex.selection_kind(click["id"], graph) == "group":
         st.session_state.update(
@@ -203,15 +235,17 @@ with panel:
     elif kind == "edge":
         u, v = ex.edge_endpoints(graph, selected)
         st.subheader(f"{ex.shown_as(graph, u)} – {ex.shown_as(graph, v)}")
-        st.caption("The links behind this connection: type, agency, grading, dates")
-        st.dataframe(evidence_table(scoped, graph.edges[u, v]["links"]), hide_index=True)
+        st.caption("The links behind this connection are under the drawing.")
     else:
         st.info(
             "Click an entity or a link to see what is recorded and the evidence behind "
             "it." + (" Click a cluster to open it." if collapse else "")
         )
-    if pair:
-        path_panel(pair, paths)
+if fresh_click and kind in ("node", "edge"):
+    scroll_here(fresh_click)
+evidence_section(selected, kind)
+if pair:
+    path_section(pair, paths)
 
 st.html(
     "<style>.legend ul{list-style:none;padding:0;margin:0 0 6px;display:flex;flex-wrap:"

@@ -51,10 +51,14 @@ CS-4,AD-1,contact,2019-01-01,2019-03-01,police,2BP,1
 RAW_NAMES = ["Ada Fictional", "Ben Fictional", "Fred Fictional", "Gail Fictional"]
 
 
-def import_world(database_url: str, key_file: Path, folder: Path) -> int:
+#: One more link only designated roles see (handling code C), for the "withheld" tests.
+HANDLING_C_LINK = "CS-4,AD-1,contact,2026-07-01,2026-08-01,police,2BC,1\n"
+
+
+def import_world(database_url: str, key_file: Path, folder: Path, links: str = LINKS) -> int:
     """Import the tiny world into ``database_url`` with the key at ``key_file``."""
     sources = []
-    for name, text in (("entities", ENTITIES), ("links", LINKS)):
+    for name, text in (("entities", ENTITIES), ("links", links)):
         path = folder / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
         sources.append(Source(path, path.name))

@@ -1,0 +1,109 @@
+"""End to end, in headless Chromium at 1366x768 and 1920x1080: click a link on the network
+and find its agency, grading and both dates inside the viewport without scrolling sideways;
+a practitioner is told how many links were withheld for their role.
+
+The app runs in demo mode on the tiny explorer world plus one handling-code-C link.
+Screenshots: artifacts/screenshots/explorer-evidence-*.png (copies in docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.harness import wait_for_app
+from tests.e2e.test_explorer import choose, explorer_frame, shoot
+from tests.explorer_world import HANDLING_C_LINK, LINKS, import_world
+
+pytestmark = pytest.mark.e2e
+VIEWPORTS = [(1366, 768), (1920, 1080)]
+
+
+@pytest.fixture(scope="module")
+def evidence_server(app_server, tmp_path_factory):
+    data = tmp_path_factory.mktemp("e2e-evidence")
+    (data / "demo").mkdir()
+    import_world(
+        f"sqlite:///{data / 'demo' / 'demo.sqlite'}",
+        data / "demo" / "demo.key",
+        data,
+        links=LINKS + HANDLING_C_LINK,
+    )
+    return app_server({"MAPPING_DATA_DIR": str(data)}).url
+
+
+def click_an_edge(page, frame) -> str:
+    """Click the middle of a drawn link (one whose middle is clear of entities)."""
+    page.locator("iframe[title*='network_explorer']").scroll_into_view_if_needed()
+    box = page.locator("iframe[title*='network_explorer']").bounding_box()
+    point = frame.evaluate(
+        """() => { const n = window.explorerNetwork; const ids = n.body.data.edges.getIds();
+        n.fit({animation: false});
+        for (const id of ids.sort()) {
+          const e = n.body.edges[id]; const a = n.getPosition(e.fromId), b = n.getPosition(e.toId);
+          const mid = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
+          if (n.getNodeAt(n.canvasToDOM(mid)) !== undefined) continue;
+          const d = n.canvasToDOM(mid);
+          const r = document.getElementById('network').getBoundingClientRect();
+          return {id: id, x: d.x + r.left, y: d.y + r.top};
+        } return null; }"""
+    )
+    assert point, "no link whose middle is clear of entities"
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    return point["id"]
+
+
+def in_viewport(page, locator, size) -> bool:
+    box = locator.bounding_box()
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size[0]
+        and box["y"] + box["height"] <= size[1]
+    )
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_link_evidence_in_view_and_withheld_notice(evidence_server, size, new_page):
+    page = new_page(width=size[0], height=size[1])
+    page.set_default_timeout(60_000)
+    page.goto(evidence_server)
+    frame = explorer_frame(page)
+
+    # A practitioner may not see handling code C: the page says one link was withheld.
+    sidebar = page.locator("[data-testid='stSidebar']")
+    choose(
+        page, sidebar.locator("[data-testid='stSelectbox']").filter(has_text="role"), "Practitioner"
+    )
+    wait_for_app(page)
+    notice = page.get_by_text("1 link(s) withheld for your role (Practitioner)")
+    expect(notice).to_be_visible()
+    frame = explorer_frame(page)
+
+    # Click a link: its evidence comes into view, full width, with no sideways scrolling.
+    edge = click_an_edge(page, frame)
+    table = page.locator("[data-testid='evidence-table']")
+    table.wait_for()
+    wait_for_app(page)
+    page.wait_for_timeout(800)  # the scroll into view runs once the section is drawn
+    expect(page.get_by_role("heading", name="Evidence:")).to_be_visible()
+    headings = [t.strip() for t in table.locator("th").all_inner_texts()]
+    for name in ("Agency", "Grading", "First seen", "Last seen"):
+        assert name in headings, headings
+        column = headings.index(name)
+        assert in_viewport(page, table.locator("th").nth(column), size), name
+        cell = table.locator("tbody tr").first.locator("td").nth(column)
+        assert in_viewport(page, cell, size), name
+        if name.endswith("seen"):
+            assert cell.inner_text().count("/") == 2  # dd/mm/yyyy
+    grading = table.locator("th abbr")
+    assert "3x5x2" in grading.get_attribute("title")
+    overflow = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stMain], body, html')]"
+        ".some(e => e.scrollWidth > e.clientWidth + 1)"
+    )
+    assert not overflow, "the page scrolls sideways"
+    assert edge
+    shoot(page, "evidence-link-clicked", size)
+    assert page.external_requests == []

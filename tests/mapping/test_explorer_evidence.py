@@ -1,0 +1,105 @@
+"""What a person reads about evidence: plain headings, UK dates, the grading explained, paths
+step by step, and how many links their role withheld (a count, never the links)."""
+
+import pandas as pd
+import pytest
+
+from mapping import explorer as ex
+from mapping.analysis.neighbourhood import path_steps, paths_between
+from mapping.graph import Scope, build_scoped_graph
+from mapping.render.evidence import evidence_html, path_html
+from mapping.store import Store
+from mapping.views import evidence_for_reading, evidence_table, grading_meaning, uk_date
+from tests.explorer_world import HANDLING_C_LINK, LINKS, TODAY, import_world
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("evidence")
+    url = f"sqlite:///{folder / 'map.sqlite'}"
+    version = import_world(url, folder / "map.key", folder, links=LINKS + HANDLING_C_LINK)
+    return Store(url).read_version(version), version
+
+
+def scoped_as(tables, role):
+    data, version = tables
+    return build_scoped_graph(data, Scope(role=role, today=TODAY), version)
+
+
+def test_dates_read_day_first_and_grading_in_words():
+    assert uk_date("2026-01-10") == "10/01/2026"
+    assert uk_date(None) == "" and uk_date(float("nan")) == ""
+    meaning = grading_meaning("2BP")
+    assert meaning.startswith("2: source untested; B: known indirectly but corroborated")
+    assert "lawful sharing" in meaning
+    assert grading_meaning("") == "Not graded"
+
+
+def test_evidence_table_for_reading_has_plain_headings(tables):
+    scoped = scoped_as(tables, "police")
+    place = "PL-1"
+    frame = evidence_for_reading(evidence_table(scoped, ex.node_links(scoped.graph, place)))
+    for heading in ("Agency", "Grading", "First seen", "Last seen", "Incident", "Link type"):
+        assert heading in frame.columns
+    assert "source_agency" not in frame.columns
+    assert all(len(d) == 10 and d[2] == "/" for d in frame["First seen"])
+
+
+def test_evidence_html_escapes_and_explains_the_grading():
+    frame = pd.DataFrame(
+        [
+            {
+                "link_type": "<b>x</b>",
+                "from": "a&b",
+                "to": "c",
+                "source_agency": "Police",
+                "grading": "1AP",
+                "first_seen": "2026-02-01",
+                "last_seen": "2026-03-04",
+                "incident_id": "",
+                "roles": "",
+                "link_id": "L1",
+            }
+        ]
+    )
+    text = evidence_html(frame)
+    assert "<b>x</b>" not in text and "&lt;b&gt;x&lt;/b&gt;" in text
+    assert "a&amp;b" in text
+    assert "01/02/2026" in text and "04/03/2026" in text
+    assert 'title="1: source reliable; A: known directly' in text
+    assert ">Agency<" in text and "Grading 3x5x2" in text
+
+
+def test_path_listed_step_by_step_with_each_steps_evidence(tables):
+    scoped = scoped_as(tables, "police")
+    young = sorted(scoped.young_people())
+    source, target = young[0], young[-1]
+    paths = paths_between(scoped.graph, source, target)
+    assert paths, "the two clusters are joined"
+    steps = [path_steps(scoped, p) for p in paths]
+    text = path_html(steps, lambda n: n)
+    first = steps[0]
+    assert text.count('data-testid="path-step"') == sum(len(s) for s in steps)
+    assert f"{first[0]['from']} → {first[0]['to']}" in text
+    assert "Agency" in text and "First seen" in text
+
+
+def test_withheld_count_for_a_role_that_may_not_see_handling_code_c(tables):
+    police = scoped_as(tables, "police")
+    practitioner = scoped_as(tables, "practitioner")
+    assert police.withheld == 0 and ex.withheld_note(police) is None
+    assert practitioner.withheld == 1
+    note = ex.withheld_note(practitioner)
+    assert note.startswith("1 link(s) withheld for your role (Practitioner)")
+    assert "handling code C" in note
+    # the link touches the adult and one young person: a view of the park does not
+    adult = next(
+        n
+        for n, d in police.graph.nodes(data=True)
+        if d["entity_type"] == "adult" and d.get("adult_role") == "person_of_concern"
+    )
+    assert practitioner.withheld_touching([adult]) == 1
+    assert practitioner.withheld_touching(["PL-3"]) == 0
+    assert ex.withheld_note(practitioner, ["PL-3"]) is None
+    # the count never brings the link itself back
+    assert len(practitioner.links) == len(police.links) - 1

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from loaders import grading
 from loaders.read import HEADER_SEARCH_ROWS, RawSheet
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
 
@@ -220,6 +221,8 @@ class MappedSheet:
     read_as: dict[str, str] = field(default_factory=dict)
     #: Frame indexes of rows with filled cells to the right of the last header cell.
     overflow_rows: list[int] = field(default_factory=list)
+    #: ``{frame index: problem}`` from split grading columns (loaders.grading).
+    grading_problems: dict[int, str] = field(default_factory=dict)
 
     def excel_row(self, index: int) -> int:
         """The row number the analyst sees in Excel for data row ``index`` (0-based)."""
@@ -268,9 +271,16 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     for column in import_columns(role):
         if column not in frame:
             frame[column] = ""
+    split = (
+        grading.find_split_columns(headers, set(mapping)) if role in grading.GRADED_ROLES else {}
+    )
+    grading_problems: dict[int, str] = {}
+    if split:  # source_evaluation, intelligence_assessment, handling_code as columns
+        frame["grading"], grading_problems = grading.recombine(body, split, frame["grading"])
     blank = (frame == "").all(axis=1)
     frame = frame[~blank]  # keep the original index so row numbers stay Excel's
-    unmapped = [h for i, h in enumerate(headers) if i not in mapping and h.strip()]
+    used = set(mapping) | set(split.values())
+    unmapped = [h for i, h in enumerate(headers) if i not in used and h.strip()]
     formula_cells = sorted(
         (r - row - 1, mapping[c])
         for r, c in sheet.formulas
@@ -289,6 +299,7 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
         formula_cells,
         dict(sheet.read_as),
         [int(i) for i in overflow],
+        {i: p for i, p in grading_problems.items() if i in frame.index},
     )
 
 

@@ -21,8 +21,6 @@ from loaders.problems import ERROR, ImportFailed, Problem
 from loaders.read import RawSheet
 from loaders.xmlsafety import check_xml_file, entity_trick
 
-GRADING_PARTS = ("source_evaluation", "intelligence_assessment", "handling_code")
-
 
 def _unreadable(name: str, what: str) -> ImportFailed:
     return ImportFailed(
@@ -81,11 +79,10 @@ def _edge_rows(graph: nx.Graph) -> list[dict[str, str]]:
             {
                 k: _text(v)
                 for k, v in data.items()
-                if k not in ("id", "key", "source_id", "target_id", *GRADING_PARTS)
+                if k not in ("id", "key", "source_id", "target_id")
             }
         )
-        if "grading" not in row and all(data.get(p) for p in GRADING_PARTS):
-            row["grading"] = "".join(_text(data[p]) for p in GRADING_PARTS)
+        # Split grading parts stay columns: loaders.grading recombines them (or refuses).
         rows.append(row)
     return rows
 

@@ -219,6 +219,8 @@ def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
 
 def check_grading(sheet, frame, collector) -> pd.DataFrame:
     """Split 3x5x2 gradings into their parts; anything else is an error."""
+    for index, problem in getattr(sheet, "grading_problems", {}).items():
+        collector.add(sheet, ERROR, index, "grading", "inconsistent grading", problem)
     uniques = {v: parse_grading(v) for v in frame["grading"].unique() if str(v).strip()}
     invalid = {v for v, g in uniques.items() if g is None}
     for index, value in frame.loc[frame["grading"].isin(invalid), "grading"].items():

@@ -1,11 +1,22 @@
 """Strategic summary for the partnership board: young people by district and harm type over
 time, with small-number suppression so the summary can leave the meeting.
 
-Counts of 1 to 4 are shown as ``<5`` (primary suppression): a small count in one district
-can identify a child. A row total could give a suppressed cell back by subtraction, so when
-any cell in a row is suppressed the row's total is rounded to the nearest 5 and marked
-``~`` (secondary suppression). Zero is shown as 0: it identifies no one. Counts are of
-young people, never of links, and nothing here names or codes a person.
+One routine (:func:`summarise`) decides every figure that is shown: the page's table and
+chart, the pack's summary slide and the CSV export all read its ``shown`` text, so none of
+them can show a number the others hide.
+
+- **Primary suppression**: counts of 1 to 4 are shown as ``<5`` (a small count in one
+  district can identify a child). Zero is shown as 0: it identifies no one.
+- **Secondary suppression of totals**: a total (a district's harm flags, a harm across all
+  districts, the grand total, every point of the chart) that includes a suppressed cell is
+  never shown exactly. It is shown as the range the shown cells already imply, ``a–b``:
+  the exact cells plus 1 to 4 for each suppressed cell. Rounding a total is not enough (a
+  total of 7 rounded to 5 beside a shown 6 gives the hidden cell back as 1), and a range
+  computed from the shown cells alone adds nothing that arithmetic on them could not, so no
+  suppressed cell can be narrowed by any sum or difference of shown figures.
+
+Counts are of young people, never of links; a young person with two harm flags counts once
+under each, so totals are of harm flags. Nothing here names or codes a person.
 """
 
 from __future__ import annotations
@@ -17,6 +28,14 @@ from mapping.model import MODEL
 
 SUPPRESSED = "<5"
 THRESHOLD = 5
+ALL_DISTRICTS = "All districts"
+ALL_HARMS = "harm flags (total)"
+#: What every output says about the suppression, in the same words.
+SUPPRESSION_NOTE = (
+    "Counts of 1 to 4 are shown as <5. A total that includes a <5 is shown as the range "
+    "the shown cells allow (e.g. 12–18), never exactly, so no hidden count can be worked "
+    "out from a total or a difference. Safe to leave the meeting."
+)
 
 
 def suppress(count: int) -> str:
@@ -30,19 +49,31 @@ def suppress(count: int) -> str:
     return SUPPRESSED if 0 < count < THRESHOLD else str(count)
 
 
-def rounded_total(count: int) -> str:
-    """A row total beside a suppressed cell: to the nearest 5, marked ``~`` (under 5: ``<5``)."""
-    if count < THRESHOLD:
-        return suppress(count)
-    return f"~{int(5 * round(count / 5))}"
+def _bounds(count: int) -> tuple[int, int]:
+    """What a reader of the shown cell knows: the exact count, or 1 to 4."""
+    return (1, THRESHOLD - 1) if 0 < count < THRESHOLD else (count, count)
+
+
+def shown_total(cells) -> tuple[str, int, int]:
+    """A total over ``cells`` (raw counts) as it may be shown: exact when no cell is
+    suppressed, else the range the shown cells imply. Returns (text, low, high).
+
+    >>> shown_total([6, 1])
+    ('7–10', 7, 10)
+    >>> shown_total([6, 5, 0])
+    ('11', 11, 11)
+    """
+    low = sum(_bounds(int(c))[0] for c in cells)
+    high = sum(_bounds(int(c))[1] for c in cells)
+    return (str(low) if low == high else f"{low}–{high}"), low, high
 
 
 def young_people_by_period(scoped: ScopedGraph, freq: str = "Q") -> pd.DataFrame:
     """One row per (period, district, harm): young people carrying that harm flag who have
     any link seen in the period (first seen to last seen overlaps it).
 
-    ``freq`` is ``"M"`` (months) or ``"Q"`` (quarters). Raw counts: suppress before they
-    leave the meeting (:func:`suppressed_table`).
+    ``freq`` is ``"M"`` (months) or ``"Q"`` (quarters). Raw counts: never show them; pass
+    them through :func:`summarise` first.
     """
     links = scoped.links
     ends = pd.concat(
@@ -67,38 +98,67 @@ def young_people_by_period(scoped: ScopedGraph, freq: str = "Q") -> pd.DataFrame
     return counts.reset_index()
 
 
-def suppressed_table(
-    counts: pd.DataFrame, rows: str = "district", period: str | None = None
-) -> pd.DataFrame:
-    """A district x harm table (for one period, or the latest) ready to leave the meeting:
-    every cell passed through :func:`suppress`, totals rounded where a cell was suppressed."""
+def _harm_label(harm: str) -> str:
+    return MODEL.harms[harm].attrs.get("short", harm) if harm in MODEL.harms else harm
+
+
+def summarise(counts: pd.DataFrame) -> pd.DataFrame:
+    """Every figure of the summary as it may be shown, one row per (period, district, harm)
+    including the totals (district ``All districts``, harm ``harm flags (total)``).
+
+    Columns: ``period``, ``district``, ``harm`` (short label), ``shown`` (the text every
+    output prints), ``low`` and ``high`` (the range ``shown`` stands for; equal when exact),
+    ``suppressed`` (the cell itself is 1 to 4). Raw counts never leave this function.
+    """
+    columns = ["period", "district", "harm", "shown", "low", "high", "suppressed"]
     if counts.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    harms = [h for h in MODEL.harms.keys() if h in set(counts["harm"])]
+    for period, chosen in counts.groupby("period", sort=True):
+        wide = chosen.pivot_table(
+            index="district", columns="harm", values="young_people", aggfunc="sum", fill_value=0
+        ).reindex(columns=harms, fill_value=0)
+        for district, cells in wide.iterrows():
+            for harm in harms:
+                n = int(cells[harm])
+                low, high = _bounds(n)
+                rows.append(
+                    (period, district, _harm_label(harm), suppress(n), low, high, low < high)
+                )
+            rows.append((period, district, ALL_HARMS, *shown_total(cells.tolist()), False))
+        for harm in harms:
+            rows.append((period, ALL_DISTRICTS, _harm_label(harm), *shown_total(wide[harm]), False))
+        every = wide.to_numpy().ravel().tolist()
+        rows.append((period, ALL_DISTRICTS, ALL_HARMS, *shown_total(every), False))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def suppressed_table(summary: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
+    """A district x harm table for one period (default the latest), totals last: the
+    ``shown`` text of :func:`summarise`, nothing else."""
+    if summary.empty:
         return pd.DataFrame()
-    period = period or counts["period"].max()
-    chosen = counts[counts["period"] == period]
-    wide = chosen.pivot_table(
-        index=rows, columns="harm", values="young_people", aggfunc="sum", fill_value=0
-    )
-    harms = [h for h in MODEL.harms.keys() if h in wide.columns]
-    wide = wide[harms]
-    table = wide.map(lambda n: suppress(int(n)))
-    table.columns = [MODEL.harms[h].attrs.get("short", h) for h in harms]
-    hidden = (wide > 0) & (wide < THRESHOLD)
-    # A young person with two flags counts in two cells: the total is of flags, not people.
-    totals = wide.sum(axis=1)
-    table["harm flags (total)"] = [
-        rounded_total(int(t)) if h else suppress(int(t))
-        for t, h in zip(totals, hidden.any(axis=1), strict=True)
-    ]
+    period = period or summary["period"].max()
+    chosen = summary[summary["period"] == period]
+    table = chosen.pivot(index="district", columns="harm", values="shown")
+    harms = list(dict.fromkeys(chosen["harm"]))  # model order, total last
+    districts = [d for d in dict.fromkeys(chosen["district"]) if d != ALL_DISTRICTS]
+    table = table.reindex(index=[*districts, ALL_DISTRICTS], columns=harms)
+    table.columns.name = None
     return table.reset_index()
 
 
-def trend(counts: pd.DataFrame) -> pd.DataFrame:
-    """Harm flags across all districts per period (for a chart), suppressed below 5: a
-    suppressed point is drawn as missing, never as its true value."""
-    if counts.empty:
-        return pd.DataFrame()
-    wide = counts.pivot_table(
-        index="period", columns="harm", values="young_people", aggfunc="sum", fill_value=0
-    )
-    return wide.mask((wide > 0) & (wide < THRESHOLD))
+def trend(summary: pd.DataFrame) -> pd.DataFrame:
+    """Harm flags across all districts per period, for the chart: the same ``shown`` text
+    (the tooltip) and range as the table's ``All districts`` row, so a point that includes
+    a suppressed cell is drawn as a range and never as its exact value."""
+    if summary.empty:
+        return summary
+    rows = summary[(summary["district"] == ALL_DISTRICTS) & (summary["harm"] != ALL_HARMS)]
+    return rows[["period", "harm", "shown", "low", "high"]].reset_index(drop=True)
+
+
+def summary_csv_rows(summary: pd.DataFrame) -> pd.DataFrame:
+    """The export: every shown figure of every period (text and range), nothing more."""
+    return summary[["period", "district", "harm", "shown", "low", "high"]]

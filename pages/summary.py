@@ -1,17 +1,21 @@
 """Strategic summary for the partnership board: counts by district and harm over time, small
-numbers suppressed (counts 1 to 4 shown as <5; see mapping/summary.py and docs/meeting.md)."""
+numbers suppressed by one routine (mapping.summary.summarise) for the table and the chart."""
 
+import altair as alt
 import streamlit as st
 
-from mapping.model import MODEL
-from mapping.summary import suppressed_table, trend, young_people_by_period
+from mapping.summary import (
+    SUPPRESSION_NOTE,
+    summarise,
+    suppressed_table,
+    trend,
+    young_people_by_period,
+)
 from pages.common import scoped_and_clusters, session_cached
 
 st.title("Strategic summary")
 st.caption(
-    "Young people carrying each harm flag with a link seen in the period. Counts of 1 "
-    "to 4 are shown as <5; a row total beside a suppressed cell is rounded to the "
-    "nearest 5 (~) so the hidden count cannot be worked out. Safe to leave the meeting."
+    "Young people carrying each harm flag with a link seen in the period. " + SUPPRESSION_NOTE
 )
 scoped, _clusters = scoped_and_clusters()
 freq = st.radio(
@@ -21,14 +25,30 @@ freq = st.radio(
     key="s_freq",
     format_func={"Q": "Quarters", "M": "Months"}.get,
 )
-counts = session_cached(
-    ("summary", scoped.version, scoped.scope, freq), lambda: young_people_by_period(scoped, freq)
+summary = session_cached(
+    ("summary", scoped.version, scoped.scope, freq),
+    lambda: summarise(young_people_by_period(scoped, freq)),
 )
-if counts.empty:
+if summary.empty:
     st.info("No young people with harm flags in this scope.")
     st.stop()
-periods = sorted(counts["period"].unique())
+periods = sorted(summary["period"].unique())
 period = st.selectbox("Period for the table", list(reversed(periods)), key="s_period")
-st.dataframe(suppressed_table(counts, period=period), hide_index=True, key="s_table")
-st.subheader("Harm flags across all districts (suppressed points left out)")
-st.line_chart(trend(counts).rename(columns=MODEL.harms.label))  # labels, not keys
+st.dataframe(suppressed_table(summary, period=period), hide_index=True, key="s_table")
+st.subheader("Harm flags across all districts")
+st.caption(
+    "A point that includes a <5 is drawn as the range it may lie in (a bar), never as an "
+    "exact figure; the tooltip shows what the table shows."
+)
+points = trend(summary)
+base = alt.Chart(points).encode(
+    x=alt.X("period:N", title="Period"),
+    color=alt.Color("harm:N", title="Harm"),
+    tooltip=[alt.Tooltip("period:N"), alt.Tooltip("harm:N"), alt.Tooltip("shown:N", title="shown")],
+)
+chart = base.mark_rule(strokeWidth=6, opacity=0.5).encode(
+    y=alt.Y("low:Q", title="Young people (harm flags)"), y2="high:Q"
+) + base.mark_point(size=90, filled=True).encode(y="low:Q").transform_filter(
+    "datum.low == datum.high"
+)
+st.altair_chart(chart, key="s_chart")

@@ -84,4 +84,5 @@ FORMATS: dict[str, Writer] = {
     "map": _map,
     "pptx": _pack("pptx"),
     "pdf": _pack("pdf"),
+    "summary": _lazy("summary_csv", "write_summary"),  # the strategic summary, suppressed
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mapping.export.pack_images import map_png, network_png
-from mapping.graph import build_scoped_graph
+from mapping.graph import ScopedGraph, build_scoped_graph
 from mapping.meeting import (
     Agenda,
     action_rows,
@@ -26,6 +26,7 @@ from mapping.meeting import (
 )
 from mapping.model import MODEL
 from mapping.store import Store
+from mapping.summary import SUPPRESSION_NOTE, summarise, suppressed_table, young_people_by_period
 
 MARKING = "OFFICIAL-SENSITIVE"
 NOTICE = "Links show association, not involvement. Codes only: look up evidence in the tool."
@@ -71,19 +72,47 @@ def load_agenda(store: Store, meeting_date: date, role: str) -> Agenda:
     return build_agenda(store, meeting, role=role)
 
 
-def meeting_graph(store: Store, agenda: Agenda):
-    """The whole meeting's graph for the agenda's role; an item draws ``.subgraph(item.nodes)``."""
+def meeting_scoped(store: Store, agenda: Agenda) -> ScopedGraph:
+    """The whole meeting (every district) scoped for the agenda's role."""
     meeting = agenda.meeting
     version = meeting["dataset_version"]
     return build_scoped_graph(
         store.read_version(version), meeting_scope(meeting, agenda.role), version
-    ).graph
+    )
+
+
+def meeting_graph(store: Store, agenda: Agenda):
+    """The whole meeting's graph for the agenda's role; an item draws ``.subgraph(item.nodes)``."""
+    return meeting_scoped(store, agenda).graph
+
+
+def summary_slide(scoped: ScopedGraph) -> Slide:
+    """The strategic summary of the meeting's last quarter, through the one suppression
+    routine (mapping.summary), so the pack shows exactly what the page shows."""
+    summary = summarise(young_people_by_period(scoped, "Q"))
+    if summary.empty:
+        return Slide(
+            "Strategic summary",
+            ["No young people with harm flags in this scope."],
+            section="Summary",
+        )
+    period = summary["period"].max()
+    shown = suppressed_table(summary, period)
+    columns = [str(c) for c in shown.columns]
+    rows = [[str(v) for v in row] for row in shown.itertuples(index=False, name=None)]
+    return Slide(
+        f"Strategic summary: {period}",
+        [SUPPRESSION_NOTE],
+        [Table("Young people with each harm flag, by district", columns, rows)],
+        section="Summary",
+    )
 
 
 def pack_slides(store: Store, agenda: Agenda, *, with_images: bool = True) -> list[Slide]:
     """Every slide of the pack, in agenda order, as plain data."""
     meeting = agenda.meeting
-    whole = meeting_graph(store, agenda)
+    scoped = meeting_scoped(store, agenda)
+    whole = scoped.graph
     opening = agenda.items[0].sections
     slides = [
         Slide(
@@ -108,6 +137,7 @@ def pack_slides(store: Store, agenda: Agenda, *, with_images: bool = True) -> li
     sees = MODEL.roles[agenda.role].sees_true_addresses
     for item in agenda.items[1:]:
         slides.extend(district_slides(item, whole.subgraph(item.nodes), sees, with_images))
+    slides.append(summary_slide(scoped))
     agreed = action_rows(meeting_actions(store, meeting["id"]))
     slides.append(
         Slide(

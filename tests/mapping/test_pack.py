@@ -108,10 +108,15 @@ def test_html_has_a_tab_and_its_own_network_per_district(packs):
     agenda = load_agenda(store, DAY, "chair")
     districts = [item for item in agenda.items if item.district]
     tabs = re.findall(r'<button role="tab" data-item="(\d+)"[^>]*>([^<]*)</button>', text)
-    assert [label for _i, label in tabs] == ["Opening", *(i.district for i in districts), "Actions"]
+    assert [label for _i, label in tabs] == [
+        "Opening",
+        *(i.district for i in districts),
+        "Summary",
+        "Actions",
+    ]
     networks = embedded_networks(text)
-    assert sorted(networks, key=int) == [i for i, label in tabs[1:-1]]
-    for (index, _label), item in zip(tabs[1:-1], districts, strict=True):
+    assert sorted(networks, key=int) == [i for i, label in tabs[1:-2]]
+    for (index, _label), item in zip(tabs[1:-2], districts, strict=True):
         drawn = {n["id"] for n in networks[index]["nodes"]}
         assert drawn == set(item.nodes)  # the district's own network, not the whole meeting's
         assert f'id="network-{index}"' in text

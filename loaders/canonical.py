@@ -19,6 +19,7 @@ import pandas as pd
 
 from loaders.problems import WARNING, Problem
 from loaders.pseudonymise import Pseudonymiser
+from loaders.roles import merge_roles
 from mapping.model import MODEL
 from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
 
@@ -196,19 +197,67 @@ def link_ids(links: pd.DataFrame) -> pd.Series:
     )
 
 
+def incident_people(incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per person per incident, with every role they were recorded in.
+
+    A person on several rows of one incident (victim on one, suspect on another) keeps all
+    roles, in model order (``victim;person_of_concern``); their first row gives the date,
+    agency and grading; ``places`` lists every place named on their rows.
+    """
+    if incidents.empty:
+        return incidents.assign(places=pd.Series(dtype=object))
+    keys = ["incident_id", "person_id"]
+    groups = incidents.groupby(keys, sort=False)
+    people = groups.head(1).reset_index(drop=True)  # first rows, in the groups' order
+    people["role"] = groups["role"].agg(merge_roles).to_numpy()
+    people["places"] = (
+        groups["place_id"]
+        .agg(lambda ps: list(dict.fromkeys(p for p in ps.fillna("") if str(p).strip())))
+        .to_numpy()
+    )
+    return people
+
+
 def incident_links(incidents: pd.DataFrame) -> pd.DataFrame:
     """Co-presence links between everyone at an incident, and present-at links to the place."""
     rows = []
-    for incident_id, group in incidents.groupby("incident_id", sort=True):
-        people = group.drop_duplicates("person_id").to_dict("records")
-        for a, b in combinations(people, 2):
+    people = incident_people(incidents)
+    for incident_id, group in people.groupby("incident_id", sort=True):
+        present = group.to_dict("records")
+        for a, b in combinations(present, 2):
             rows.append(_incident_link(incident_id, a, b["person_id"], "co_presence", b["role"]))
-        for person in people:
-            if person.get("place_id"):
-                rows.append(
-                    _incident_link(incident_id, person, person["place_id"], "present_at", "")
-                )
+        for person in present:
+            for place in person["places"]:
+                rows.append(_incident_link(incident_id, person, place, "present_at", ""))
     return pd.DataFrame(rows, columns=list(LINK_COLUMNS[1:-1]))
+
+
+def lone_people(incidents: pd.DataFrame) -> list[Problem]:
+    """A warning counting people alone at an incident with no place: they make no link.
+
+    Their incident rows are kept (the incidents table is the evidence), but nothing puts
+    them on the map, so the import says so rather than lose them silently.
+    """
+    if incidents.empty:
+        return []
+    people = incident_people(incidents)
+    sizes = people.groupby("incident_id")["person_id"].transform("size")
+    alone = people[(sizes == 1) & (people["places"].map(len) == 0)]
+    if alone.empty:
+        return []
+    return [
+        Problem(
+            WARNING,
+            "",
+            "",
+            None,
+            "place_id",
+            "person alone at an incident with no place",
+            f"{alone['person_id'].nunique()} people at {len(alone)} incidents were the only "
+            "person recorded and the incident has no place, so they make no link (the "
+            "incident rows are kept); give these incidents a place_id to show them",
+        )
+    ]
 
 
 def _incident_link(incident_id, person, target, link_type, target_role) -> dict:

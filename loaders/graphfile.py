@@ -62,10 +62,16 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _stored_id(graph: nx.Graph, node) -> str:
+    """The entity id: our GraphML exports keep it as ``entity_id`` data (the GraphML id of an
+    id with spaces or ``&`` is a hash, since GraphML ids must be NMTOKENs)."""
+    return _text(graph.nodes[node].get("entity_id") or node)
+
+
 def _node_rows(graph: nx.Graph) -> list[dict[str, str]]:
     rows = []
     for node, data in graph.nodes(data=True):
-        row = {"entity_id": _text(node)}
+        row = {"entity_id": _stored_id(graph, node)}
         row.update({k: _text(v) for k, v in data.items() if k not in ("id", "entity_id")})
         rows.append(row)
     return rows
@@ -74,7 +80,7 @@ def _node_rows(graph: nx.Graph) -> list[dict[str, str]]:
 def _edge_rows(graph: nx.Graph) -> list[dict[str, str]]:
     rows = []
     for source, target, data in graph.edges(data=True):
-        row = {"source_id": _text(source), "target_id": _text(target)}
+        row = {"source_id": _stored_id(graph, source), "target_id": _stored_id(graph, target)}
         row.update(
             {
                 k: _text(v)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.canonical import build_tables, locate_at_import, previous_id
+from loaders.canonical import build_tables, locate_at_import, lone_people, previous_id
 from loaders.columns import MappedSheet, Profile, detect
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem
 from loaders.progress import Progress
@@ -269,6 +269,7 @@ def import_files(
     report("pseudonymising", 0.35, rows)
     entities, unlocated = locate_at_import(tables["entities"])  # before addresses are coded
     problems += unlocated
+    problems += lone_people(tables["incidents"])
     built, _unknowns = build_tables(
         entities,
         tables["links"],

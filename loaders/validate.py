@@ -15,6 +15,7 @@ import pandas as pd
 
 from loaders.columns import MappedSheet
 from loaders.problems import ERROR, WARNING, Problem, value_kind
+from loaders.roles import check_roles
 from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
 
 #: Columns whose values are never quoted in messages (they may identify a person).
@@ -382,7 +383,6 @@ def validate_incidents(
     frame["source_agency"] = check_vocab(
         sheet, frame, "source_agency", MODEL.source_agencies, collector
     )
-    frame["role"] = check_vocab(sheet, frame, "role", MODEL.incident_roles, collector)
-    frame["role"] = frame["role"].replace("", "present")
+    frame["role"] = check_roles(sheet, frame, collector)  # "Victim Suspect" is two roles
     frame = frame.join(check_grading(sheet, frame, collector))
     return frame

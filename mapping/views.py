@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mapping.graph import ScopedGraph
-from mapping.model import MODEL
+from mapping.model import LIST_SEPARATOR, MODEL
 
 #: What a person reads first comes first: the link, its source, grading and dates; the
 #: link id (for audit and exports) last, so a narrow side panel shows the evidence itself.
@@ -56,6 +56,26 @@ def name_of(scoped: ScopedGraph, node: str, use_codes: bool = False) -> str:
     return str(data.get("label") or node)
 
 
+def role_labels(value) -> str:
+    """Incident roles of one end (``victim;person_of_concern``) as labels, each kept."""
+    if not isinstance(value, str) or not value:
+        return ""
+    return " and ".join(
+        MODEL.incident_roles.label(r) if r in MODEL.incident_roles else r
+        for r in value.split(LIST_SEPARATOR)
+    )
+
+
+def roles_text(source_role, target_role) -> str:
+    """Both ends' incident roles, by end: ``from: Victim and Person of concern; to: Witness``."""
+    parts = [
+        f"{end}: {role_labels(value)}"
+        for end, value in (("from", source_role), ("to", target_role))
+        if role_labels(value)
+    ]
+    return "; ".join(parts)
+
+
 def evidence_table(scoped: ScopedGraph, link_ids, use_codes: bool = False) -> pd.DataFrame:
     """The links behind a highlight: type, agency, grading and dates, newest first."""
     records = scoped.link_records(link_ids)
@@ -65,7 +85,7 @@ def evidence_table(scoped: ScopedGraph, link_ids, use_codes: bool = False) -> pd
             str(r.get(k) or "")
             for k in ("source_evaluation", "intelligence_assessment", "handling_code")
         )
-        roles = "/".join(x for x in (r.get("source_role"), r.get("target_role")) if x)
+        roles = roles_text(r.get("source_role"), r.get("target_role"))
         rows.append(
             {
                 "link_id": r["link_id"],

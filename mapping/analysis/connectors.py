@@ -27,7 +27,7 @@ from mapping.analysis import engine as engines
 from mapping.analysis.neighbourhood import paths_between
 from mapping.analysis.overlap import context_kind
 from mapping.graph import ScopedGraph
-from mapping.model import MODEL
+from mapping.model import LIST_SEPARATOR, MODEL
 
 #: An entity linked to at least this many young people is a connector even within a cluster.
 MIN_YOUNG_PEOPLE = 3
@@ -44,19 +44,24 @@ def connector_kind(data: dict) -> str:
 
 
 def incident_roles(links: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """entity id -> {incident role: number of links recorded with that role}.
+    """entity id -> {incident role: number of incidents recorded with that role}.
 
-    Each role is counted separately; a person recorded once as a victim and once as a person
-    of concern shows both counts, and nothing turns one into the other.
+    Each role is counted separately and each incident once (an incident makes a link to
+    everyone present, so counting links would count it several times); a person recorded
+    as both victim and person of concern shows both counts, and nothing turns one into the
+    other. A role on a link with no incident counts that link as one occasion.
     """
+    occasion = links["incident_id"].where(links["incident_id"].notna(), links["link_id"])
     frames = [
-        links[["source_id", "source_role"]].set_axis(["entity", "role"], axis=1),
-        links[["target_id", "target_role"]].set_axis(["entity", "role"], axis=1),
+        pd.DataFrame({"entity": links[end + "_id"], "role": links[end + "_role"], "at": occasion})
+        for end in ("source", "target")
     ]
-    both = pd.concat(frames).dropna()
+    both = pd.concat(frames).dropna(subset=["role"])
     both = both[both["role"] != ""]
+    both = both.assign(role=both["role"].astype(str).str.split(LIST_SEPARATOR)).explode("role")
+    counts = both.drop_duplicates().groupby(["entity", "role"])["at"].nunique()
     roles: dict[str, dict[str, int]] = {}
-    for (entity, role), n in both.value_counts().sort_index().items():
+    for (entity, role), n in counts.sort_index().items():
         roles.setdefault(entity, {})[role] = int(n)
     return roles
 

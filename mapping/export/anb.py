@@ -33,12 +33,14 @@ ANB_COLUMNS = (
     "Entity1_Label",
     "Entity1_District",
     "Entity1_Harms",
+    "Entity1_Role",
     "Entity2_Identity",
     "Entity2_Type",
     "Entity2_ANB_Type",
     "Entity2_Label",
     "Entity2_District",
     "Entity2_Harms",
+    "Entity2_Role",
     "Link_Identity",
     "Link_Type",
     "Link_Label",
@@ -74,7 +76,9 @@ def anb_rows(scoped: ScopedGraph, marking: str) -> list[dict]:
     for link in links:
         row = {
             **_end("Entity1", entities[link["source_id"]]),
+            "Entity1_Role": link["source_role"],  # every incident role, ;-separated
             **_end("Entity2", entities[link["target_id"]]),
+            "Entity2_Role": link["target_role"],
         }
         row.update(
             {

@@ -89,7 +89,7 @@ def gexf_tree(scoped: ScopedGraph, metadata: dict) -> etree._ElementTree:
         root,
         f"{{{NAMESPACE}}}graph",
         mode="dynamic",
-        defaultedgetype="undirected",
+        defaultedgetype="directed",  # each link as stored: roles stay on their ends
         timeformat="date",
         timerepresentation="interval",
     )

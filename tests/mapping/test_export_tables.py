@@ -79,7 +79,8 @@ def test_corpus_text_is_kept_behind_a_quote(hostile):
 def test_anb_csv_holds_no_formula(hostile):
     rows = read_csv_rows(hostile / "anb.csv")
     assert_no_formula(cell for row in rows for cell in row)
-    assert {"'" + text for text in FORMULA_CORPUS} <= {row[6] for row in rows[7:]}
+    target = rows[6].index("Entity2_Identity")
+    assert {"'" + text for text in FORMULA_CORPUS} <= {row[target] for row in rows[7:]}
 
 
 def test_xlsx_has_no_formula_cells(hostile):
@@ -124,7 +125,8 @@ def test_anb_header_matches_the_documented_specification(tmp_path):
     assert rows[6] == documented_anb_columns()
     assert tuple(rows[6]) == ANB_COLUMNS
     assert all(len(row) == len(ANB_COLUMNS) for row in rows[7:])
-    by_link = {row[12]: dict(zip(rows[6], row, strict=True)) for row in rows[7:]}
+    link = rows[6].index("Link_Identity")
+    by_link = {row[link]: dict(zip(rows[6], row, strict=True)) for row in rows[7:]}
     restricted = by_link["LINK-RESTRICTED-C"]
     assert (
         restricted["Source_Evaluation"],

@@ -311,12 +311,12 @@ def withheld_note(scoped: ScopedGraph, nodes=None) -> str | None:
     role = MODEL.role(scoped.scope.role)
     why = []
     if not role.sees_handling_c:
-        why.append("handling code C (conditions apply) is shown to designated roles only")
+        why.append("handling code C is for designated roles only")
     if not role.sees_person_links_to_adults:
-        why.append("links between people and adults are not shared with your role")
+        why.append("links between people and adults are not shared with it")
     where = "" if nodes is None else " here"
     return (
         f"{count:,} link(s) withheld for your role ({role.label}){where}: "
         + "; ".join(why)
-        + ". They are not drawn, analysed or exported; ask a designated role if you need them."
+        + "; not drawn, analysed or exported."
     )

@@ -8,7 +8,7 @@ import streamlit.components.v1 as components
 
 from mapping import explorer as ex
 from mapping.analysis.neighbourhood import path_steps, paths_between
-from mapping.render.evidence import evidence_html, path_html
+from mapping.render.evidence import evidence_html, path_html, scroll_script
 from mapping.render.explorer import data_key, payload, view_layout
 from mapping.render.network import legend_html
 from mapping.views import cluster_table, evidence_table
@@ -135,11 +135,7 @@ def entity_panel(selected: str, collapse: bool, pair: list) -> None:
 
 def scroll_here(nonce) -> None:
     """Bring what follows into view (after a click on the drawing, the evidence)."""
-    components.html(
-        f"<script>/* {nonce} */ var f = window.frameElement; f.style.scrollMarginTop = '70px';"
-        " f.scrollIntoView({block: 'start'});</script>",
-        height=0,
-    )
+    components.html(scroll_script(nonce), height=0)
 
 
 def evidence_section(selected: str, kind: str | None) -> None:
@@ -250,7 +246,7 @@ if pair:
 st.html(
     "<style>.legend ul{list-style:none;padding:0;margin:0 0 6px;display:flex;flex-wrap:"
     "wrap;gap:2px 14px}.legend h4{margin:6px 0 2px;font-size:14px}.legend li{font-size:13px}"
-    ".sw{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:"
+    ".sw{display:inline-block;margin-right:5px;vertical-align:"
     "middle}</style>" + legend_html()
 )
 st.caption(

@@ -8,6 +8,7 @@ also sanitises it. Never imports Streamlit.
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 import pandas as pd
@@ -97,3 +98,15 @@ def path_html(steps_by_path: list[list[dict]], shown_as) -> str:
         )
     parts.append(f'<p class="grading-key">{html.escape(grading_key())}</p>')
     return "".join(parts)
+
+
+def scroll_script(nonce: object) -> str:
+    """A script that scrolls its own (zero-height) frame into view, so what follows it on the
+    page is seen after a click. ``nonce`` only makes each click's script differ; it comes from
+    the browser, so only its digest is written into the script."""
+    digest = hashlib.sha256(repr(nonce).encode()).hexdigest()[:16]
+    return (
+        f"<script>/* {digest} */ var f = window.frameElement;"
+        " if (f) { f.style.scrollMarginTop = '70px'; f.scrollIntoView({block: 'start'}); }"
+        "</script>"
+    )

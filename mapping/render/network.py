@@ -32,7 +32,17 @@ ASSOCIATION_BANNER = (
     "Links show association, not involvement. Every link has a source "
     "agency, a grading and dates: open it before drawing conclusions."
 )
-LINE_DASHES = {"solid": False, "dashed": [8, 6], "dotted": [2, 5]}
+LINE_DASHES = {
+    "solid": False,
+    "dashed": [8, 6],
+    "dotted": [2, 5],
+    "longdash": [16, 5],
+    "dashdot": [10, 4, 2, 4],
+}
+#: The one colour of protection (trusted adults, protective places and links), from the model.
+PROTECTIVE_COLOUR = str(MODEL.adult_roles["trusted_adult"].attrs.get("border", "#009E73"))
+#: The border of anything inferred rather than recorded (an adult's role from the evidence).
+INFERRED_DASHES = [4, 3]
 
 
 @lru_cache(maxsize=1)
@@ -114,35 +124,64 @@ def node_tooltip(node: str, data: dict) -> str:
     return "\n".join(lines)
 
 
+def is_inferred(data: dict) -> bool:
+    """True when the entity's adult role was inferred from the evidence, not recorded."""
+    return bool(data.get("adult_role_inferred")) or data.get("adult_role_source") == "inferred"
+
+
+def is_protective(data: dict) -> bool:
+    return data.get("adult_role") in MODEL.adult_roles.with_flag("protective") or (
+        data.get("place_kind") in MODEL.place_kinds.with_flag("protective")
+    )
+
+
+def node_style(data: dict) -> dict:
+    """Shape, fill and border of one entity: the shape says its type, an adult's fill and
+    border its role, a coloured border its first harm flag (green: protective), a dashed
+    border that its role was inferred. Each colour means one thing (mapping/model.yaml)."""
+    kind = MODEL.entity_types[data["entity_type"]]
+    fill, border, width = kind.colour, "#444444", 1
+    role = data.get("adult_role")
+    if data["entity_type"] == "adult" and role in MODEL.adult_roles:
+        spec = MODEL.adult_roles[role].attrs
+        fill, border, width = spec.get("fill", fill), spec.get("border", border), 2
+    if is_protective(data):
+        border, width = PROTECTIVE_COLOUR, 4
+    harms = data.get("harms") or ()
+    if harms and harms[0] in MODEL.harms:
+        border, width = MODEL.harms[harms[0]].colour, 4
+    style = {
+        "shape": kind.attrs.get("shape", "dot"),
+        "borderWidth": width,
+        "color": {"background": fill, "border": border},
+    }
+    if is_inferred(data):
+        style["shapeProperties"] = {"borderDashes": INFERRED_DASHES}
+        style["borderWidth"] = max(width, 3)
+    return style
+
+
 def vis_elements(
     graph: nx.Graph, positions: dict, *, use_codes: bool = False, highlight: set[str] | None = None
 ) -> tuple[list[dict], list[dict]]:
     """vis-network node and edge dicts. ``use_codes`` shows ids instead of place labels."""
     nodes = []
     for node, data in sorted(graph.nodes(data=True)):
-        kind = MODEL.entity_types[data["entity_type"]]
         harms = data.get("harms") or ()
         tag = harm_tag(harms)
         label = node if use_codes else str(data.get("label") or node)
-        border = MODEL.harms[harms[0]].colour if harms else "#444444"
-        if data.get("adult_role") == "trusted_adult" or (
-            data.get("place_kind") in MODEL.place_kinds.with_flag("protective")
-        ):
-            border = "#009E73"
         x, y = positions.get(node, (0.0, 0.0))
         nodes.append(
             {
                 "id": node,
                 "label": f"{label}\n[{tag}]" if tag else label,
                 "title": node_tooltip(node, data),
-                "shape": kind.attrs.get("shape", "dot"),
                 "x": x,
                 "y": y,
                 "size": 10 + min(20, 2 * math.sqrt(graph.degree(node))),
-                "borderWidth": 4 if harms else 1,
-                "color": {"background": kind.colour, "border": border},
                 "font": {"size": 14, "face": "sans-serif"},
                 "opacity": 1.0 if not highlight or node in highlight else 0.25,
+                **node_style(data),
             }
         )
     edges = []
@@ -164,18 +203,64 @@ def vis_elements(
     return nodes, edges
 
 
-def legend_items() -> dict[str, list[dict]]:
-    """Every colour, shape and line style the network uses, from the model."""
+def _entity_item(label: str, data: dict) -> dict:
+    style = node_style(data)
     return {
-        "Entities (fill colour and shape)": [
-            {"label": t.label, "colour": t.colour, "shape": t.attrs.get("shape", "dot")}
-            for t in MODEL.entity_types
-        ],
-        "Harm flags (border colour; tags in brackets)": [
-            {"label": f"{t.attrs.get('short', t.key)} = {t.label}", "colour": t.colour}
-            for t in MODEL.harms
+        "label": label,
+        "shape": style["shape"],
+        "fill": style["color"]["background"],
+        "border": style["color"]["border"],
+        "border_width": style["borderWidth"],
+        "dashes": bool(style.get("shapeProperties")),
+    }
+
+
+def legend_items() -> dict[str, list[dict]]:
+    """Every shape, fill, border and line style the network uses, from the model."""
+    entities = [
+        _entity_item(t.label, {"entity_type": t.key})
+        for t in MODEL.entity_types
+        if t.key != "adult"
+    ]
+    adults = [
+        _entity_item(r.label, {"entity_type": "adult", "adult_role": r.key})
+        for r in MODEL.adult_roles
+    ] + [
+        _entity_item(
+            "Role inferred from the evidence (dashed border)",
+            {"entity_type": "adult", "adult_role": "other", "adult_role_inferred": True},
+        )
+    ]
+    protective = (
+        [
+            _entity_item(MODEL.adult_roles.label(r), {"entity_type": "adult", "adult_role": r})
+            for r in MODEL.adult_roles.with_flag("protective")
         ]
-        + [{"label": "Protective (trusted adult, youth club)", "colour": "#009E73"}],
+        + [
+            _entity_item(
+                f"{MODEL.entity_types.label('place')}: {MODEL.place_kinds.label(k)}",
+                {"entity_type": "place", "place_kind": k},
+            )
+            for k in MODEL.place_kinds.with_flag("protective")
+        ]
+        + [
+            {"label": t.label, "colour": t.colour, "line": t.attrs.get("line", "solid")}
+            for t in MODEL.link_types
+            if t.flag("protective")
+        ]
+    )
+    harms = [
+        _entity_item(
+            f"{t.attrs.get('short', t.key)} = {t.label}",
+            {"entity_type": "young_person", "harms": (t.key,)},
+        )
+        for t in MODEL.harms
+    ]
+    return {
+        "Entities (shape)": entities,
+        "Adults (square; fill and border by role)": adults,
+        "Protective contexts (green border)": protective,
+        "Harm flags (border colour; tags in brackets)": harms,
         "Links (colour and line style)": [
             {"label": t.label, "colour": t.colour, "line": t.attrs.get("line", "solid")}
             for t in MODEL.link_types
@@ -183,16 +268,58 @@ def legend_items() -> dict[str, list[dict]]:
     }
 
 
+#: CSS clip paths for vis-network's shapes that CSS has no border for.
+_CLIPS = {
+    "triangle": "polygon(50% 0,100% 100%,0 100%)",
+    "triangleDown": "polygon(0 0,100% 0,50% 100%)",
+    "hexagon": "polygon(25% 0,75% 0,100% 50%,75% 100%,25% 100%,0 50%)",
+}
+
+
+def _dash_gradient(colour: str, dashes) -> str:
+    """A repeating gradient drawing a line's dash pattern (on, off, on, off...) in CSS."""
+    if not dashes:
+        return colour
+    stops, at = [], 0.0
+    for index, length in enumerate(dashes):
+        paint = colour if index % 2 == 0 else "transparent"
+        stops.append(f"{paint} {at / 2:g}px {(at + length) / 2:g}px")
+        at += length
+    return f"repeating-linear-gradient(90deg,{','.join(stops)})"
+
+
+def swatch(item: dict) -> str:
+    """A small CSS swatch drawing an entity's shape or a link's line as the network does
+    (inline SVG would be stripped by Streamlit's HTML sanitiser)."""
+    if "line" in item:
+        paint = _dash_gradient(item["colour"] or "#999999", LINE_DASHES.get(item["line"]))
+        return (
+            '<span class="sw" style="width:28px;height:3px;'
+            f'background:{html.escape(paint)}"></span>'
+        )
+    fill, border = html.escape(item["fill"] or "#999999"), html.escape(item["border"])
+    width = max(1, min(3, round(item["border_width"] * 0.75)))
+    shape = item["shape"]
+    if shape in _CLIPS:
+        clip = _CLIPS[shape]
+        return (
+            f'<span class="sw" style="width:16px;height:14px;background:{border};'
+            f'clip-path:{clip};position:relative"><span style="position:absolute;'
+            f"inset:{width + 1}px {width}px {width}px {width}px;background:{fill};"
+            f'clip-path:{clip}"></span></span>'
+        )
+    style = "dashed" if item["dashes"] else "solid"
+    extra = {"dot": "border-radius:50%;", "diamond": "transform:rotate(45deg) scale(0.8);"}
+    return (
+        f'<span class="sw" style="width:14px;height:14px;box-sizing:border-box;'
+        f'background:{fill};border:{width}px {style} {border};{extra.get(shape, "")}"></span>'
+    )
+
+
 def legend_html() -> str:
     parts = []
     for heading, items in legend_items().items():
-        rows = "".join(
-            f'<li><span class="sw" style="background:{html.escape(i["colour"] or "#999")};'
-            f"{'height:3px;' if 'line' in i else ''}"
-            f"{'border-top:3px ' + i['line'] + ' ' + html.escape(i['colour'] or '') + ';background:none;' if i.get('line') not in (None, 'solid') else ''}"
-            f'"></span>{html.escape(i["label"])}</li>'
-            for i in items
-        )
+        rows = "".join(f"<li>{swatch(i)}{html.escape(i['label'])}</li>" for i in items)
         parts.append(f"<h4>{html.escape(heading)}</h4><ul>{rows}</ul>")
     return '<div class="legend">' + "".join(parts) + "</div>"
 
@@ -209,7 +336,7 @@ body { margin:0; font-family: sans-serif; color:#222; }
 .legend { width:260px; font-size:12px; padding:6px; overflow:auto; }
 .legend ul { list-style:none; padding:0; margin:0 0 8px 0; }
 .legend li { margin:2px 0; }
-.sw { display:inline-block; width:14px; height:14px; margin-right:6px; vertical-align:middle; }
+.sw { display:inline-block; margin-right:6px; vertical-align:middle; }
 div.vis-tooltip { white-space: pre-line; position:absolute; background:#fff; border:1px solid #888; padding:6px; font-size:13px; }
 </style>"""
 

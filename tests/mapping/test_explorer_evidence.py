@@ -7,7 +7,7 @@ import pytest
 from mapping import explorer as ex
 from mapping.analysis.neighbourhood import path_steps, paths_between
 from mapping.graph import Scope, build_scoped_graph
-from mapping.render.evidence import evidence_html, path_html
+from mapping.render.evidence import evidence_html, path_html, scroll_script
 from mapping.store import Store
 from mapping.views import evidence_for_reading, evidence_table, grading_meaning, uk_date
 from tests.explorer_world import HANDLING_C_LINK, LINKS, TODAY, import_world
@@ -103,3 +103,16 @@ def test_withheld_count_for_a_role_that_may_not_see_handling_code_c(tables):
     assert ex.withheld_note(practitioner, ["PL-3"]) is None
     # the count never brings the link itself back
     assert len(practitioner.links) == len(police.links) - 1
+
+
+def test_path_html_and_scroll_script_escape_what_they_are_given():
+    hostile = "<img src=x onerror=alert(1)>"
+    step = {
+        "from": hostile,
+        "to": "b",
+        "links": [{"link_type": "contact", "source_agency": "police", "first_seen": hostile}],
+    }
+    text = path_html([[step]], lambda n: n)
+    assert hostile not in text and "&lt;img" in text
+    script = scroll_script("*/ alert(1) /*")
+    assert "alert" not in script

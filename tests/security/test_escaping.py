@@ -114,7 +114,13 @@ def _python_sources() -> list[Path]:
 
 
 #: Functions that escape every data value they are given (tested above and in test_browser).
-ESCAPING_RENDERERS = {"legend_html", "network_html"}
+ESCAPING_RENDERERS = {
+    "legend_html",
+    "network_html",
+    "evidence_html",  # tests/mapping/test_explorer_evidence.py
+    "path_html",
+    "scroll_script",
+}
 
 
 def _fixed_or_escaped(node: ast.AST) -> bool:

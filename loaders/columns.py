@@ -1,17 +1,25 @@
 """Column mapping: recognise template headers and their common synonyms, find the header row,
 decide which table a sheet is, and apply an analyst's mapping profile.
 
-A mapping profile is a small YAML file (see README "Mapping profiles")::
+A mapping profile is a small YAML file (docs/import.md "Mapping profiles")::
 
     sheets:
       "Contacts export":          # sheet name, or file name for a CSV
         role: links
+        file: "contacts*.csv"     # optional: also any file whose name matches
         columns: {"Nominal A": source_id, "Nominal B": target_id}
+    values:                       # their words for the model's terms (loaders/values.py)
+      link_type: {"Associate of": peer_association}
     date_order: day_first         # or month_first, for US-style exports
+
+A sheet no entry names is matched by its headers: the entry whose ``headers:`` (or the
+headers its ``columns:`` rename) all appear in one header row, so next month's file with
+another name still maps.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +29,7 @@ import yaml
 
 from loaders import grading
 from loaders.read import HEADER_SEARCH_ROWS, RawSheet
+from loaders.values import check_values
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
 
 #: Headers analysts' exports commonly use, per canonical column (compared squashed).
@@ -107,6 +116,16 @@ def _check_sheet_settings(where: str, sheet: str, settings: dict) -> None:
         raise ValueError(
             f"{where}: sheet '{sheet}': role must be one of {', '.join(TEMPLATE_COLUMNS)}"
         )
+    unknown = set(settings) - {"role", "columns", "file", "headers"}
+    if unknown:
+        raise ValueError(
+            f"{where}: sheet '{sheet}': unknown setting(s) {', '.join(sorted(map(str, unknown)))}; "
+            "a sheet entry has role, columns, file (a name pattern such as 'nominals*.csv') "
+            "and headers"
+        )
+    headers = settings.get("headers")
+    if headers is not None and not isinstance(headers, list):
+        raise ValueError(f"{where}: sheet '{sheet}': headers must be a list of header names")
     allowed = {c for role in TEMPLATE_COLUMNS for c in import_columns(role)}
     for header, canonical in (settings.get("columns") or {}).items():
         if canonical not in allowed:
@@ -117,7 +136,11 @@ def _check_sheet_settings(where: str, sheet: str, settings: dict) -> None:
 
 
 def profile_from_assignments(
-    assignments: dict[str, dict], *, date_order: str | None = None, base: Profile | None = None
+    assignments: dict[str, dict],
+    *,
+    date_order: str | None = None,
+    base: Profile | None = None,
+    values: dict[str, dict[str, str]] | None = None,
 ) -> Profile:
     """Build a profile from an analyst's choices on the mapping step of the upload page.
 
@@ -129,7 +152,10 @@ def profile_from_assignments(
     date_order
         ``"day_first"`` (UK, the default) or ``"month_first"``; None keeps it unset.
     base
-        An earlier profile to extend (its other sheets are kept).
+        An earlier profile to extend (its other sheets and values are kept).
+    values
+        ``{template column: {their term: model term}}`` chosen for unknown terms; they are
+        added to the base's (a later choice for the same term wins).
 
     Returns
     -------
@@ -146,7 +172,15 @@ def profile_from_assignments(
         _check_sheet_settings("assignments", sheet, settings)
         sheets[sheet] = settings
     order = date_order or (base.date_order if base and base.date_order_set else None)
-    profile = Profile(sheets=sheets, date_order=order or "day_first", date_order_set=bool(order))
+    merged = {column: dict(terms) for column, terms in (base.values if base else {}).items()}
+    for column, terms in (values or {}).items():
+        merged.setdefault(column, {}).update({t: k for t, k in terms.items() if k})
+    profile = Profile(
+        sheets=sheets,
+        date_order=order or "day_first",
+        date_order_set=bool(order),
+        values={c: t for c, t in merged.items() if t},
+    )
     return Profile.parse(profile.dump())  # round-trip: what is saved is what is used
 
 
@@ -164,35 +198,53 @@ def header_lookup(role: str) -> dict[str, str]:
 
 @dataclass
 class Profile:
-    """An analyst's saved mapping: sheet roles, column renames and date order."""
+    """An analyst's saved mapping: sheet roles, column renames, value mapping, date order."""
 
     sheets: dict[str, dict] = field(default_factory=dict)
     date_order: str = "day_first"
     #: True when the analyst chose the date order (then ambiguity is not reported).
     date_order_set: bool = False
+    #: ``{template column: {their term: model key}}`` (see loaders/values.py).
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Where the profile came from (its file name), for advice; never saved.
+    name: str = ""
 
     @classmethod
     def load(cls, path: Path | None) -> Profile:
         if path is None:
             return cls()
-        return cls.parse(Path(path).read_text(encoding="utf-8"), str(path))
+        return cls.parse(Path(path).read_text(encoding="utf-8"), Path(path).name)
 
     @classmethod
     def parse(cls, text: str, where: str = "profile") -> Profile:
-        """Read profile YAML (safe loader only), checking roles and canonical names."""
+        """Read profile YAML (safe loader only), checking roles, canonical names and terms."""
         raw = yaml.safe_load(text) or {}
         if not isinstance(raw, dict):
             raise ValueError(f"{where}: a profile is a mapping with sheets and date_order")  # noqa: TRY004
+        unknown = set(raw) - {"sheets", "date_order", "values"}
+        if unknown:
+            raise ValueError(
+                f"{where}: unknown section(s) {', '.join(sorted(map(str, unknown)))}; "
+                "a profile has sheets, values and date_order"
+            )
         order = raw.get("date_order")
         if order not in (None, "day_first", "month_first"):
             raise ValueError(f"{where}: date_order must be day_first or month_first")
         sheets = dict(raw.get("sheets") or {})
         for sheet, settings in sheets.items():
             _check_sheet_settings(where, str(sheet), settings or {})
-        return cls(sheets=sheets, date_order=order or "day_first", date_order_set=bool(order))
+        return cls(
+            sheets=sheets,
+            date_order=order or "day_first",
+            date_order_set=bool(order),
+            values=check_values(where, raw.get("values")),
+            name=where if where != "profile" else "",
+        )
 
     def dump(self) -> str:
         body: dict = {"sheets": self.sheets}
+        if self.values:
+            body["values"] = self.values
         if self.date_order_set or self.date_order != "day_first":
             body["date_order"] = self.date_order
         return yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
@@ -202,7 +254,35 @@ class Profile:
         Path(path).write_text(self.dump(), encoding="utf-8")
 
     def for_sheet(self, sheet: RawSheet) -> dict:
-        return self.sheets.get(sheet.sheet) or self.sheets.get(sheet.file) or {}
+        """The entry for a sheet: by sheet or file name, else by a ``file:`` pattern, else the
+        entry whose headers (``headers:``, or the ``columns:`` it renames) all appear in one of
+        the sheet's first rows; the entry naming the most headers wins."""
+        named = self.sheets.get(sheet.sheet) or self.sheets.get(sheet.file)
+        if named:
+            return named
+        for settings in self.sheets.values():
+            pattern = (settings or {}).get("file")
+            if pattern and fnmatch.fnmatch(sheet.file.casefold(), str(pattern).casefold()):
+                return settings
+        rows = [
+            {squash(v) for v in sheet.frame.iloc[r].tolist() if str(v).strip()}
+            for r in range(min(HEADER_SEARCH_ROWS, len(sheet.frame)))
+        ]
+        best: tuple[int, dict] | None = None
+        for settings in self.sheets.values():
+            wanted = {squash(h) for h in entry_headers(settings or {})}
+            if wanted and any(wanted <= row for row in rows):
+                if best is None or len(wanted) > best[0]:
+                    best = (len(wanted), settings)
+        return best[1] if best else {}
+
+    def describe(self) -> str:
+        return f"profile {self.name}" if self.name else "the mapping profile"
+
+
+def entry_headers(settings: dict) -> list[str]:
+    """The headers a profile entry recognises a sheet by."""
+    return [str(h) for h in (settings.get("headers") or settings.get("columns") or {})]
 
 
 @dataclass
@@ -223,6 +303,13 @@ class MappedSheet:
     overflow_rows: list[int] = field(default_factory=list)
     #: ``{frame index: problem}`` from split grading columns (loaders.grading).
     grading_problems: dict[int, str] = field(default_factory=dict)
+    #: Template column -> the analyst's own header for it (messages name both).
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def column_label(self, column: str) -> str:
+        """``Date Seen (first_seen)`` when the analyst's header differs from the template's."""
+        theirs = self.headers.get(column, "").strip()
+        return f"{theirs} ({column})" if theirs and theirs != column else column
 
     def excel_row(self, index: int) -> int:
         """The row number the analyst sees in Excel for data row ``index`` (0-based)."""
@@ -300,6 +387,7 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
         dict(sheet.read_as),
         [int(i) for i in overflow],
         {i: p for i, p in grading_problems.items() if i in frame.index},
+        {name: headers[pos] for pos, name in mapping.items()},
     )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from loaders.canonical import build_tables, locate_at_import, lone_people, previous_id
 from loaders.columns import MappedSheet, Profile, detect
-from loaders.problems import ERROR, WARNING, ImportFailed, Problem
+from loaders.problems import ERROR, WARNING, ImportFailed, Problem, group_repeated
 from loaders.progress import Progress
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import file_sha256, read_file
@@ -26,6 +26,7 @@ from loaders.validate import (
     validate_incidents,
     validate_links,
 )
+from loaders.values import UnknownTerm, ValueMap
 from mapping.config import retention_months
 from mapping.model import TEMPLATE_COLUMNS
 from mapping.store import Store, VersionTables
@@ -38,6 +39,8 @@ class ImportResult:
     links: int
     incidents: int
     problems: list[Problem] = field(default_factory=list)
+    #: What the profile's ``values:`` mapped to what, with counts (also stored with the version).
+    mapped_values: list[dict] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -72,7 +75,14 @@ def map_sources(
                             None,
                             "sheet not recognised",
                             "no header row with the columns of entities, links or incidents was "
-                            "found in the first rows; the sheet was ignored (map it with a profile)",
+                            "found in the first rows; the sheet was ignored ("
+                            + (
+                                f"{profile.describe()} has no entry naming this sheet or file, "
+                                "matching its file name pattern or its headers; add one"
+                                if profile.sheets
+                                else "map it with a profile"
+                            )
+                            + ")",
                         )
                     )
                 continue
@@ -86,7 +96,7 @@ def validate_sheets(
     today: date,
     known_before: Callable[[str], bool] = lambda raw: False,
 ):
-    collector = Collector()
+    collector = Collector(ValueMap(profile.values))
     frames: dict[str, list[pd.DataFrame]] = {role: [] for role in TEMPLATE_COLUMNS}
     for sheet in sheets:
         frame = _validate(sheet, collector, profile, today)
@@ -97,7 +107,7 @@ def validate_sheets(
         role: pd.concat(parts, ignore_index=True) if parts else _empty(role, profile, today)
         for role, parts in frames.items()
     }
-    _check_across_files(combined, collector, known_before)
+    _check_across_files(combined, collector, known_before, sheets)
     return combined, collector
 
 
@@ -146,19 +156,28 @@ def _validate(
 
 
 def _check_across_files(
-    tables: dict[str, pd.DataFrame], collector: Collector, known_before: Callable[[str], bool]
+    tables: dict[str, pd.DataFrame],
+    collector: Collector,
+    known_before: Callable[[str], bool],
+    sheets: list[MappedSheet],
 ) -> None:
+    by_place = {(s.file, s.sheet): s for s in sheets}
+
+    def label(file: str, sheet: str, column: str) -> str:
+        found = by_place.get((file, sheet))
+        return found.column_label(column) if found else column
+
     entities = tables["entities"]
     duplicated = entities["entity_id"].str.strip().duplicated(keep="first")
     known = set(entities["entity_id"].str.strip())
     for row in entities[duplicated].itertuples():
-        collector.problems.append(
+        collector.add_problem(
             Problem(
                 ERROR,
                 row.in_file,
                 row.in_sheet,
                 row.in_row,
-                "entity_id",
+                label(row.in_file, row.in_sheet, "entity_id"),
                 "duplicate id",
                 "this id is also on another sheet or file",
             )
@@ -173,17 +192,18 @@ def _check_across_files(
             dangling = (values != "") & ~values.isin(known)
             before = {v: known_before(v) for v in values[dangling].unique()}
             dangling &= ~values.map(before).fillna(False).astype(bool)
-            for row in frame[dangling].head(50).itertuples():
-                collector.problems.append(
+            for row in frame[dangling].itertuples():
+                collector.add_problem(
                     Problem(
                         WARNING,
                         row.in_file,
                         row.in_sheet,
                         row.in_row,
-                        column,
+                        label(row.in_file, row.in_sheet, column),
                         "unknown entity referenced",
                         "this id is not in any entities sheet; it was added with type 'unknown' "
-                        "(add it to entities to describe it)",
+                        "(add it to entities to describe it, or import with 'add to the latest "
+                        "version' when the entities are already stored)",
                     )
                 )
 
@@ -213,6 +233,72 @@ def check_key(store: Store, pseudonymiser: Pseudonymiser) -> None:
         )
 
 
+@dataclass
+class Check:
+    """What checking files found, before anything is stored: the upload page's "Check" and
+    the first half of every import."""
+
+    sheets: list[MappedSheet]
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem]
+    #: Each term no vocabulary or profile knows, once, with its count and suggestions.
+    unknown_terms: list[UnknownTerm] = field(default_factory=list)
+    #: What the profile's ``values:`` mapped to what, with counts.
+    mapped_values: list[dict] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(sheet.frame) for sheet in self.sheets)
+
+
+def check_files(
+    sources: Sequence[Source],
+    profile: Profile,
+    *,
+    today: date | None = None,
+    known_before: Callable[[str], bool] = lambda raw: False,
+    progress: Progress | None = None,
+) -> Check:
+    """Read, map and validate ``sources`` without storing anything (no database, no key)."""
+    report = progress or (lambda stage, fraction, rows: None)
+    report("reading", 0.0, 0)
+    sheets, read_problems = map_sources(sources, profile)
+    rows = sum(len(sheet.frame) for sheet in sheets)
+    report("validating", 0.2, rows)
+    problems = group_repeated(read_problems)
+    if not sheets:
+        advice = (
+            f"no sheet matched {profile.describe()} (by sheet or file name, file pattern "
+            "or headers) or had entities, links or incidents columns; check the profile's "
+            "sheet entries against these files, or start from sample_data/template.xlsx"
+            if profile.sheets
+            else "no sheet with entities, links or incidents columns was found; "
+            "start from sample_data/template.xlsx"
+        )
+        nothing = Problem(
+            ERROR,
+            ", ".join(s.name for s in sources),
+            "",
+            None,
+            None,
+            "nothing to import",
+            advice,
+        )
+        return Check([], {}, [*problems, nothing])
+    tables, collector = validate_sheets(sheets, profile, today or date.today(), known_before)
+    return Check(
+        sheets,
+        tables,
+        problems + collector.problems,
+        sorted(collector.unknown_terms.values(), key=lambda t: (t.column, -t.count, t.term)),
+        collector.values.report(),
+    )
+
+
 def import_files(
     sources: Sequence[Source],
     store: Store,
@@ -234,42 +320,23 @@ def import_files(
     profile = profile or Profile()
     check_key(store, pseudonymiser)
     report = progress or (lambda stage, fraction, rows: None)
-    report("reading", 0.0, 0)
-    sheets, problems = map_sources(sources, profile)
-    rows = sum(len(sheet.frame) for sheet in sheets)
-    report("validating", 0.2, rows)
-    if not sheets:
-        raise ImportFailed(
-            problems
-            + [
-                Problem(
-                    ERROR,
-                    ", ".join(s.name for s in sources),
-                    "",
-                    None,
-                    None,
-                    "nothing to import",
-                    "no sheet with entities, links or incidents columns was found; "
-                    "start from sample_data/template.xlsx",
-                )
-            ]
-        )
     based_on = store.latest_version() if add_to_latest else None
     previous = store.read_version(based_on) if based_on is not None else None
     previous_ids = frozenset(previous.entities["entity_id"]) if previous else frozenset()
-    tables, collector = validate_sheets(
-        sheets,
+    check = check_files(
+        sources,
         profile,
-        today or date.today(),
-        lambda raw: previous_id(raw, previous_ids, pseudonymiser) is not None,
+        today=today,
+        known_before=lambda raw: previous_id(raw, previous_ids, pseudonymiser) is not None,
+        progress=report,
     )
-    problems += collector.problems
-    if any(p.severity == ERROR for p in problems):
-        raise ImportFailed(problems)
+    sheets, tables, problems, rows = check.sheets, check.tables, check.problems, check.rows
+    if not check.passed:
+        report("refused", 1.0, rows)
+        raise ImportFailed(problems, check.unknown_terms)
     report("pseudonymising", 0.35, rows)
     entities, unlocated = locate_at_import(tables["entities"])  # before addresses are coded
-    problems += unlocated
-    problems += lone_people(tables["incidents"])
+    problems = problems + group_repeated(unlocated + lone_people(tables["incidents"]))
     built, _unknowns = build_tables(
         entities,
         tables["links"],
@@ -287,6 +354,7 @@ def import_files(
             "sha256": file_sha256(s.path),
             "rows": {sh.sheet or "csv": len(sh.frame) for sh in sheets if sh.file == s.name},
             "read_as": next((sh.read_as for sh in sheets if sh.file == s.name), {}),
+            "values_mapped": [m for m in check.mapped_values if m["file"] == s.name],
         }
         for s in sources
     ]
@@ -311,7 +379,12 @@ def import_files(
         store.set_setting(KEY_SETTING, pseudonymiser.fingerprint())
     report("done", 1.0, rows)
     return ImportResult(
-        version, len(built.entities), len(built.links), len(built.incidents), problems
+        version,
+        len(built.entities),
+        len(built.links),
+        len(built.incidents),
+        problems,
+        check.mapped_values,
     )
 
 

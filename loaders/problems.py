@@ -39,8 +39,10 @@ class Problem:
 class ImportFailed(Exception):
     """Raised when an import has errors; nothing has been stored."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], unknown_terms=()):
         self.problems = problems
+        #: loaders.values.UnknownTerm for each term no vocabulary knows (with counts).
+        self.unknown_terms = list(unknown_terms)
         errors = [p for p in problems if p.severity == ERROR]
         super().__init__(f"import refused: {len(errors)} error(s); nothing was stored")
 
@@ -55,3 +57,63 @@ def value_kind(value: object) -> str:
     if text.lstrip()[:1] in "=+-@":
         return "text starting with a formula character"
     return f"text of {len(text)} characters"
+
+
+#: How many problems of one kind in one column are listed before the rest are counted.
+MAX_LISTED = 20
+
+
+def group_repeated(
+    problems: list[Problem],
+    counts: dict[tuple, int] | None = None,
+    more_rows: dict[tuple, list[int]] | None = None,
+) -> list[Problem]:
+    """Keep the first ``MAX_LISTED`` problems of each kind in each column and add one line
+    saying how many more rows have it (the docs' promise; a flood is never listed whole).
+
+    ``counts`` and ``more_rows`` carry totals and first unlisted rows already counted by a
+    collector that stopped listing; without them they are counted from ``problems``.
+    """
+    counts = dict(counts or {})
+    more_rows = {k: list(v) for k, v in (more_rows or {}).items()}
+    seen: dict[tuple, int] = {}
+    listed: list[Problem] = []
+    last: dict[tuple, int] = {}
+    for problem in problems:
+        key = (problem.severity, problem.file, problem.sheet, problem.column, problem.kind)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= MAX_LISTED:
+            listed.append(problem)
+            last[key] = len(listed)
+        else:
+            rows = more_rows.setdefault(key, [])
+            if problem.row is not None and len(rows) < 5:
+                rows.append(problem.row)
+    for key, n in seen.items():
+        counts[key] = max(counts.get(key, 0), n)
+    summaries = []
+    for key, position in last.items():
+        extra = counts[key] - min(seen[key], MAX_LISTED)
+        if extra <= 0:
+            continue
+        rows = more_rows.get(key, [])
+        shown = f" (rows {', '.join(map(str, rows))}{', …' if extra > len(rows) else ''})"
+        severity, file, sheet, column, kind = key
+        summaries.append(
+            (
+                position,
+                Problem(
+                    severity,
+                    file,
+                    sheet,
+                    None,
+                    column,
+                    kind,
+                    f"{extra} more row(s) have the same problem{shown if rows else ''}; "
+                    f"the first {MAX_LISTED} are listed",
+                ),
+            )
+        )
+    for position, summary in sorted(summaries, key=lambda item: -item[0]):
+        listed.insert(position, summary)
+    return listed

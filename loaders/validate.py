@@ -14,8 +14,9 @@ from datetime import date
 import pandas as pd
 
 from loaders.columns import MappedSheet
-from loaders.problems import ERROR, WARNING, Problem, value_kind
+from loaders.problems import ERROR, MAX_LISTED, WARNING, Problem, group_repeated, value_kind
 from loaders.roles import check_roles
+from loaders.values import UnknownTerm, ValueMap, suggest, value_key
 from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
 
 #: Columns whose values are never quoted in messages (they may identify a person).
@@ -30,19 +31,25 @@ PERSON_FIELDS = {
     "lat",
     "lon",
 }
-#: How many problems of one kind in one column are listed before they are summarised.
-MAX_LISTED = 20
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
 
 
 class Collector:
-    """Gathers problems, summarising floods of the same problem in one column."""
+    """Gathers problems, summarising floods of the same problem in one column.
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+    Columns are named as the analyst's file names them, with the template column after it
+    ("Date Seen (first_seen)"). A profile's ``values:`` are applied through ``values``, and
+    terms no vocabulary knows are gathered once each in ``unknown_terms`` (with counts).
+    """
+
+    def __init__(self, values: ValueMap | None = None) -> None:
+        self.values = values or ValueMap()
+        self.unknown_terms: dict[tuple[str, str], UnknownTerm] = {}
+        self._listed: list[Problem] = []
         self._counts: dict[tuple, int] = {}
+        self._more: dict[tuple, list[int]] = {}
 
     def add(
         self,
@@ -53,30 +60,29 @@ class Collector:
         kind: str,
         message: str,
     ) -> None:
-        key = (sheet.file, sheet.sheet, column, kind)
-        self._counts[key] = self._counts.get(key, 0) + 1
-        count = self._counts[key]
         row = sheet.excel_row(index) if index is not None else None
-        if count <= MAX_LISTED:
-            self.problems.append(
-                Problem(severity, sheet.file, sheet.sheet, row, column, kind, message)
-            )
-        elif count == MAX_LISTED + 1:
-            self.problems.append(
-                Problem(
-                    severity,
-                    sheet.file,
-                    sheet.sheet,
-                    row,
-                    column,
-                    kind,
-                    "more rows have the same problem (not all listed)",
-                )
-            )
+        label = sheet.column_label(column) if column else column
+        self.add_problem(Problem(severity, sheet.file, sheet.sheet, row, label, kind, message))
+
+    def add_problem(self, problem: Problem) -> None:
+        """List the first ``MAX_LISTED`` problems of a kind in a column; count the rest."""
+        key = (problem.severity, problem.file, problem.sheet, problem.column, problem.kind)
+        self._counts[key] = self._counts.get(key, 0) + 1
+        if self._counts[key] <= MAX_LISTED:
+            self._listed.append(problem)
+        elif problem.row is not None:
+            rows = self._more.setdefault(key, [])
+            if len(rows) < 5:
+                rows.append(problem.row)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The listed problems, each flood followed by one line counting the rest."""
+        return group_repeated(self._listed, self._counts, self._more)
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity == ERROR for p in self.problems)
+        return any(p.severity == ERROR for p in self._listed)
 
 
 def describe(column: str, value: object) -> str:
@@ -171,51 +177,99 @@ def check_dates(sheet, frame, column, collector, date_order, *, required=False) 
 
 
 # -- vocabularies --------------------------------------------------------------------------
+def _term_key(sheet, column, vocab: Vocabulary, value: str, cells: int, collector) -> str | None:
+    """The model key for one value: the profile's ``values:`` first (recorded), then the model."""
+    known = vocab.normalise(value)
+    mapped = collector.values.lookup(column, value)
+    if mapped is not None and mapped != known:
+        collector.values.record(sheet.file, sheet.sheet, column, value.strip(), mapped, cells)
+        return mapped
+    return known
+
+
+def _unknown_term(sheet, frame, column, vocab, collector, term, mask, severity, listed=False):
+    """One problem per unknown term in a sheet (with its rows), gathered once with its count."""
+    indexes = frame.index[mask]
+    rows = [sheet.excel_row(i) for i in indexes[:5]]
+    entry = collector.unknown_terms.setdefault(
+        (column, value_key(term)), UnknownTerm(column, term, 0)
+    )
+    entry.count += len(indexes)
+    entry.rows.extend((sheet.file, sheet.sheet, r) for r in rows[: 5 - len(entry.rows)])
+    close = suggest(column, term)
+    more = ", …" if len(indexes) > len(rows) else ""
+    advice = (
+        f"closest: {', '.join(close)}; " if close else ""
+    ) + "map it in the profile's values: section (or on the upload page), or use one of: "
+    collector.add(
+        sheet,
+        severity,
+        indexes[0],
+        column,
+        f"unknown {vocab.name}",
+        f"'{term[:40]}' is not a known {vocab.name} ({len(indexes)} row(s): "
+        f"{', '.join(map(str, rows))}{more}); {advice}{', '.join(vocab.keys())}"
+        + (f", separated by '{LIST_SEPARATOR}'" if listed else ""),
+    )
+
+
+def _mapped_by_profile(sheet, frame, column, collector) -> pd.Series:
+    """A column with the profile's ``values:`` applied (and recorded), for columns another
+    checker reads (incident roles)."""
+    counts = frame[column].value_counts()
+    mapped = {}
+    for value, cells in counts.items():
+        key = collector.values.lookup(column, value) if str(value).strip() else None
+        if key is not None and key != value:
+            collector.values.record(
+                sheet.file, sheet.sheet, column, str(value).strip(), key, int(cells)
+            )
+            mapped[value] = key
+    return frame[column].replace(mapped) if mapped else frame[column]
+
+
 def check_vocab(
     sheet, frame, column, vocab: Vocabulary, collector, *, severity=ERROR, blank_ok=True
 ) -> pd.Series:
-    uniques = {v: vocab.normalise(v) for v in frame[column].unique() if str(v).strip()}
+    counts = frame[column].value_counts()
+    uniques = {
+        v: _term_key(sheet, column, vocab, v, int(n), collector)
+        for v, n in counts.items()
+        if str(v).strip()
+    }
     normalised = frame[column].map(uniques)
     blank = frame[column].str.strip() == ""
     if not blank_ok:
         for index in frame.index[blank]:
             collector.add(sheet, ERROR, index, column, "blank", f"a {vocab.name} is required")
-    for index in frame.index[normalised.isna() & ~blank]:
-        collector.add(
-            sheet,
-            severity,
-            index,
-            column,
-            f"unknown {vocab.name}",
-            f"{describe(column, frame.at[index, column])} is not a known "
-            f"{vocab.name}; use one of: {', '.join(vocab.keys())}",
-        )
+    unknown = normalised.isna() & ~blank
+    by_term = frame.loc[unknown, column].str.strip()
+    for term in by_term.unique():
+        mask = unknown & (frame[column].str.strip() == term)
+        _unknown_term(sheet, frame, column, vocab, collector, term, mask, severity)
     return normalised.astype(object).where(normalised.notna(), "")
 
 
 def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
-    def normalise(cell: str) -> tuple[str, list[str]]:
+    counts = frame[column].value_counts()
+
+    def normalise(cell: str, cells: int) -> tuple[str, list[str]]:
         keys, unknown = [], []
         for part in str(cell).split(LIST_SEPARATOR):
             if part.strip():
-                key = vocab.normalise(part)
+                key = _term_key(sheet, column, vocab, part, cells, collector)
                 (keys.append(key) if key else unknown.append(part.strip()))
         return LIST_SEPARATOR.join(dict.fromkeys(keys)), unknown
 
-    results = {v: normalise(v) for v in frame[column].unique()}
-    unknown = frame[column].map({v: bool(r[1]) for v, r in results.items()})
-    for index, value in frame.loc[unknown.astype(bool), column].items():
-        for part in results[value][1]:
-            collector.add(
-                sheet,
-                ERROR,
-                index,
-                column,
-                f"unknown {vocab.name}",
-                f"'{part[:40]}' is not a known {vocab.name}; use one of: "
-                f"{', '.join(vocab.keys())}, separated by '{LIST_SEPARATOR}'",
-            )
-    return frame[column].map(lambda v: results[v][0])
+    results = {v: normalise(v, int(n)) for v, n in counts.items()}
+    terms: dict[str, list[str]] = {}
+    for value, (_, unknown) in results.items():
+        for part in unknown:
+            terms.setdefault(part, []).append(value)
+    for term, cells in terms.items():
+        mask = frame[column].isin(cells)
+        _unknown_term(sheet, frame, column, vocab, collector, term, mask, ERROR, listed=True)
+    return frame[column].map(lambda v: results[v][0] if v in results else "")
 
 
 def check_grading(sheet, frame, collector) -> pd.DataFrame:
@@ -383,6 +437,7 @@ def validate_incidents(
     frame["source_agency"] = check_vocab(
         sheet, frame, "source_agency", MODEL.source_agencies, collector
     )
+    frame["role"] = _mapped_by_profile(sheet, frame, "role", collector)
     frame["role"] = check_roles(sheet, frame, collector)  # "Victim Suspect" is two roles
     frame = frame.join(check_grading(sheet, frame, collector))
     return frame

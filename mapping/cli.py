@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from mapping import audit, config, trust_cli
+from mapping.dates import date_option
 from mapping.export.formats import FORMATS
 from mapping.graph import Scope, build_scoped_graph
 from mapping.model import MODEL
@@ -33,8 +33,8 @@ def _add_scope_args(parser: argparse.ArgumentParser) -> None:
         help="view the data as this role (redactions apply)",
     )
     parser.add_argument("--district", action="append", default=[], help="repeatable")
-    parser.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--since", type=date_option, help="DD/MM/YYYY or YYYY-MM-DD")
+    parser.add_argument("--until", type=date_option, help="DD/MM/YYYY or YYYY-MM-DD")
     parser.add_argument("--harm", action="append", default=[], choices=MODEL.harms.keys())
     parser.add_argument("--link-type", action="append", default=[], choices=MODEL.link_types.keys())
     parser.add_argument("--min-grading", help="e.g. 2B")
@@ -86,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyse.add_argument(
         "--compare-date",
-        type=date.fromisoformat,
-        help="add `changes` since this date (e.g. the last meeting)",
+        type=date_option,
+        help="add `changes` since this date (e.g. the last meeting), DD/MM/YYYY or YYYY-MM-DD",
     )
 
     lookup = verbs.add_parser("lookup", help="find the stored id of a raw identifier")
@@ -99,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=sorted(FORMATS))
     export.add_argument("--out", required=True, type=Path)
     export.add_argument(
-        "--meeting", type=date.fromisoformat, help="meeting date YYYY-MM-DD (meeting pack formats)"
+        "--meeting",
+        type=date_option,
+        help="meeting date DD/MM/YYYY or YYYY-MM-DD (meeting pack formats)",
     )
     _add_scope_args(export)
     trust_cli.add_parsers(verbs)
@@ -133,10 +135,12 @@ def cmd_import(args) -> int:
     from loaders.problems import ImportFailed
     from loaders.pseudonymise import Pseudonymiser
 
-    store = Store(args.db)
+    key_path = config.key_file(args.key_file)
+    # a first import (no database file or no key yet) creates neither until it has passed
+    first = not key_path.exists() or not database_exists(args.db)
+    store = None if first else Store(args.db)
     if not trust_cli.permitted("import", store, args.by):
         return 3
-    pseudonymiser = Pseudonymiser.from_file(config.key_file(args.key_file))
     sources = [Source(path, path.name) for path in args.paths]
     for source in sources:
         if not source.path.is_file():
@@ -150,6 +154,14 @@ def cmd_import(args) -> int:
         print(f"ERROR: mapping profile: {error}", file=sys.stderr)
         return 2
     try:
+        if store is None:
+            from loaders.importer import check_files
+
+            check = check_files(sources, profile)
+            if not check.passed:
+                raise ImportFailed(check.problems, check.unknown_terms)
+            store = Store(args.db)
+        pseudonymiser = Pseudonymiser.from_file(key_path)
         result = import_files(
             sources,
             store,
@@ -163,17 +175,24 @@ def cmd_import(args) -> int:
     except ImportFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
+        for line in unknown_term_lines(failure.unknown_terms, args.profile):
+            print(line, file=sys.stderr)
         print(str(failure), file=sys.stderr)
-        audit.record(
-            store,
-            args.by,
-            trust_cli.CLI_ROLE,
-            "import_failed",
-            {"files": [s.name for s in sources], "problems": len(failure.problems)},
-        )
+        if store is not None:  # a refused first import writes nothing, not even the audit row
+            audit.record(
+                store,
+                args.by,
+                trust_cli.CLI_ROLE,
+                "import_failed",
+                {"files": [s.name for s in sources], "problems": len(failure.problems)},
+            )
         return 1
     for problem in result.warnings:
         print(problem, file=sys.stderr)
+    from loaders.values import describe_mapped
+
+    for row in result.mapped_values:
+        print(describe_mapped(row), file=sys.stderr)
     audit.record(
         store,
         args.by,
@@ -188,6 +207,28 @@ def cmd_import(args) -> int:
         f"{len(result.warnings)} warning(s)"
     )
     return 0
+
+
+def database_exists(url: str | None) -> bool:
+    """False only for a SQLite file that is not there yet (other servers exist already)."""
+    url = config.database_url(url)
+    if not url.startswith("sqlite:///"):
+        return True
+    return Path(url.removeprefix("sqlite:///")).expanduser().exists()
+
+
+def unknown_term_lines(terms, profile_path) -> list[str]:
+    """Each unknown term once, with its count and the closest model terms."""
+    if not terms:
+        return []
+    where = f"the values: section of {profile_path.name}" if profile_path else "a profile's values:"
+    lines = [f"unknown terms (map them in {where}, e.g. values: {{column: {{term: model_term}}}}):"]
+    for term in terms:
+        close = ", ".join(term.suggestions) or "no close model term"
+        lines.append(
+            f"  {term.column}: '{term.term[:40]}' in {term.count} cell(s); closest: {close}"
+        )
+    return lines
 
 
 def cmd_rekey(args) -> int:
@@ -235,7 +276,21 @@ def load_scoped(args):
     if version is None:
         raise SystemExit("the database holds no dataset yet: run `python -m mapping import`")
     tables = store.read_version(version)
+    args.district = known_districts(args.district, tables.entities)
     return build_scoped_graph(tables, scope_from(args), version), store.version_info(version)
+
+
+def known_districts(asked: list[str], entities) -> list[str]:
+    """The districts asked for, spelt as stored; an unknown one is an error listing the known."""
+    known = sorted({str(d) for d in entities["district"].dropna() if str(d).strip()})
+    by_key = {d.casefold().strip(): d for d in known}
+    unknown = [d for d in asked if d.casefold().strip() not in by_key]
+    if unknown:
+        raise SystemExit(
+            f"ERROR: unknown district(s) {', '.join(repr(d) for d in unknown)}; "
+            f"the districts in this dataset version are: {', '.join(known) or '(none)'}"
+        )
+    return [by_key[d.casefold().strip()] for d in asked]
 
 
 def cmd_analyse(args) -> int:
@@ -288,7 +343,12 @@ def export_metadata(scoped, args) -> dict:
 
 
 def cmd_export(args) -> int:
-    from mapping.export.formats import MEETING_PACK_FORMATS
+    from mapping.export.formats import MEETING_PACK_FORMATS, out_name_problem
+
+    problem = out_name_problem(args.format, args.out)
+    if problem:
+        print(f"ERROR: {problem}; nothing was written", file=sys.stderr)
+        return 2
 
     if args.format in MEETING_PACK_FORMATS or args.meeting:
         if not trust_cli.permitted("build_pack", Store(args.db), format=args.format):

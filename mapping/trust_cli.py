@@ -10,12 +10,12 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from mapping import audit, auth, config, permissions, retention
+from mapping.dates import date_option
 from mapping.model import MODEL
 from mapping.store import Store
 
@@ -63,7 +63,9 @@ def add_parsers(verbs) -> None:
 
     purge = verbs.add_parser("purge", help="delete links past their review-by date, for real")
     purge.add_argument("--db")
-    purge.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    purge.add_argument(
+        "--today", type=date_option, help="DD/MM/YYYY or YYYY-MM-DD (default: today)"
+    )
     purge.add_argument(
         "--audit",
         action="store_true",

@@ -86,3 +86,46 @@ FORMATS: dict[str, Writer] = {
     "pdf": _pack("pdf"),
     "summary": _lazy("summary_csv", "write_summary"),  # the strategic summary, suppressed
 }
+
+#: The file name endings each format's file may have (``""``: a folder, no ending). An
+#: ending that does not match the format is refused, so a CSV never hides under ``.anb``.
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "graphml": (".graphml", ".xml"),
+    "html": (".html", ".htm"),
+    "gexf": (".gexf",),
+    "cyjs": (".cyjs", ".json"),
+    "anb": (".csv",),  # the i2 Analyst's Notebook *import* CSV, not a .anb chart
+    "csv": ("", ".csv"),  # a folder of CSV files
+    "xlsx": (".xlsx",),
+    "geojson": (".geojson", ".json"),
+    "kml": (".kml",),
+    "map": (".html", ".htm"),
+    "pptx": (".pptx",),
+    "pdf": (".pdf",),
+}
+
+
+def out_name_problem(fmt: str, out: Path) -> str | None:
+    """Why ``out`` is the wrong name for a ``fmt`` export (with the name to use), or None."""
+    wanted = SUFFIXES.get(fmt)
+    if wanted is None:
+        return None
+    suffix = out.suffix.lower()
+    if suffix in wanted:
+        return None
+    if "" in wanted:
+        return (
+            f"--format {fmt} writes a folder of .csv files, not one {suffix} file; "
+            f"give a folder name without an extension, e.g. --out {out.with_suffix('')}"
+        )
+    what = "an i2 Analyst's Notebook import CSV (not a .anb chart)" if fmt == "anb" else "a"
+    what = f"{what} {wanted[0]} file" if fmt != "anb" else what
+    return (
+        f"--format {fmt} writes {what}, but --out ends in '{suffix or '(nothing)'}'; "
+        f"name it e.g. --out {out.with_suffix(wanted[0])}"
+    )
+
+
+def out_name(fmt: str, stem: str) -> str:
+    """A file name for a ``fmt`` export with the right ending (``map`` -> ``map.html``)."""
+    return stem + SUFFIXES.get(fmt, ("." + fmt,))[-1 if fmt == "csv" else 0]

@@ -9,7 +9,7 @@ import pytest
 
 from mapping.audit import list_audit
 from mapping.cli import main
-from mapping.export.formats import FORMATS
+from mapping.export.formats import FORMATS, out_name
 from mapping.store import Store
 from tests.mapping.conftest import tables_from
 from tests.mapping.export_world import ENTITIES, LINKS, RESTRICTED_LINK
@@ -38,7 +38,7 @@ def test_every_format_is_offered():
 
 @pytest.mark.parametrize("fmt", ["gexf", "anb", "cyjs"])
 def test_cli_export_redacts_and_audits(database, tmp_path, fmt, capsys):
-    out = tmp_path / f"map.{fmt}"
+    out = tmp_path / out_name(fmt, "map")
     assert (
         main(
             [

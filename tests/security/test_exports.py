@@ -13,7 +13,7 @@ import pytest
 
 from loaders.pseudonymise import Pseudonymiser
 from mapping.cli import main
-from mapping.export.formats import FORMATS
+from mapping.export.formats import FORMATS, out_name
 from mapping.lookup import lookup
 from mapping.store import Store
 from tests.security.world import RAW_NAMES, import_world
@@ -76,7 +76,7 @@ def readable(data: bytes) -> str:
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_analyst_export_never_holds_the_handling_code_c_link(world, tmp_path, fmt):
     url, _folder, codes = world
-    text = export(url, fmt, "analyst", tmp_path / f"out.{fmt}")
+    text = export(url, fmt, "analyst", tmp_path / out_name(fmt, "out"))
     assert codes["TR-C"] not in text
     assert not any(name in text for name in RAW_NAMES)
 
@@ -84,7 +84,7 @@ def test_analyst_export_never_holds_the_handling_code_c_link(world, tmp_path, fm
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_partner_export_holds_no_adult_of_concern(world, tmp_path, fmt):
     url, _folder, codes = world
-    text = export(url, fmt, "partner", tmp_path / f"out.{fmt}")
+    text = export(url, fmt, "partner", tmp_path / out_name(fmt, "out"))
     assert codes["TR-A"] not in text and codes["TR-C"] not in text
 
 

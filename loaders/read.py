@@ -3,7 +3,10 @@
 Every cell is read as text (``007`` stays ``007``); formulas are never evaluated and external
 links never followed. Encodings are detected from byte-order marks or strict decoding and
 the choice is reported, never guessed silently. Workbooks whose declared uncompressed size
-is beyond ``MAX_XLSX_UNCOMPRESSED`` are refused before they are opened.
+is beyond ``MAX_XLSX_UNCOMPRESSED``, that hold too many parts, unsafe part names, a DTD in
+any part or a cell longer than Excel allows are refused before they are opened; each sheet's
+declared dimension and real extent are counted from its bytes and capped before it is read
+(``loaders.bounds``). Hidden sheets are left out with a warning; hidden rows are an error.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders import bounds
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem
 
 #: Largest total uncompressed size a workbook may declare (zip-bomb guard).
@@ -133,7 +137,10 @@ def read_delimited(path: Path, name: str) -> RawSheet:
     head = _head_text(path, encoding, HEADER_SEARCH_ROWS + 5)
     delimiter = detect_delimiter("".join(head))
     # Title rows above the header have fewer cells: size the table from the widest early row.
-    width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=1)
+    try:
+        width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=1)
+    except csv.Error:  # a field beyond the csv module's own limit (131,072 characters)
+        raise ImportFailed([bounds.long_field_problem(name, "", None, None)]) from None
     try:
         frame = pd.read_csv(
             path,
@@ -162,10 +169,23 @@ def read_delimited(path: Path, name: str) -> RawSheet:
                 )
             ]
         ) from None
+    check_field_lengths(frame, name, "")
     sheet = RawSheet(name, "", frame, read_as={"encoding": encoding, "delimiter": delimiter})
     if note:
         sheet.notes.append(Problem(WARNING, name, "", None, None, "encoding", note))
     return sheet
+
+
+def check_field_lengths(frame: pd.DataFrame, name: str, sheet: str, first_row: int = 1) -> None:
+    """Refuse a table holding a cell longer than ``bounds.MAX_FIELD_CHARS`` (no echo)."""
+    for position in range(frame.shape[1]):
+        lengths = frame.iloc[:, position].astype("string").str.len()
+        too_long = lengths > bounds.MAX_FIELD_CHARS
+        if too_long.any():
+            row = int(too_long.to_numpy().nonzero()[0][0]) + first_row
+            raise ImportFailed(
+                [bounds.long_field_problem(name, sheet, row, f"column {position + 1}")]
+            )
 
 
 def _first_line(exc: Exception) -> str:
@@ -182,6 +202,7 @@ def check_workbook_size(path: Path, name: str) -> None:
 
     try:
         with zipfile.ZipFile(path) as archive:
+            bounds.check_archive(archive, name)
             members = archive.infolist()
             total = sum(m.file_size for m in members)
             worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
@@ -255,7 +276,29 @@ def read_workbook(path: Path, name: str) -> list[RawSheet]:
             ]
         ) from None
     try:
-        return [_read_worksheet(name, worksheet) for worksheet in book.worksheets]
+        sheets = []
+        for worksheet in book.worksheets:
+            hidden = worksheet.sheet_state != "visible"
+            if hidden:  # never read: a hidden sheet is not what the analyst looked at
+                sheets.append(
+                    RawSheet(
+                        name,
+                        worksheet.title,
+                        pd.DataFrame(dtype="string"),
+                        notes=[bounds.hidden_sheet_problem(name, worksheet.title)],
+                    )
+                )
+                continue
+            extent = _checked_extent(book, worksheet, name)
+            sheet = _read_worksheet(name, worksheet)
+            if extent.hidden_rows:
+                sheet.notes.append(
+                    bounds.hidden_rows_problem(name, worksheet.title, extent.hidden_rows)
+                )
+            sheets.append(sheet)
+        return sheets
+    except ImportFailed:
+        raise
     except Exception as exc:  # noqa: BLE001 - e.g. defusedxml refusing a sheet entity
         from defusedxml import DefusedXmlException
 
@@ -280,6 +323,15 @@ def read_workbook(path: Path, name: str) -> list[RawSheet]:
         book.close()
 
 
+def _checked_extent(book, worksheet, name: str) -> bounds.SheetExtent:
+    """Count the sheet's declared and real size from its bytes and refuse it when too big,
+    before openpyxl pads every row out to the declared dimension."""
+    with book._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
+        extent = bounds.scan_worksheet(handle)
+    bounds.check_extent(extent, name, worksheet.title)
+    return extent
+
+
 def _read_worksheet(name: str, worksheet) -> RawSheet:
     rows = [[cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
     width = max((len(r) for r in rows), default=0)
@@ -290,6 +342,7 @@ def _read_worksheet(name: str, worksheet) -> RawSheet:
         if v.startswith("=") and len(v) > 1
     }
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="string")
+    check_field_lengths(frame, name, worksheet.title)
     return RawSheet(
         name, worksheet.title, frame.fillna(""), formulas=formulas, read_as={"format": "xlsx"}
     )

@@ -70,13 +70,42 @@ def check_xml_file(path: Path, name: str) -> None:
 
 
 def check_xml_members(archive: zipfile.ZipFile, name: str) -> None:
-    """Raise ImportFailed when any XML part of a workbook declares a DTD or entities.
+    """Raise ImportFailed when any part of a workbook declares a DTD or entities, whatever
+    the part is called (a sheet part need not end in ``.xml``), or an XML part holds a text
+    run longer than any cell may be (``loaders.bounds.MAX_TEXT_RUN_BYTES``).
 
     Call only after the archive's declared sizes have been checked (zip-bomb guard).
     """
+    from loaders.bounds import MAX_TEXT_RUN_BYTES, RunMeter, long_field_problem
+
     for member in archive.infolist():
-        if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
+        if member.is_dir():
             continue
+        part = member.filename.rsplit("/", 1)[-1]
         with archive.open(member) as handle:
-            if stream_has_markers(iter(partial(handle.read, _CHUNK), b"")):
-                raise entity_trick(name, member.filename.rsplit("/", 1)[-1])
+            head = handle.read(_CHUNK)
+            meter = RunMeter() if _looks_like_xml(head) else None
+
+            def chunks(head=head, handle=handle, meter=meter):
+                for chunk in _chain(head, iter(partial(handle.read, _CHUNK), b"")):
+                    if meter is not None:
+                        meter.feed(chunk)
+                    yield chunk
+
+            if stream_has_markers(chunks()):
+                raise entity_trick(name, part)
+            if meter is not None and meter.longest > MAX_TEXT_RUN_BYTES:
+                raise ImportFailed([long_field_problem(name, part, None, None)])
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether a part's first bytes are XML text (so its text runs are cells and strings);
+    images and binary parts have long runs that mean nothing."""
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
+def _chain(head: bytes, rest):
+    if head:
+        yield head
+    yield from rest

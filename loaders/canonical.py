@@ -279,6 +279,45 @@ def _incident_link(incident_id, person, target, link_type, target_role) -> dict:
     }
 
 
+def files_past_review(
+    links: pd.DataFrame, incidents: pd.DataFrame, months: int, today
+) -> list[Problem]:
+    """A warning for each file whose every link is already past its review-by date.
+
+    Such links import (historic data is still analysable), but they are hidden as stale by
+    default and ``purge`` would delete them at once, so the analyst is told before reading
+    an empty analysis as "no structure".
+    """
+    frames = [
+        links[["in_file", "last_seen"]],
+        incidents[["in_file", "date"]].rename(columns={"date": "last_seen"}),
+    ]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return []
+    seen = pd.concat(frames, ignore_index=True)
+    problems = []
+    limit = today.isoformat()
+    for name, group in seen.groupby("in_file", sort=True):
+        due = review_dates(group["last_seen"], months)
+        if len(due) and due.notna().all() and (due < limit).all():
+            problems.append(
+                Problem(
+                    WARNING,
+                    str(name),
+                    "",
+                    None,
+                    "last_seen",
+                    "every link past review-by",
+                    f"all {len(group)} links or incident rows of this file were last seen by "
+                    f"{max(group['last_seen'])} and are already past their review-by date "
+                    f"({months} months): they are imported, but hidden as stale unless "
+                    "analysed with --include-stale, and `purge` would delete them",
+                )
+            )
+    return problems
+
+
 def review_dates(last_seen: pd.Series, months: int) -> pd.Series:
     seen = pd.to_datetime(last_seen, errors="coerce")
     due = seen + pd.DateOffset(months=months)

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.canonical import build_tables, locate_at_import, lone_people, previous_id
+from loaders.canonical import (
+    build_tables,
+    files_past_review,
+    locate_at_import,
+    lone_people,
+    previous_id,
+)
 from loaders.columns import MappedSheet, Profile, detect
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem, group_repeated
 from loaders.progress import Progress
@@ -336,7 +342,13 @@ def import_files(
         raise ImportFailed(problems, check.unknown_terms)
     report("pseudonymising", 0.35, rows)
     entities, unlocated = locate_at_import(tables["entities"])  # before addresses are coded
-    problems = problems + group_repeated(unlocated + lone_people(tables["incidents"]))
+    problems = problems + group_repeated(
+        unlocated
+        + lone_people(tables["incidents"])
+        + files_past_review(
+            tables["links"], tables["incidents"], retention_months(), today or date.today()
+        )
+    )
     built, _unknowns = build_tables(
         entities,
         tables["links"],

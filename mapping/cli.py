@@ -314,7 +314,14 @@ def cmd_analyse(args) -> int:
     )
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
     print()
+    _print_explanations(report["explanations"])
     return 0
+
+
+def _print_explanations(items: list[dict]) -> None:
+    """The report's explanations on stderr, one sentence a line (the JSON has them too)."""
+    for item in items:
+        print(f"note: {item['message']}", file=sys.stderr)
 
 
 def cmd_lookup(args) -> int:
@@ -366,6 +373,9 @@ def cmd_export(args) -> int:
         scoped.version,
     )
     print(f"wrote {args.format} export to {args.out}")
+    from mapping.analysis.explain import scope_explanations
+
+    _print_explanations(scope_explanations(scoped))  # e.g. why the file holds 0 nodes
     return 0
 
 

@@ -92,6 +92,9 @@ class ScopedGraph:
     withheld: int = 0
     #: Withheld links counted per pair of entity codes; read through withheld_touching().
     withheld_pairs: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    #: How many links the viewer may see were left out only as stale (last seen over
+    #: ``scope.stale_days`` ago); 0 when stale links are included. A count for explanations.
+    stale: int = 0
 
     def withheld_touching(self, nodes) -> int:
         """How many withheld links touch any of ``nodes`` (a count, never the links)."""
@@ -149,6 +152,16 @@ def _filter_links(links: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     return links[keep]
 
 
+def stale_count(links: pd.DataFrame, scope: Scope) -> int:
+    """Links that ``scope`` hides as stale (0 when it includes stale links)."""
+    if scope.include_stale:
+        return 0
+    today = scope.today or date.today()
+    horizon = (today - timedelta(days=scope.stale_days)).isoformat()
+    last = links["last_seen"].fillna(links["first_seen"])
+    return int((last.notna() & (last < horizon)).sum())
+
+
 def _excluded_young_people(entities: pd.DataFrame, scope: Scope) -> set[str]:
     young = entities[entities["entity_type"] == "young_person"]
     drop = pd.Series(False, index=young.index)
@@ -204,6 +217,7 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
         for u, v in zip(removed["source_id"], removed["target_id"], strict=True)
     )
     links = _filter_links(redacted, scope)
+    stale = stale_count(redacted, scope)
     excluded = _excluded_young_people(entities, scope)
     if not scope.show_protective:
         excluded |= _protective_contexts(entities)
@@ -229,6 +243,7 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
         version,
         withheld=withheld,
         withheld_pairs=dict(pairs),
+        stale=stale,
     )
 
 

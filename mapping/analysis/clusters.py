@@ -24,6 +24,9 @@ from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
 POPULAR_CONTEXT_SIZE = 12
+#: A community with fewer than ``min_young_people`` young people is still reported when it
+#: holds at least this many people (young people, adults, unknowns): people are people.
+MIN_PEOPLE = 3
 #: Harm flags in model order (Vocabulary iterates over terms, not keys).
 HARM_KEYS = tuple(MODEL.harms.keys())
 CLUSTER_WEIGHT = "cluster_weight"
@@ -42,6 +45,9 @@ class Cluster:
     overlap: bool
     protective: dict[str, list[str]]
     evidence: list[str] = field(default_factory=list)
+    #: ``young_people`` (the cluster has young people) or ``adults`` (an adults' network: no
+    #: young person, e.g. a police export of adults of concern and their associates).
+    network: str = "young_people"
 
     @property
     def harm_types(self) -> list[str]:
@@ -96,8 +102,12 @@ def find_clusters(
     popular_context_size: int = POPULAR_CONTEXT_SIZE,
     min_young_people: int = 2,
 ) -> list[Cluster]:
-    """Clusters with at least ``min_young_people`` young people, strongest overlap first.
+    """Clusters of everyone, strongest overlap first.
 
+    Communities are found over every entity. One is reported when it has at least
+    ``min_young_people`` young people or at least ``MIN_PEOPLE`` people of any kind; one with
+    no young person is an adults' network (``network == "adults"``, ``young_people`` empty),
+    so an export of adults of concern and their associates is not an empty answer.
     Ranked by the number of harm types that meet, then by shared contexts, then size:
     never by a score per child.
     """
@@ -112,8 +122,10 @@ def find_clusters(
     clusters = [
         summarise(graph, members)
         for members in communities
-        if _count_young(graph, members) >= min_young_people
+        if _reported(graph, members, min_young_people)
     ]
+    for cluster in clusters:
+        cluster.network = "young_people" if cluster.young_people else "adults"
     clusters.sort(
         key=lambda c: (-len(c.harm_types), -len(c.contexts), -len(c.members), c.members[0])
     )
@@ -122,8 +134,11 @@ def find_clusters(
     return clusters
 
 
-def _count_young(graph: nx.Graph, members) -> int:
-    return sum(1 for n in members if graph.nodes[n]["entity_type"] == "young_person")
+def _reported(graph: nx.Graph, members, min_young_people: int) -> bool:
+    nodes = graph.nodes
+    kinds = [nodes[n]["entity_type"] for n in members]
+    young = sum(1 for k in kinds if k == "young_person")
+    return young >= min_young_people or sum(1 for k in kinds if MODEL.is_person(k)) >= MIN_PEOPLE
 
 
 def summarise(graph: nx.Graph, members) -> Cluster:

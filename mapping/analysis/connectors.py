@@ -98,7 +98,8 @@ def find_connectors(
         neighbours = graph.adj[node]
         young = sorted(n for n in neighbours if kinds[n] == "young_person")
         clusters = sorted({membership[n] for n in neighbours if n in membership})
-        if len(clusters) < 2 and len(young) < min_young_people:
+        # No cluster needed: an entity whose removal cuts people apart connects them too.
+        if len(clusters) < 2 and len(young) < min_young_people and node not in cuts:
             continue
         evidence = sorted(
             {

@@ -12,6 +12,7 @@ from mapping.analysis.changes import compare
 from mapping.analysis.clusters import find_clusters, membership, protective_in
 from mapping.analysis.connectors import find_connectors
 from mapping.analysis.engine import choose_engine
+from mapping.analysis.explain import explanations
 from mapping.analysis.hotspots import (
     find_hotspots,
     hotspots_by_harm,
@@ -116,4 +117,5 @@ def _analyse(scoped, info, resolution, seed, engine, previous, connector_limit) 
         )
     report["summary"] = summary_block(report)
     del report["_young_people"]
+    report["explanations"] = explanations(scoped, report)
     return report

@@ -28,6 +28,8 @@ navigation = st.navigation(
     [
         st.Page("pages/network.py", title="Network", icon=":material/hub:", default=True),
         st.Page("pages/clusters.py", title="Clusters and overlap", icon=":material/workspaces:"),
+        st.Page("pages/hotspots.py", title="Hotspots", icon=":material/local_fire_department:"),
+        st.Page("pages/connectors.py", title="Connectors", icon=":material/share:"),
         st.Page("pages/map.py", title="Map of places", icon=":material/map:"),
         st.Page("pages/meeting.py", title="MACE meeting", icon=":material/groups:"),
         st.Page("pages/summary.py", title="Strategic summary", icon=":material/bar_chart:"),

@@ -107,3 +107,36 @@ def test_link_evidence_in_view_and_withheld_notice(evidence_server, size, new_pa
     assert edge
     shoot(page, "evidence-link-clicked", size)
     assert page.external_requests == []
+
+
+def click_first_row(page, table) -> None:
+    """Tick the first row of a Streamlit dataframe (its row marker, left of the first cell)."""
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 36 + 17)
+
+
+@pytest.mark.parametrize(
+    ("link", "first"), [("Hotspots", "Chicken Palace"), ("Connectors", "Chicken Palace")]
+)
+def test_ranked_pages_open_an_items_evidence(evidence_server, new_page, link, first):
+    page = new_page(width=1366, height=768)
+    page.set_default_timeout(60_000)
+    page.goto(evidence_server)
+    wait_for_app(page)
+    page.get_by_role("link", name=link).click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=link)).to_be_visible()
+    expect(page.get_by_text("link(s) withheld for your role (Analyst)")).to_be_visible()
+    table = page.locator("[data-testid='stDataFrame']").first
+    expect(table).to_be_visible()
+    page.get_by_text("in this scope · click a row").wait_for()
+    click_first_row(page, table)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=f"Evidence: {first}")).to_be_visible()
+    evidence = page.locator("[data-testid='evidence-table']")
+    headings = evidence.locator("th").all_inner_texts()
+    assert "Agency" in headings and "Grading" in headings
+    assert evidence.locator("tbody tr").count() >= 3  # three flagged young people at least
+    shoot(page, f"{link.lower()}-evidence", (1366, 768))
+    assert page.external_requests == []

@@ -144,6 +144,8 @@ meetings = Table(
     Column("previous_meeting_id", Integer),
     Column("created_by", String(200)),
     Column("created_at", String(32)),
+    Column("attendance", Text),  # JSON list of agencies or posts present
+    Column("decisions", Text),  # decisions and minutes (codes only)
 )
 
 actions = Table(
@@ -160,6 +162,14 @@ actions = Table(
     Column("status", String(20)),
     Column("note", Text),
     Column("created_at", String(32)),
+    Column("description", Text),
+    Column("owner_person", Text),  # a named owner (post or practitioner) beside the agency
+    Column("outcome", Text),  # what happened, when closed done or dropped
+    Column("closed_on", String(10)),
+    Column("reviewed_meeting_id", Integer),  # the meeting the outcome was reviewed at
+    Column("created_by", String(200)),
+    Column("updated_by", String(200)),
+    Column("updated_at", String(32)),
 )
 
 #: Small named values about the database itself (e.g. the pseudonymisation key fingerprint).
@@ -208,6 +218,25 @@ class VersionTables:
     incidents: pd.DataFrame
 
 
+def add_missing_columns(engine) -> None:
+    """Columns added to a table after a database was made are added to it (nullable, so
+    older rows read as empty): create_all makes missing tables, never missing columns."""
+    from sqlalchemy import inspect
+
+    present = inspect(engine)
+    with engine.begin() as conn:
+        for table in METADATA.sorted_tables:
+            if not present.has_table(table.name):
+                continue
+            have = {c["name"] for c in present.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have and column.nullable and not column.primary_key:
+                    kind = column.type.compile(engine.dialect)
+                    conn.exec_driver_sql(
+                        f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
+                    )
+
+
 class Store:
     """Reads and writes dataset versions. One instance per database URL."""
 
@@ -215,6 +244,7 @@ class Store:
         self.url = database_url(url)
         self.engine = make_engine(self.url)
         METADATA.create_all(self.engine)
+        add_missing_columns(self.engine)
 
     # -- writing -----------------------------------------------------------------------
     def write_version(

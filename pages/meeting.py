@@ -1,6 +1,6 @@
-"""MACE meeting: set up, step through the agenda (presentation view), record actions, make
-the pack. Widgets and layout only; everything is computed in mapping.meeting and
-mapping.export.pack."""
+"""MACE meeting: set up (chair and analyst), step through the agenda, record and close
+actions, minutes, and the pack. Partners get the same agenda read-only. Widgets and layout
+only; everything is computed in mapping.meeting and mapping.export.pack."""
 
 import time
 from datetime import date, timedelta
@@ -10,13 +10,13 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from mapping import meeting as mt
-from mapping.export.pack import meeting_graph
-from mapping.export.pack_files import make_pack
+from mapping.analysis.themes import theme_rows
+from mapping.export.pack_files import build_pack, pack_label
 from mapping.export.pack_images import map_png
 from mapping.model import MODEL
 from mapping.render.network import MARKING, network_html
-from pages.common import session_cached, store
-from pages.sign_in import current_role, event
+from pages.common import may, require_permission, session_cached, store
+from pages.sign_in import current_role, event, identity
 
 #: Our own constant CSS (no data in it): hide the sidebar and header, large type. A metric's
 #: value is a markdown paragraph inside stMetricValue, so the rule must reach that <p>.
@@ -26,6 +26,7 @@ div[data-testid="stMainBlockContainer"] {max-width: 100%; padding-top: 1rem;}
 div[data-testid="stMarkdownContainer"] p, div[data-testid="stMarkdownContainer"] li {font-size: 1.5rem;}
 div[data-testid="stMetricValue"] div[data-testid="stMarkdownContainer"] p {font-size: 3.5rem; line-height: 1.15;}
 </style>"""
+DROP = ["evidence", "members", "context_codes", "id"]
 
 
 def period_to_meeting() -> None:
@@ -36,7 +37,7 @@ def period_to_meeting() -> None:
         st.session_state.m_period = (day - timedelta(days=mt.DEFAULT_PERIOD_DAYS), day)
 
 
-def table(where, rows: list[dict], drop: list[str], key: str | None = None) -> None:
+def table(where, rows: list[dict], drop=DROP, key: str | None = None) -> None:
     """Rows as a table, or one line saying there are none (not a bare empty table)."""
     if rows:
         where.dataframe(
@@ -46,48 +47,75 @@ def table(where, rows: list[dict], drop: list[str], key: str | None = None) -> N
         where.caption(mt.EMPTY_NOTE)
 
 
+def set_up_panel(meetings: list[dict]) -> None:
+    with st.expander("Set up the meeting", expanded="m_meeting" not in st.session_state):
+        day = st.date_input(
+            "Meeting date",
+            value=date.today(),
+            key="m_day",
+            format="DD/MM/YYYY",
+            on_change=period_to_meeting,
+        )
+        period = st.date_input(
+            "Period (links seen)",
+            key="m_period",
+            format="DD/MM/YYYY",
+            value=(day - timedelta(days=365), day),
+        )
+        start, end = (tuple(period) + (day, day))[:2]  # half-picked range: end at the meeting
+        earlier = {m["id"]: m for m in meetings if m["meeting_date"] < day.isoformat()}
+        previous = st.selectbox(
+            "Previous meeting",
+            [None, *reversed(list(earlier))],
+            key="m_prev",
+            format_func=lambda i: (
+                "none"
+                if i is None
+                else (
+                    f"{earlier[i]['meeting_date']} (dataset version {earlier[i]['dataset_version']})"
+                )
+            ),
+        )
+        versions = store().versions()["id"].tolist()
+        version = st.selectbox("Dataset version", list(reversed(versions)), key="m_version")
+        if st.button("Set up meeting", type="primary", key="m_setup"):
+            require_permission("set_up_meeting")
+            saved = mt.save_meeting(
+                store(),
+                day,
+                by=actor,
+                period_start=start,
+                period_end=end,
+                dataset_version=version,
+                previous_meeting_id=previous,
+            )
+            st.session_state.update(
+                m_meeting=saved["meeting_date"],
+                m_item=0,
+                m_started=time.time(),
+                m_setup_at=time.time(),
+            )
+            st.session_state.pop("m_pack", None)  # a pack of another set-up is never offered
+
+
 role = current_role()
+who = identity()
+actor = mt.Actor(who.name if who else "unknown", role)
 st.title("MACE meeting")
 st.caption(mt.agenda_role_note(role))
 meetings = mt.list_meetings(store())
-with st.expander("Set up the meeting", expanded="m_meeting" not in st.session_state):
-    day = st.date_input(
-        "Meeting date",
-        value=date.today(),
-        key="m_day",
-        format="DD/MM/YYYY",
-        on_change=period_to_meeting,
+if may("set_up_meeting"):
+    set_up_panel(meetings)
+else:
+    st.info(
+        f"Read-only view for the {MODEL.roles[role].label} role: only the chair and the "
+        "analyst set up meetings and record or close actions."
     )
-    period = st.date_input(
-        "Period (links seen)",
-        key="m_period",
-        format="DD/MM/YYYY",
-        value=(day - timedelta(days=365), day),
-    )
-    start, end = (tuple(period) + (day, day))[:2]  # half-picked range: end at the meeting
-    earlier = {m["id"]: m for m in meetings if m["meeting_date"] < day.isoformat()}
-    previous = st.selectbox(
-        "Previous meeting",
-        [None, *reversed(list(earlier))],
-        key="m_prev",
-        format_func=lambda i: (
-            "none"
-            if i is None
-            else f"{earlier[i]['meeting_date']} (dataset version {earlier[i]['dataset_version']})"
-        ),
-    )
-    versions = store().versions()["id"].tolist()
-    version = st.selectbox("Dataset version", list(reversed(versions)), key="m_version")
-    if st.button("Set up meeting", type="primary", key="m_setup"):
-        saved = mt.save_meeting(
-            store(),
-            day,
-            period_start=start,
-            period_end=end,
-            dataset_version=version,
-            previous_meeting_id=previous,
-        )
-        st.session_state.update(m_meeting=saved["meeting_date"], m_item=0, m_started=time.time())
+    if not meetings:
+        st.info("No meeting has been set up yet.")
+        st.stop()
+    dates = [m["meeting_date"] for m in reversed(meetings)]
+    st.session_state.m_meeting = st.selectbox("Meeting", dates, key="m_view")
 if "m_meeting" not in st.session_state:
     st.info("Pick the date, period and previous meeting, then set up the meeting.")
     st.stop()
@@ -102,12 +130,12 @@ key = (
     role,
 )
 agenda = session_cached(("agenda", *key), lambda: mt.build_agenda(store(), meeting, role))
-graph = session_cached(("meeting_graph", *key), lambda: meeting_graph(store(), agenda))
+graph = agenda.scoped.graph
 present = st.toggle("Presentation view", key="m_present")
 if present:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
     st.markdown(f"### :red-background[{MARKING}]")
-number = st.session_state.setdefault("m_item", 0)
+number = min(st.session_state.setdefault("m_item", 0), len(agenda.items) - 1)
 item = agenda.items[number]
 back, where, forward = st.columns([1, 3, 1])
 if back.button("Previous", disabled=number == 0, key="m_back", width="stretch"):
@@ -135,13 +163,21 @@ if minutes:
     item_timer(minutes)
 
 s = item.sections
-if item.district is None:
+if item.key == "opening":
     st.markdown(
         f"Period {s['period'][0]} to {s['period'][1]} · dataset version "
         f"{s['dataset_version']} · previous meeting {s['previous_meeting'] or 'none'}"
     )
-    st.subheader("Actions outstanding from earlier meetings")
-    st.table(pd.DataFrame(s["outstanding_actions"] or [{"actions": "none outstanding"}]))
+    st.subheader("Actions to review from earlier meetings")
+    if note := mt.withheld_note(s["outstanding_actions"]):
+        st.caption(note)
+    if s["outstanding_actions"]:  # a static table: readable on a projector, and as text
+        st.table(pd.DataFrame(s["outstanding_actions"]).drop(columns=["id"]))
+    else:
+        st.caption("No actions to review.")
+elif item.key == "online":
+    st.caption("Each online space once, with the young people it reaches in each district.")
+    table(st, s["online_spaces"], key="m_online")
 else:
     cols = st.columns(4)
     for col, (label, value) in zip(
@@ -155,21 +191,9 @@ else:
         strict=True,
     ):
         col.metric(label, value)
-    if s["changes"]:
-        c = s["changes"]
-        st.markdown(
-            f"Since the last meeting: {c['new_links']} new links, {c['ended_links']} "
-            f"ended, {len(c['newly_linked_to_hotspots'])} locations with newly "
-            "linked young people"
-        )
-    if s["outstanding_actions"]:
-        st.warning(
-            "Outstanding: "
-            + "; ".join(
-                f"{a['tactic']} against {a['against']} ({a['status']})"
-                for a in s["outstanding_actions"]
-            )
-        )
+    st.markdown("**Since the last meeting**")
+    for line in mt.change_lines(s["changes"]):
+        st.markdown(f"- {line}")
     picture, place = st.columns([3, 2])
     sub = graph.subgraph(item.nodes)
     with picture:
@@ -185,66 +209,152 @@ else:
             role_sees_addresses=MODEL.roles[role].sees_true_addresses,
         )
     )
-    tabs = st.tabs(["Locations of concern", "Clusters", "Adults of concern", "Themes"])
-    drop = ["evidence", "members", "context_codes"]
-    table(tabs[0], s["hotspots"], drop)
-    table(tabs[1], s["clusters"], drop)
-    table(tabs[2], s["adults_of_concern"], drop)
-    tabs[3].write(s["themes"]["harm_mix"])
-    table(tabs[3], s["themes"]["schools"], drop)
-    st.subheader("Record an agreed action")
-    # Outside the form so that changing it reruns the page and the Code list follows it.
-    kind = st.selectbox(
-        "Against", mt.action_target_kinds(item), format_func=mt.TARGET_KINDS.get, key="m_kind"
+    tabs = st.tabs(
+        [
+            "Locations of concern",
+            "Clusters",
+            "Adults of concern",
+            "Themes",
+            "Protective contexts",
+            "Actions to review",
+        ]
     )
-    with st.form("m_action", clear_on_submit=True):
-        code = st.selectbox(
-            "Code", mt.action_targets(item, kind) if kind else [], key=f"m_code_{kind}"
+    table(tabs[0], s["hotspots"])
+    table(tabs[1], s["clusters"])
+    table(tabs[2], s["adults_of_concern"])
+    table(tabs[3], theme_rows(s["themes"]))
+    table(tabs[4], s["protective_contexts"])
+    table(tabs[5], s["outstanding_actions"])
+    if may("record_action") and meeting["id"] is not None:
+        st.subheader("Record an agreed action")
+        # Outside the form so that changing it reruns the page and the Code list follows it.
+        kind = st.selectbox(
+            "Against", mt.action_target_kinds(item), format_func=mt.TARGET_KINDS.get, key="m_kind"
         )
-        tactic = st.selectbox(
-            "Tactic", mt.TACTICS.keys(), format_func=mt.TACTICS.label, key="m_tactic"
-        )
-        owner = st.selectbox(
-            "Owner agency",
-            MODEL.source_agencies.keys(),
-            key="m_owner",
-            format_func=MODEL.source_agencies.label,
-        )
-        due = st.date_input(
-            "Due",
-            value=date.fromisoformat(meeting["meeting_date"]) + timedelta(days=28),
-            key="m_due",
-            format="DD/MM/YYYY",
-        )
-        if st.form_submit_button("Record action") and kind and code:
-            mt.record_action(
-                store(),
-                meeting["id"],
-                district=item.district,
-                target_kind=kind,
-                target_id=code,
-                tactic=tactic,
-                owner_agency=owner,
-                due_date=due,
+        with st.form("m_action", clear_on_submit=True):
+            code = st.selectbox(
+                "Code", mt.action_targets(item, kind) if kind else [], key=f"m_code_{kind}"
             )
-            st.success("Action recorded.")
+            tactic = st.selectbox(
+                "Tactic", mt.TACTICS.keys(), format_func=mt.TACTICS.label, key="m_tactic"
+            )
+            description = st.text_input("What is to be done (codes only, no names)", key="m_desc")
+            owner = st.selectbox(
+                "Owner agency",
+                MODEL.source_agencies.keys(),
+                key="m_owner",
+                format_func=MODEL.source_agencies.label,
+            )
+            person = st.text_input("Named owner (post or practitioner)", key="m_person")
+            due = st.date_input(
+                "Due",
+                value=date.fromisoformat(meeting["meeting_date"]) + timedelta(days=28),
+                key="m_due",
+                format="DD/MM/YYYY",
+            )
+            if st.form_submit_button("Record action") and kind and code:
+                require_permission("record_action")
+                mt.record_action(
+                    store(),
+                    meeting["id"],
+                    by=actor,
+                    district=item.district,
+                    target_kind=kind,
+                    target_id=code,
+                    tactic=tactic,
+                    owner_agency=owner,
+                    due_date=due,
+                    description=description,
+                    owner_person=person,
+                )
+                st.success("Action recorded.")
 
 st.subheader("Actions agreed at this meeting")
-table(st, mt.action_rows(mt.meeting_actions(store(), meeting["id"])), [], key="m_agreed")
-if st.button("Make meeting pack", key="m_pack"):
-    day = date.fromisoformat(meeting["meeting_date"])
-    st.session_state.m_files = {
-        f: make_pack(store(), day, role, f) for f in ("pptx", "pdf", "html")
-    }
+agreed = agenda.agreed_rows(store())
+table(st, agreed, drop=["evidence"], key="m_agreed")
+review = agenda.items[0].sections["outstanding_actions"]
+if may("close_action") and (agreed or review):
+    with st.expander("Close or update an action"):
+        choices = {r["id"]: r for r in review + agreed if r["against"] != mt.WITHHELD}
+        with st.form("m_close", clear_on_submit=True):
+            chosen = st.selectbox(
+                "Action",
+                list(choices),
+                key="m_close_id",
+                format_func=lambda i: (
+                    f"{choices[i]['tactic']} against {choices[i]['against']} ({choices[i]['status']})"
+                ),
+            )
+            status = st.radio("Status", mt.STATUSES, horizontal=True, key="m_close_status")
+            outcome = st.text_input("Outcome (what happened; codes only)", key="m_outcome")
+            on = st.date_input(
+                "On",
+                value=date.fromisoformat(meeting["meeting_date"]),
+                key="m_close_on",
+                format="DD/MM/YYYY",
+            )
+            if st.form_submit_button("Save the outcome") and chosen is not None:
+                require_permission("close_action")
+                try:
+                    mt.close_action(
+                        store(),
+                        chosen,
+                        status,
+                        by=actor,
+                        outcome=outcome,
+                        on=on,
+                        meeting_id=meeting["id"],
+                    )
+                except ValueError as problem:
+                    st.error(str(problem))
+                else:
+                    st.session_state.pop("_cache", None)  # the agenda shows the new status
+                    st.rerun()
+if may("set_up_meeting"):
+    with st.expander("Attendance and decisions"):
+        with st.form("m_minutes"):
+            present_at = st.multiselect(
+                "Agencies present",
+                [MODEL.source_agencies.label(a) for a in MODEL.source_agencies.keys()],
+                default=mt.attendance_of(meeting),
+                key="m_present_at",
+            )
+            decisions = st.text_area(
+                "Decisions and minutes (codes only, no names)",
+                value=meeting.get("decisions") or "",
+                key="m_decisions",
+            )
+            if st.form_submit_button("Save minutes"):
+                require_permission("set_up_meeting")
+                mt.record_minutes(
+                    store(), meeting["id"], by=actor, attendance=present_at, decisions=decisions
+                )
+                st.session_state.pop("_cache", None)
+                st.success("Minutes saved.")
+
+st.subheader("Meeting pack")
+pack_key = (meeting["id"], role, st.session_state.get("m_setup_at"))
+if may("build_pack") and st.button("Make meeting pack", key="m_pack_build"):
+    bar = st.progress(0.0, text="Building the pack...")
+    files = build_pack(
+        store(), agenda, progress=lambda f, what: bar.progress(min(f, 1.0), text=what)
+    )
+    st.session_state.m_pack = {"key": pack_key, "files": files, "label": pack_label(agenda)}
     event(
-        "export",
-        {"format": "meeting pack", "meeting": meeting["meeting_date"]},
+        "build_pack",
+        {"meeting": meeting["meeting_date"], "role": role, "formats": sorted(files)},
         version=meeting["dataset_version"],
     )
-for fmt, data in st.session_state.get("m_files", {}).items():
-    st.download_button(
-        f"Download {fmt.upper()}",
-        data,
-        key=f"m_dl_{fmt}",
-        file_name=f"mace-{meeting['meeting_date']}.{fmt}",
-    )
+    bar.empty()
+made = st.session_state.get("m_pack")
+if made and made["key"] == pack_key:
+    st.caption(made["label"])
+    for fmt, data in made["files"].items():
+        st.download_button(
+            f"Download {fmt.upper()}",
+            data,
+            key=f"m_dl_{fmt}",
+            file_name=f"mace-{meeting['meeting_date']}-{role}.{fmt}",
+        )
+else:
+    st.caption("No pack made for this meeting and role yet.")

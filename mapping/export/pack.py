@@ -1,15 +1,18 @@
 """The meeting pack: one agenda, three files (PowerPoint, PDF, offline interactive HTML).
 
-The pack is built from the meeting's agenda for one role (``meeting.build_agenda``), so the
-role's redactions hold in every file. Slides are first described as plain data
-(:class:`Slide`), then drawn by python-pptx and reportlab the same way: codes instead of
-labels, large type for a projector, and the OFFICIAL-SENSITIVE marking on every slide and
-page. Data text is escaped wherever it is rendered.
+The pack is built once per meeting and role from the meeting's computed agenda
+(``meeting.build_agenda``): :func:`pack_slides` turns it into plain-data slides (pictures
+drawn once), and the three writers in ``pack_files`` draw those same slides, so every
+format shows the same figures and the role's redactions hold in all of them. Codes
+instead of people's labels (a public place's name beside its code), large type for a
+projector, and the OFFICIAL-SENSITIVE marking on every slide and page. Data text is
+escaped wherever it is rendered.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,12 +20,13 @@ from mapping.export.pack_images import map_png, network_png
 from mapping.graph import ScopedGraph, build_scoped_graph
 from mapping.meeting import (
     Agenda,
-    action_rows,
+    AgendaItem,
     build_agenda,
+    change_lines,
+    default_meeting,
     get_meeting,
-    meeting_actions,
     meeting_scope,
-    save_meeting,
+    withheld_note,
 )
 from mapping.model import MODEL
 from mapping.store import Store
@@ -32,6 +36,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 NOTICE = "Links show association, not involvement. Codes only: look up evidence in the tool."
 #: Rows per table on a slide; the rest are counted in a note so the slide stays readable.
 MAX_ROWS = 5
+ACTION_COLUMNS = ["district", "against", "tactic", "owner", "due", "status", "outcome"]
 
 
 @dataclass
@@ -49,13 +54,12 @@ class Slide:
     tables: list[Table] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)
     section: str | None = None
+    notes: str = ""  # speaker notes (PowerPoint): what the chair says or asks here
 
 
-def table(caption: str, rows: list[dict], columns: list[str]) -> Table:
-    shown = [[_cell(r.get(c)) for c in columns] for r in rows[:MAX_ROWS]]
-    return Table(
-        caption, [c.replace("_", " ") for c in columns], shown, max(0, len(rows) - MAX_ROWS)
-    )
+def table(caption: str, rows: list[dict], columns: list[str], limit: int = MAX_ROWS) -> Table:
+    shown = [[_cell(r.get(c)) for c in columns] for r in rows[:limit]]
+    return Table(caption, [c.replace("_", " ") for c in columns], shown, max(0, len(rows) - limit))
 
 
 def _cell(value) -> str:
@@ -67,13 +71,16 @@ def _cell(value) -> str:
 
 
 def load_agenda(store: Store, meeting_date: date, role: str) -> Agenda:
-    """The agenda of the meeting on ``meeting_date`` (set up with defaults if not yet)."""
-    meeting = get_meeting(store, meeting_date) or save_meeting(store, meeting_date)
+    """The agenda of the meeting on ``meeting_date``; a date with no meeting set up gets the
+    defaults (the year to it, the latest version), without storing anything."""
+    meeting = get_meeting(store, meeting_date) or default_meeting(store, meeting_date)
     return build_agenda(store, meeting, role=role)
 
 
 def meeting_scoped(store: Store, agenda: Agenda) -> ScopedGraph:
     """The whole meeting (every district) scoped for the agenda's role."""
+    if agenda.scoped is not None:
+        return agenda.scoped
     meeting = agenda.meeting
     version = meeting["dataset_version"]
     return build_scoped_graph(
@@ -105,60 +112,96 @@ def summary_slide(scoped: ScopedGraph) -> Slide:
         [SUPPRESSION_NOTE],
         [Table("Young people with each harm flag, by district", columns, rows)],
         section="Summary",
+        notes="These figures may leave the meeting: the same suppression as the Strategic "
+        "summary page.",
     )
 
 
-def pack_slides(store: Store, agenda: Agenda, *, with_images: bool = True) -> list[Slide]:
-    """Every slide of the pack, in agenda order, as plain data."""
+def pack_slides(
+    store: Store,
+    agenda: Agenda,
+    *,
+    with_images: bool = True,
+    progress: Callable[[float, str], None] | None = None,
+) -> list[Slide]:
+    """Every slide of the pack, in agenda order, as plain data. ``progress(fraction, what)``
+    is told as each district's pictures are drawn (the slow part)."""
     meeting = agenda.meeting
     scoped = meeting_scoped(store, agenda)
     whole = scoped.graph
     opening = agenda.items[0].sections
+    review = opening["outstanding_actions"]
+    lines = [
+        f"Period: {opening['period'][0]} to {opening['period'][1]}",
+        f"Dataset version {meeting['dataset_version']} · pack for role: "
+        f"{MODEL.roles[agenda.role].label}",
+        f"Previous meeting: {opening['previous_meeting'] or 'none recorded'}",
+    ]
+    if opening["attendance"]:
+        lines.append("Present: " + ", ".join(opening["attendance"]))
+    lines += [note for note in [withheld_note(review)] if note] + [NOTICE]
     slides = [
         Slide(
             f"MACE meeting {meeting['meeting_date']}",
-            [
-                f"Period: {opening['period'][0]} to {opening['period'][1]}",
-                f"Dataset version {meeting['dataset_version']} · pack for role: "
-                f"{MODEL.roles[agenda.role].label}",
-                f"Previous meeting: {opening['previous_meeting'] or 'none recorded'}",
-                NOTICE,
-            ],
-            [
-                table(
-                    "Actions outstanding from earlier meetings",
-                    opening["outstanding_actions"],
-                    ["district", "against", "tactic", "owner", "due", "status"],
-                )
-            ],
+            lines,
+            [table("Actions to review from earlier meetings", review, ACTION_COLUMNS, 8)],
             section="Opening",
+            notes="Review each action: done, dropped (say what happened) or still open.",
         )
     ]
     sees = MODEL.roles[agenda.role].sees_true_addresses
-    for item in agenda.items[1:]:
+    districts = agenda.districts
+    for number, item in enumerate(districts):
+        if progress:
+            progress(number / (len(districts) + 1), f"Drawing {item.title}")
         slides.extend(district_slides(item, whole.subgraph(item.nodes), sees, with_images))
+    online = next((i for i in agenda.items if i.key == "online"), None)
+    if online is not None:
+        slides.append(online_slide(online))
     slides.append(summary_slide(scoped))
-    agreed = action_rows(meeting_actions(store, meeting["id"]))
+    agreed = agenda.agreed_rows(store)
     slides.append(
         Slide(
             "Actions agreed at this meeting",
-            tables=[
-                table(
-                    "Actions", agreed, ["district", "against", "tactic", "owner", "due", "status"]
-                )
-            ],
-            lines=[] if agreed else ["No actions recorded yet."],
+            tables=[table("Actions", agreed, ACTION_COLUMNS, 10)],
+            lines=[n for n in [withheld_note(agreed)] if n]
+            + ([] if agreed else ["No actions recorded yet."]),
             section="Actions",
         )
     )
+    if meeting.get("decisions"):
+        slides[-1].lines.append("Decisions: " + meeting["decisions"])
+    if progress:
+        progress(1.0, "Pictures drawn")
     return slides
 
 
+def online_slide(item: AgendaItem) -> Slide:
+    rows = item.sections["online_spaces"]
+    return Slide(
+        item.title,
+        [
+            "Each online space once, with the young people it reaches in each district "
+            "(flagged / linked)."
+        ],
+        [
+            table(
+                "Online spaces with flagged young people",
+                rows,
+                ["code", "name", "flagged", "reach"],
+                8,
+            )
+        ],
+        section="Online",
+        notes="An online space is not in one district: agree one owner for any action.",
+    )
+
+
 def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> list[Slide]:
-    """Two slides per district: pictures with headline counts, then the VOLT tables."""
+    """Two slides per district: pictures with headline counts and changes, then the VOLT
+    tables (locations, clusters, adults, schools, protective contexts) and themes."""
     s = item.sections
     theme = s["themes"]
-    change = s["changes"]
     lines = [
         f"Young people in scope: {s['young_people']} · locations of concern: "
         f"{len(s['hotspots'])} · clusters: {len(s['clusters'])} · adults of concern "
@@ -166,18 +209,8 @@ def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> lis
         "Harm mix: "
         + (", ".join(f"{k} {v}" for k, v in theme["harm_mix"].items()) or "none recorded"),
     ]
-    if change:
-        lines.append(
-            f"Since last meeting: {change['new_links']} new links, "
-            f"{change['ended_links']} ended, {change['new_young_people']} young "
-            f"people newly in scope, {len(change['newly_linked_to_hotspots'])} "
-            f"locations with newly linked young people"
-        )
-    lines += [
-        f"Outstanding: {a['tactic']} against {a['against']} ({a['owner']}, due "
-        f"{a['due']}, {a['status']})"
-        for a in s["outstanding_actions"]
-    ]
+    change = change_lines(s["changes"]) if s["changes"] is not None else []
+    lines += [f"Since last meeting: {line}" for line in change[:3]]
     images = (
         [
             network_png(graph, item.highlight),
@@ -186,12 +219,19 @@ def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> lis
         if with_images
         else []
     )
-    first = Slide(item.title, lines, images=images, section=item.district)
+    notes = "\n".join(
+        change
+        + [
+            f"Outstanding: {a['tactic']} against {a['against']} ({a['status']})"
+            for a in s["outstanding_actions"]
+        ]
+    )
+    first = Slide(item.title, lines, images=images, section=item.district, notes=notes)
     tables = [
         table(
-            "Locations of concern (hotspots)",
+            "Locations of concern",
             s["hotspots"],
-            ["code", "kind", "young_people", "harms", "adults_of_concern", "last_seen"],
+            ["code", "name", "kind", "young_people", "harms", "last_seen"],
         ),
         table(
             "Clusters (overlap first)",
@@ -204,18 +244,22 @@ def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> lis
             ["id", "young_people"],
         ),
         table("Schools with several flagged pupils", theme["schools"], ["code", "flagged_pupils"]),
+        table(
+            "Protective contexts",
+            s["protective_contexts"],
+            ["code", "name", "kind", "young_people"],
+        ),
+        table(
+            "Actions to review",
+            s["outstanding_actions"],
+            ["against", "tactic", "owner", "due", "status"],
+        ),
     ]
     themes = [
         "Ideologies: "
         + (", ".join(f"{k} {v}" for k, v in theme["ideologies"].items()) or "none recorded"),
-        "Online spaces with flagged young people: "
-        + (
-            ", ".join(
-                f"{o['code']} ({o['flagged']})" for o in theme["online_spaces"] if o["flagged"]
-            )
-            or "none"
-        ),
     ]
+    themes += [f"Since last meeting: {line}" for line in change[3:6]]
     return [
         first,
         Slide(
@@ -223,6 +267,8 @@ def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> lis
             themes,
             tables,
             section=item.district,
+            notes="Links show association, not involvement: open the evidence in the tool "
+            "before agreeing an action.",
         ),
     ]
 
@@ -240,7 +286,10 @@ def agenda_html(slides: list[Slide]) -> str:
                 for row in t.rows
             )
             more = f"<p>and {t.more} more</p>" if t.more else ""
+            empty = "" if t.rows else "<p>None in this period.</p>"
             parts.append(
-                f"<h3>{html.escape(t.caption)}</h3><table><tr>{head}</tr>{body}</table>{more}"
+                f"<h3>{html.escape(t.caption)}</h3>"
+                + (f"<table><tr>{head}</tr>{body}</table>" if t.rows else empty)
+                + more
             )
     return '<div class="agenda">' + "".join(parts) + "</div>"

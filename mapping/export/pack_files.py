@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import io
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 from mapping.export.pack import MARKING, Slide, load_agenda, meeting_graph, pack_slides
 from mapping.export.pack_html import meeting_page
+from mapping.model import MODEL
 from mapping.store import Store
 
 RED = (0xB0, 0x00, 0x20)
@@ -63,6 +65,8 @@ def pptx_bytes(slides: list[Slide]) -> bytes:
                     height=Inches(7.5 - 0.5 - top),
                 )
         _pptx_tables(page, slide.tables, top)
+        if slide.notes:
+            page.notes_slide.notes_text_frame.text = slide.notes
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
@@ -99,14 +103,14 @@ def _pptx_tables(page, tables, top: float) -> None:
     from pptx.util import Inches, Pt
 
     for number, t in enumerate(tables):
-        left = 0.4 + (number % 2) * 6.35
-        row_top = top + (number // 2) * 2.9
+        left = 0.4 + (number % 3) * 4.2
+        row_top = top + (number // 3) * 2.9
         _text(
             page,
             t.caption + (f" (and {t.more} more)" if t.more else ""),
             Inches(left),
             Inches(row_top),
-            Inches(6.1),
+            Inches(4.0),
             Inches(0.4),
             Pt(16),
             bold=True,
@@ -117,7 +121,7 @@ def _pptx_tables(page, tables, top: float) -> None:
                 "None in this period.",
                 Inches(left),
                 Inches(row_top + 0.4),
-                Inches(6.1),
+                Inches(4.0),
                 Inches(0.4),
                 Pt(14),
             )
@@ -127,7 +131,7 @@ def _pptx_tables(page, tables, top: float) -> None:
             len(t.columns),
             Inches(left),
             Inches(row_top + 0.45),
-            Inches(6.1),
+            Inches(4.0),
             Inches(0.3 * (len(t.rows) + 1)),
         )
         for r, row in enumerate([t.columns, *t.rows]):
@@ -267,17 +271,56 @@ def meeting_html(store: Store, agenda, slides: list[Slide]) -> str:
     return meeting_page(agenda, slides, meeting_graph(store, agenda))
 
 
+PACK_FORMATS = ("pptx", "pdf", "html")
+
+
+def build_pack(
+    store: Store,
+    agenda,
+    formats=PACK_FORMATS,
+    progress: Callable[[float, str], None] | None = None,
+) -> dict[str, bytes]:
+    """Every format of the pack from one agenda and one set of slides (pictures drawn
+    once). ``progress(fraction, what)`` is told as the pack is built."""
+    unknown = [f for f in formats if f not in PACK_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown pack format {unknown[0]!r}")
+    images = any(f != "html" for f in formats)
+
+    def step(fraction: float, what: str) -> None:
+        if progress:
+            progress(0.8 * fraction, what)
+
+    slides = pack_slides(store, agenda, with_images=images, progress=step)
+    files: dict[str, bytes] = {}
+    writers = {
+        "pptx": lambda: pptx_bytes(slides),
+        "pdf": lambda: pdf_bytes(slides),
+        "html": lambda: meeting_html(store, agenda, slides).encode("utf-8"),
+    }
+    for number, fmt in enumerate(formats):
+        if progress:
+            progress(0.8 + 0.2 * number / len(formats), f"Writing the {fmt.upper()}")
+        files[fmt] = writers[fmt]()
+    if progress:
+        progress(1.0, "Pack ready")
+    return files
+
+
+def pack_label(agenda, built_at: datetime | None = None) -> str:
+    """What a download says it is: the meeting, the role it was built for and when."""
+    when = (built_at or datetime.now()).strftime("%d/%m/%Y %H:%M")
+    meeting = agenda.meeting
+    return (
+        f"Pack for the meeting of {meeting['meeting_date']} (dataset version "
+        f"{meeting['dataset_version']}), built for the {MODEL.roles[agenda.role].label} role "
+        f"at {when}. Set up again or change role and it is no longer offered."
+    )
+
+
 def make_pack(store: Store, meeting_date: date, role: str, fmt: str) -> bytes:
     """The pack for the meeting on ``meeting_date`` as ``fmt`` (pptx, pdf or html) bytes."""
-    agenda = load_agenda(store, meeting_date, role)
-    slides = pack_slides(store, agenda, with_images=fmt != "html")
-    if fmt == "pptx":
-        return pptx_bytes(slides)
-    if fmt == "pdf":
-        return pdf_bytes(slides)
-    if fmt == "html":
-        return meeting_html(store, agenda, slides).encode("utf-8")
-    raise ValueError(f"unknown pack format {fmt!r}")
+    return build_pack(store, load_agenda(store, meeting_date, role), (fmt,))[fmt]
 
 
 def write_pack(fmt: str):

@@ -10,15 +10,18 @@ import pytest
 from mapping import meeting as mt
 from mapping.graph import Scope, build_scoped_graph
 
+CHAIR = mt.Actor("chair-1", "chair")
+
 
 @pytest.fixture(scope="module")
 def held(sample_world):
     """Two meetings on the sample world; one action agreed at the first, one done."""
     store, _p, _truth = sample_world
-    first = mt.save_meeting(store, date(2026, 7, 1))
+    first = mt.save_meeting(store, date(2026, 7, 1), by=CHAIR)
     open_id = mt.record_action(
         store,
         first["id"],
+        by=CHAIR,
         district="Eastbrook",
         target_kind="context",
         target_id="PL-001",
@@ -29,6 +32,7 @@ def held(sample_world):
     done_id = mt.record_action(
         store,
         first["id"],
+        by=CHAIR,
         district="Eastbrook",
         target_kind="cluster",
         target_id="C01",
@@ -36,8 +40,8 @@ def held(sample_world):
         owner_agency="education",
         due_date=date(2026, 12, 1),
     )
-    mt.set_action_status(store, done_id, "done")
-    second = mt.save_meeting(store, date(2026, 10, 1))
+    mt.close_action(store, done_id, "done", by=CHAIR, outcome="workshop held", on=date(2026, 9, 1))
+    second = mt.save_meeting(store, date(2026, 10, 1), by=CHAIR)
     return store, first, second, open_id, done_id
 
 
@@ -52,9 +56,9 @@ def test_next_meeting_shows_open_action_as_outstanding(held):
 
 
 def test_agenda_has_one_section_per_district(held):
-    store, _first, second, open_id, _done = held
+    store, _first, second, open_id, done_id = held
     agenda = mt.build_agenda(store, second, role="chair")
-    districts = [i.district for i in agenda.items[1:]]
+    districts = [i.district for i in agenda.districts]
     truth_districts = (
         held[0]
         .read_version()
@@ -63,11 +67,13 @@ def test_agenda_has_one_section_per_district(held):
         .unique()
     )
     assert sorted(districts) == sorted(truth_districts) and len(districts) == 7
-    assert agenda.items[0].sections["outstanding_actions"][0]["id"] == open_id
+    review = agenda.items[0].sections["outstanding_actions"]
+    assert [r["id"] for r in review] == [open_id, done_id]  # open, and done since the last one
+    assert review[1]["status"] == "done 2026-09-01" and review[1]["outcome"] == "workshop held"
     east = next(i for i in agenda.items if i.district == "Eastbrook")
     assert east.sections["outstanding_actions"][0]["id"] == open_id
     assert east.sections["changes"] is not None  # there was a previous meeting
-    for item in agenda.items[1:]:
+    for item in agenda.districts:
         for hotspot in item.sections["hotspots"]:
             assert hotspot["evidence"], "every highlight carries its evidence"
 
@@ -75,9 +81,9 @@ def test_agenda_has_one_section_per_district(held):
 def test_partner_agenda_has_no_adults_of_concern(held):
     store, _first, second, *_ = held
     agenda = mt.build_agenda(store, second, role="partner")
-    assert all(not i.sections["adults_of_concern"] for i in agenda.items[1:])
+    assert all(not i.sections["adults_of_concern"] for i in agenda.districts)
     chair = mt.build_agenda(store, second, role="chair")
-    assert any(i.sections["adults_of_concern"] for i in chair.items[1:])  # redaction, not absence
+    assert any(i.sections["adults_of_concern"] for i in chair.districts)  # redaction, not absence
 
 
 def test_adults_of_concern_need_several_young_people(make_tables):
@@ -108,6 +114,7 @@ def test_actions_use_the_documented_lists(held):
         mt.record_action(
             store,
             first["id"],
+            by=CHAIR,
             district=None,
             target_kind="context",
             target_id="PL-001",
@@ -119,6 +126,7 @@ def test_actions_use_the_documented_lists(held):
         mt.record_action(
             store,
             first["id"],
+            by=CHAIR,
             district=None,
             target_kind="young_person",
             target_id="YP-1",

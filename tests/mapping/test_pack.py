@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from mapping.cli import main
 from mapping.export.pack_files import make_pack
-from mapping.meeting import districts_of, save_meeting
+from mapping.meeting import Actor, districts_of, save_meeting
 
 DAY = date(2026, 11, 1)
 
@@ -22,7 +22,7 @@ DAY = date(2026, 11, 1)
 @pytest.fixture(scope="module")
 def packs(sample_world):
     store, _p, _truth = sample_world
-    save_meeting(store, DAY)
+    save_meeting(store, DAY, by=Actor("chair-1", "chair"))
     return store, {f: make_pack(store, DAY, "chair", f) for f in ("pptx", "pdf", "html")}
 
 
@@ -111,12 +111,13 @@ def test_html_has_a_tab_and_its_own_network_per_district(packs):
     assert [label for _i, label in tabs] == [
         "Opening",
         *(i.district for i in districts),
+        "Online",
         "Summary",
         "Actions",
     ]
     networks = embedded_networks(text)
-    assert sorted(networks, key=int) == [i for i, label in tabs[1:-2]]
-    for (index, _label), item in zip(tabs[1:-2], districts, strict=True):
+    assert sorted(networks, key=int) == [i for i, label in tabs[1:-3]]
+    for (index, _label), item in zip(tabs[1:-3], districts, strict=True):
         drawn = {n["id"] for n in networks[index]["nodes"]}
         assert drawn == set(item.nodes)  # the district's own network, not the whole meeting's
         assert f'id="network-{index}"' in text

@@ -10,10 +10,14 @@ project's GPL-3.0-or-later licence (docs/architecture.md).
 from __future__ import annotations
 
 import random
+import sys
+import threading
 import weakref
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 #: Graphs with more edges than this are clustered by igraph; smaller ones by networkx.
 IGRAPH_ABOVE_EDGES = 50_000
@@ -21,11 +25,83 @@ ENGINES = ("auto", "networkx", "igraph")
 
 
 def choose_engine(graph: nx.Graph, engine: str = "auto") -> str:
+    """The engine for ``graph``: ``engine`` itself, or by size when it is ``auto``."""
+    return engine_for_edges(graph.number_of_edges(), engine)
+
+
+def engine_for_edges(edges: int, engine: str = "auto") -> str:
+    """The engine for a graph of ``edges`` edges (``auto``: igraph above the threshold)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
     if engine != "auto":
         return engine
-    return "igraph" if graph.number_of_edges() > IGRAPH_ABOVE_EDGES else "networkx"
+    return "igraph" if edges > IGRAPH_ABOVE_EDGES else "networkx"
+
+
+_IGRAPH_LOCK = threading.Lock()
+
+
+def igraph_module():
+    """``igraph``, imported without its plotting backends.
+
+    igraph's package import pulls in matplotlib (1-8 s on a cold start) only to offer
+    drawing, which we never use; matplotlib is held back for the moment of that import and
+    imports normally afterwards for whoever draws with it.
+    """
+    if "igraph" in sys.modules:
+        return sys.modules["igraph"]
+    with _IGRAPH_LOCK:
+        held = [m for m in ("matplotlib", "plotly") if m not in sys.modules]
+        for name in held:
+            sys.modules[name] = None  # type: ignore[assignment]  # import machinery's "absent"
+        try:
+            import igraph
+        finally:
+            for name in held:
+                if sys.modules.get(name, 0) is None:
+                    del sys.modules[name]
+    return igraph
+
+
+@dataclass(frozen=True)
+class EdgeArrays:
+    """A graph as arrays: sorted node ids and one row per edge (``low`` < ``high`` as node
+    indexes, in sorted order), with the edge's summed link ``weight``. Built once per graph
+    and shared by every measure, so no step walks a million-edge dict-of-dicts twice."""
+
+    nodes: list[str]
+    kinds: np.ndarray  # entity type per node
+    low: np.ndarray
+    high: np.ndarray
+    weight: np.ndarray
+
+
+_ARRAYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def edge_arrays(graph: nx.Graph) -> EdgeArrays:
+    """``graph`` as :class:`EdgeArrays`, kept while ``graph`` lives (one walk of it)."""
+    size = (graph.number_of_nodes(), graph.number_of_edges())
+    cached = _ARRAYS.get(graph)
+    if cached and cached[0] == size:
+        return cached[1]
+    nodes = sorted(graph.nodes)
+    ends_u, ends_v, weights = [], [], []
+    for u, neighbours in graph.adj.items():
+        for v, data in neighbours.items():
+            if u < v:
+                ends_u.append(u)
+                ends_v.append(v)
+                weights.append(data.get("weight", 1.0))
+    index = pd.Index(nodes)
+    low = index.get_indexer(ends_u).astype(np.int64)
+    high = index.get_indexer(ends_v).astype(np.int64)
+    weight = np.array(weights, dtype=float)
+    order = np.lexsort((weight, high, low))
+    kinds = np.array([graph.nodes[n].get("entity_type") for n in nodes], dtype=object)
+    arrays = EdgeArrays(nodes, kinds, low[order], high[order], weight[order])
+    _ARRAYS[graph] = (size, arrays)
+    return arrays
 
 
 def canonical(communities) -> list[tuple[str, ...]]:
@@ -42,12 +118,24 @@ def louvain(
     engine: str = "auto",
 ) -> list[tuple[str, ...]]:
     """Louvain communities of ``graph`` (weighted), deterministic for a given seed."""
-    return louvain_edges(
-        list(graph.nodes),
-        weighted_edges(graph, weight),
+    chosen = choose_engine(graph, engine)
+    if weight != "weight":
+        return louvain_edges(
+            list(graph.nodes),
+            weighted_edges(graph, weight),
+            resolution=resolution,
+            seed=seed,
+            engine=chosen,
+        )
+    arrays = edge_arrays(graph)
+    return louvain_arrays(
+        arrays.nodes,
+        arrays.low,
+        arrays.high,
+        arrays.weight,
         resolution=resolution,
         seed=seed,
-        engine=choose_engine(graph, engine),
+        engine=chosen,
     )
 
 
@@ -71,7 +159,32 @@ def louvain_edges(
     triples = [(index[u], index[v], w) for u, v, w in weighted_edges]
     ends = np.array([(u, v) for u, v, _w in triples], dtype=np.int64).reshape(-1, 2)
     weights = np.array([w for _u, _v, w in triples], dtype=float)
-    low, high = ends.min(axis=1), ends.max(axis=1)
+    return louvain_arrays(
+        nodes,
+        ends.min(axis=1),
+        ends.max(axis=1),
+        weights,
+        resolution=resolution,
+        seed=seed,
+        engine=engine,
+    )
+
+
+def louvain_arrays(
+    nodes: list[str],
+    low: np.ndarray,
+    high: np.ndarray,
+    weights: np.ndarray,
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+    engine: str = "networkx",
+) -> list[tuple[str, ...]]:
+    """Louvain communities of the graph whose ``nodes`` are sorted ids and whose edges are
+    index arrays ``low`` < ``high`` with ``weights``: the array form of ``louvain_edges``,
+    for graphs too big to hand over as Python triples. Edges are put in sorted order first."""
+    if not nodes:
+        return []
     order = np.lexsort((weights, high, low))  # sorted edges: independent of row order
     low, high, weights = low[order], high[order], weights[order]
     if engine == "networkx":
@@ -100,8 +213,7 @@ def weighted_edges(graph: nx.Graph, weight: str = "weight", scale=None):
 
 
 def _igraph_louvain(n: int, edges, weights, resolution: float, seed: int):
-    import igraph
-
+    igraph = igraph_module()
     ig = igraph.Graph(n=n, edges=edges)
     ig.es["weight"] = weights
     igraph.set_random_number_generator(random.Random(seed))
@@ -117,16 +229,16 @@ _CONVERTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _to_igraph(graph: nx.Graph):
     """The graph (unweighted) in igraph form, vertices in sorted id order so both engines
     agree; kept while ``graph`` lives, so several measures share one conversion."""
-    import igraph
-
+    size = (graph.number_of_nodes(), graph.number_of_edges())
     cached = _CONVERTED.get(graph)
-    if cached and cached[0] == (graph.number_of_nodes(), graph.number_of_edges()):
+    if cached and cached[0] == size:
         return cached[1], cached[2]
-    nodes = sorted(graph.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    ig = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges])
-    _CONVERTED[graph] = ((graph.number_of_nodes(), graph.number_of_edges()), ig, nodes)
-    return ig, nodes
+    arrays = edge_arrays(graph)
+    ig = igraph_module().Graph(
+        n=len(arrays.nodes), edges=np.column_stack([arrays.low, arrays.high])
+    )
+    _CONVERTED[graph] = (size, ig, arrays.nodes)
+    return ig, arrays.nodes
 
 
 #: Betweenness is exact on graphs up to this many entities, sampled above it.

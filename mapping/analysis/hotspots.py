@@ -12,10 +12,11 @@ report's school where several children had radicalisation vulnerabilities).
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from mapping.analysis.clusters import HARM_KEYS
-from mapping.analysis.engine import choose_engine, louvain_edges, weighted_edges
+from mapping.analysis.engine import choose_engine, edge_arrays, louvain_arrays
 from mapping.analysis.overlap import context_kind, harm_profile
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
@@ -34,10 +35,19 @@ def peer_groups(scoped: ScopedGraph, *, seed: int = 0, engine: str = "auto") -> 
     other": if both are linked to one school, the school is their common ground.
     """
     graph = scoped.graph
-    young = [n for n, kind in graph.nodes(data="entity_type") if kind == "young_person"]
-    among = graph.subgraph(young)
-    groups = louvain_edges(
-        young, weighted_edges(among), seed=seed, engine=choose_engine(among, engine)
+    arrays = edge_arrays(graph)
+    is_young = arrays.kinds == "young_person"
+    young = [n for n, flag in zip(arrays.nodes, is_young.tolist(), strict=True) if flag]
+    rank = np.cumsum(is_young) - 1  # index among the young people, same sorted order
+    among = is_young[arrays.low] & is_young[arrays.high]
+    # The engine of the whole analysis, so peer groups and clusters come from one engine.
+    groups = louvain_arrays(
+        young,
+        rank[arrays.low[among]],
+        rank[arrays.high[among]],
+        arrays.weight[among],
+        seed=seed,
+        engine=choose_engine(graph, engine),
     )
     return {
         person: f"P{number:03d}" for number, group in enumerate(groups, start=1) for person in group

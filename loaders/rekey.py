@@ -6,6 +6,8 @@ re-hashed from raw ids. Instead each stored code is hashed again with the new ke
 imports made with the chain compute exactly the same codes (see ``loaders.pseudonymise``).
 Which ids are codes is read from the model (people, unknowns and private places), never
 guessed from their shape. Link ids, which are derived from their ends, are recomputed.
+Codes in the audit log's details are re-keyed too (so a subject access report still finds
+who saw a person) and the audit hash chain is resealed; ``rekey`` then logs itself.
 Never logs a code.
 """
 
@@ -20,6 +22,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, literal, 
 from loaders.canonical import link_ids
 from loaders.importer import KEY_SETTING
 from loaders.pseudonymise import Pseudonymiser, load_key_chain, new_key, write_key_file
+from mapping import audit_chain
 from mapping.model import MODEL
 from mapping.store import Store, actions, entities, incidents, links
 
@@ -42,6 +45,7 @@ class RekeyResult:
     codes: int
     links: int
     new_key_file: Path
+    audit_rows: int = 0  # audit rows whose codes were re-keyed (the chain is resealed)
 
 
 def rotate_key_file(old_key_file: Path, new_key_file: Path) -> Pseudonymiser:
@@ -88,10 +92,11 @@ def rekey_database(
         for table, column in CODE_COLUMNS:
             _replace(conn, table, column, code_map)
         changed = _recompute_link_ids(conn)
+        audit_rows = audit_chain.rewrite_codes(store, conn, new.rekey_code)
         store.set_setting(KEY_SETTING, new.fingerprint(), conn)
         code_map.drop(conn)
     store.checkpoint()
-    return RekeyResult(len(codes), changed, Path(new_key_file))
+    return RekeyResult(len(codes), changed, Path(new_key_file), audit_rows)
 
 
 def _replace(conn, table: Table, column: str, code_map: Table) -> None:

@@ -1,7 +1,8 @@
 """The audit log: who signed in, searched, viewed, imported, exported or deleted, and when.
 
-Rows are only ever appended from the app and the command line; nothing here updates or
-deletes them. The one exception is the audit log's own retention
+Rows are only ever appended from the app and the command line, each sealed onto a hash
+chain (:mod:`mapping.audit_chain`, checked by ``python -m mapping audit --verify``); nothing
+here updates or deletes them. The one exception is the audit log's own retention
 (:func:`mapping.retention.purge_audit`), documented in docs/security.md. Details hold
 entity codes (never raw identifiers or names), so a subject access request can find every
 time a person's record was looked at or sent out.
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from mapping import audit_chain
 from mapping.graph import Scope, build_scoped_graph
 from mapping.lookup import candidate_codes
 from mapping.store import Store, VersionTables, audit_log, entities, links, now_iso
@@ -60,17 +62,16 @@ def record(
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True, default=str)
+    values = {
+        "at": now_iso(),
+        "user_name": str(user)[:200],
+        "role": str(role)[:40],
+        "action": action,
+        "detail": text,
+        "dataset_version": dataset_version,
+    }
     with store.engine.begin() as conn:
-        conn.execute(
-            insert(audit_log).values(
-                at=now_iso(),
-                user_name=str(user)[:200],
-                role=str(role)[:40],
-                action=action,
-                detail=text,
-                dataset_version=dataset_version,
-            )
-        )
+        audit_chain.append(store, conn, values)
 
 
 def list_audit(

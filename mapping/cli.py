@@ -260,7 +260,12 @@ def cmd_rekey(args) -> int:
         trust_cli.cli_user(),
         trust_cli.CLI_ROLE,
         "rekey",
-        {"codes": result.codes, "links": result.links, "key_file": args.new_key.name},
+        {
+            "codes": result.codes,
+            "links": result.links,
+            "audit_rows": result.audit_rows,
+            "key_file": args.new_key.name,
+        },
     )
     print(
         f"re-keyed {result.codes} codes and {result.links} link ids; from now on use "

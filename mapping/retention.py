@@ -130,6 +130,10 @@ def purge_audit(store: Store, today: date | None = None, months: int | None = No
     cutoff = _months_before(today or date.today(), months).isoformat()
     with store.engine.begin() as conn:
         gone = conn.execute(delete(audit_log).where(audit_log.c.at < cutoff)).rowcount
+        if gone:
+            from mapping import audit_chain
+
+            audit_chain.mark_start(store, conn)  # the kept chain starts at the oldest kept row
     compact(store)
     return gone
 

@@ -131,6 +131,9 @@ audit_log = Table(
     Column("action", String(40), nullable=False),
     Column("detail", Text, nullable=False, default=""),
     Column("dataset_version", Integer, nullable=True),
+    # Hash chain (mapping/audit_chain.py): the previous row's hash and this row's.
+    Column("prev_hash", String(64), nullable=True),
+    Column("row_hash", String(64), nullable=True),
 )
 
 meetings = Table(

@@ -60,6 +60,11 @@ def add_parsers(verbs) -> None:
     log.add_argument("--user")
     log.add_argument("--action", choices=audit.ACTIONS)
     log.add_argument("--limit", type=int, default=200)
+    log.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the audit log's hash chain (edited, deleted or inserted rows); exit 1 if broken",
+    )
 
     purge = verbs.add_parser("purge", help="delete links past their review-by date, for real")
     purge.add_argument("--db")
@@ -108,6 +113,8 @@ def cmd_audit(args) -> int:
     store = Store(args.db)
     if not permitted("view_audit", store):
         return 3
+    if args.verify:
+        return verify_audit(store)
     rows = audit.list_audit(store, user=args.user, action=args.action, limit=args.limit)
     for row in rows.to_dict("records"):
         number = row["dataset_version"]
@@ -124,6 +131,24 @@ def cmd_audit(args) -> int:
         {"user": args.user, "action": args.action, "rows": len(rows)},
     )
     return 0
+
+
+def verify_audit(store: Store) -> int:
+    from mapping import audit_chain
+
+    report = audit_chain.verify(store)
+    for problem in report.problems:
+        print(f"BROKEN: {problem}", file=sys.stderr)
+    state = "intact" if report.intact else f"BROKEN ({len(report.problems)} problem(s))"
+    print(
+        f"audit chain {state}: {report.rows} row(s), {report.sealed} sealed, "
+        f"{report.before_chain} from before the chain; head {report.head or '(none)'} "
+        "(keep a copy of the head elsewhere to detect a rewritten chain)"
+    )
+    audit.record(
+        store, cli_user(), CLI_ROLE, "audit_view", {"verify": True, "intact": report.intact}
+    )
+    return 0 if report.intact else 1
 
 
 def cmd_purge(args) -> int:

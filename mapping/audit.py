@@ -20,6 +20,7 @@ from sqlalchemy import select
 from mapping import audit_chain
 from mapping.graph import Scope, build_scoped_graph
 from mapping.lookup import candidate_codes
+from mapping.model import MODEL
 from mapping.store import Store, VersionTables, audit_log, entities, links, now_iso
 
 #: The actions the app records. ``view`` is a view of one young person's (or entity's) network.
@@ -74,6 +75,32 @@ def record(
         audit_chain.append(store, conn, values)
 
 
+#: What a code the reader's role may not see is replaced by, in every audit output.
+WITHHELD = "withheld"
+
+
+def visible_codes(store: Store, role: str, version: int | None = None) -> set[str] | None:
+    """The entity ids ``role`` may see in ``version`` (default: the latest), stale links
+    included; None when the role may see everything (then nothing is redacted)."""
+    spec = MODEL.role(role)
+    if spec.sees_handling_c and spec.sees_person_links_to_adults:
+        return None
+    version = version if version is not None else store.latest_version()
+    if version is None:
+        return set()
+    tables = store.read_version(version)
+    return set(build_scoped_graph(tables, Scope(role=role, include_stale=True), version).graph)
+
+
+def redact_codes(text: str, visible: set[str] | None) -> str:
+    """``text`` with every entity code outside ``visible`` replaced by :data:`WITHHELD`."""
+    if visible is None or not text:
+        return text
+    return audit_chain.code_pattern().sub(
+        lambda m: m.group(0) if m.group(0) in visible else WITHHELD, text
+    )
+
+
 def list_audit(
     store: Store,
     *,
@@ -81,8 +108,13 @@ def list_audit(
     action: str | None = None,
     mentions: str | None = None,
     limit: int | None = None,
+    visible: set[str] | None = None,
 ) -> pd.DataFrame:
-    """Audit rows, newest first, optionally for one user, one action or one entity code."""
+    """Audit rows, newest first, optionally for one user, one action or one entity code.
+
+    ``visible``: the codes the reader may see (:func:`visible_codes`); any other code in a
+    detail is shown as :data:`WITHHELD`. None shows every code (police, the command line).
+    """
     query = select(audit_log).order_by(audit_log.c.id.desc())
     if user:
         query = query.where(audit_log.c.user_name == user)
@@ -93,7 +125,11 @@ def list_audit(
     if limit:
         query = query.limit(limit)
     with store.engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        rows = pd.read_sql(query, conn)
+    rows = rows.drop(columns=["prev_hash", "row_hash"], errors="ignore")
+    if visible is not None:
+        rows["detail"] = [redact_codes(d, visible) for d in rows["detail"]]
+    return rows
 
 
 @dataclass
@@ -109,14 +145,66 @@ class SubjectAccessReport:
     held: list[dict] = field(default_factory=list)
     seen: list[dict] = field(default_factory=list)
     received: list[dict] = field(default_factory=list)
+    #: True when the person is held but the reader's role may see them in no version:
+    #: nothing about them is reported (ask a role that may see them).
+    withheld: bool = False
+    #: Dataset versions whose record of the person the reader's role may not see.
+    withheld_versions: int = 0
 
     @property
     def found(self) -> bool:
-        return bool(self.held or self.seen or self.received)
+        return bool(self.held or self.seen or self.received or self.withheld)
 
 
-def subject_access_report(store: Store, raw_id: str, pseudonymiser) -> SubjectAccessReport:
-    """Answer a subject access request for ``raw_id`` (hashed here, never stored)."""
+def subject_access_report(
+    store: Store, raw_id: str, pseudonymiser, role: str | None = None
+) -> SubjectAccessReport:
+    """Answer a subject access request for ``raw_id`` (hashed here, never stored).
+
+    ``role``: the reader's role. A person the role may see in no dataset version (an adult
+    known only through handling-code C links, for an analyst) is reported as withheld, with
+    no record, view or export; otherwise versions the role may not see are left out and
+    counted, link counts are those the role may see, and other codes in audit details are
+    withheld. None (the command line, which holds the key and database) reports everything.
+    """
+    report = _full_report(store, raw_id, pseudonymiser)
+    if role is None or not report.held:
+        return report
+    return _as_seen_by(store, report, role)
+
+
+def _as_seen_by(store: Store, report: SubjectAccessReport, role: str) -> SubjectAccessReport:
+    spec = MODEL.role(role)
+    if spec.sees_handling_c and spec.sees_person_links_to_adults:
+        return report
+    kept = []
+    visible_anywhere: set[str] = set()
+    for row in report.held:
+        version = int(row["version_id"])
+        tables = store.read_version(version)
+        scoped = build_scoped_graph(tables, Scope(role=role, include_stale=True), version)
+        visible_anywhere |= set(scoped.graph)
+        if row["entity_id"] in scoped.graph:
+            ends = scoped.links[["source_id", "target_id"]]
+            links_seen = int(((ends == row["entity_id"]).any(axis=1)).sum())
+            kept.append({**row, "links": links_seen})
+    if not kept:
+        # The codes stay for the audit row of the request; no page shows them.
+        return SubjectAccessReport(codes=report.codes, withheld=True)
+
+    def redacted(rows: list[dict]) -> list[dict]:
+        return [{**r, "detail": redact_codes(r.get("detail", ""), visible_anywhere)} for r in rows]
+
+    return SubjectAccessReport(
+        codes=report.codes,
+        held=kept,
+        seen=redacted(report.seen),
+        received=redacted(report.received),
+        withheld_versions=len(report.held) - len(kept),
+    )
+
+
+def _full_report(store: Store, raw_id: str, pseudonymiser) -> SubjectAccessReport:
     candidates = [*candidate_codes(raw_id, pseudonymiser), raw_id.strip()]
     report = SubjectAccessReport(codes=[])
     with store.engine.connect() as conn:

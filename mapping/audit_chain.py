@@ -159,11 +159,16 @@ def code_prefixes() -> list[str]:
     return sorted({*people, MODEL.code_prefix("place")})
 
 
+def code_pattern() -> re.Pattern[str]:
+    """Matches a pseudonymised entity code (``YP-`` and 12 base-32 characters, ...)."""
+    prefixes = "|".join(map(re.escape, code_prefixes()))
+    return re.compile(rf"\b(?:{prefixes})-[A-Z2-7]{{{DIGEST_CHARS}}}\b")
+
+
 def rewrite_codes(store: Store, conn, recode: Callable[[str], str]) -> int:
     """Replace every entity code in audit details by ``recode(code)`` (a key rotation),
     then reseal the chain. Returns how many rows changed."""
-    prefixes = "|".join(map(re.escape, code_prefixes()))
-    pattern = re.compile(rf"\b(?:{prefixes})-[A-Z2-7]{{{DIGEST_CHARS}}}\b")
+    pattern = code_pattern()
     changed = 0
     rows = conn.execute(select(audit_log.c.id, audit_log.c.detail)).all()
     for row_id, detail in rows:

@@ -254,27 +254,33 @@ class Profile:
         Path(path).write_text(self.dump(), encoding="utf-8")
 
     def for_sheet(self, sheet: RawSheet) -> dict:
-        """The entry for a sheet: by sheet or file name, else by a ``file:`` pattern, else the
-        entry whose headers (``headers:``, or the ``columns:`` it renames) all appear in one of
-        the sheet's first rows; the entry naming the most headers wins."""
-        named = self.sheets.get(sheet.sheet) or self.sheets.get(sheet.file)
-        if named:
-            return named
-        for settings in self.sheets.values():
+        """The entry for a sheet (see :meth:`entry_name`), or {} when none applies."""
+        name = self.entry_name(sheet)
+        return (self.sheets.get(name) or {}) if name is not None else {}
+
+    def entry_name(self, sheet: RawSheet) -> str | None:
+        """Which entry applies to a sheet: one named as the sheet or the file, else one whose
+        ``file:`` pattern matches the file name, else the entry whose headers (``headers:``,
+        or the ``columns:`` it renames) all appear in one of the sheet's first rows; the
+        entry naming the most headers wins."""
+        for name in (sheet.sheet, sheet.file):
+            if name and name in self.sheets:
+                return name
+        for name, settings in self.sheets.items():
             pattern = (settings or {}).get("file")
             if pattern and fnmatch.fnmatch(sheet.file.casefold(), str(pattern).casefold()):
-                return settings
+                return name
         rows = [
             {squash(v) for v in sheet.frame.iloc[r].tolist() if str(v).strip()}
             for r in range(min(HEADER_SEARCH_ROWS, len(sheet.frame)))
         ]
-        best: tuple[int, dict] | None = None
-        for settings in self.sheets.values():
+        best: tuple[int, str] | None = None
+        for name, settings in self.sheets.items():
             wanted = {squash(h) for h in entry_headers(settings or {})}
             if wanted and any(wanted <= row for row in rows):
                 if best is None or len(wanted) > best[0]:
-                    best = (len(wanted), settings)
-        return best[1] if best else {}
+                    best = (len(wanted), name)
+        return best[1] if best else None
 
     def describe(self) -> str:
         return f"profile {self.name}" if self.name else "the mapping profile"

@@ -7,6 +7,7 @@ transaction. Several files (several agencies' exports) make one version; with
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -305,6 +306,45 @@ def check_files(
     )
 
 
+def _latest(store: Store, add_to_latest: bool):
+    """(version, tables, entity ids) of the version an import adds to, or Nones."""
+    based_on = store.latest_version() if add_to_latest else None
+    previous = store.read_version(based_on) if based_on is not None else None
+    previous_ids = frozenset(previous.entities["entity_id"]) if previous else frozenset()
+    return based_on, previous, previous_ids
+
+
+def check_for_import(
+    sources: Sequence[Source],
+    store: Store,
+    pseudonymiser: Pseudonymiser,
+    profile: Profile,
+    *,
+    add_to_latest: bool = False,
+    today: date | None = None,
+) -> Check:
+    """The check an import would make (ids known to the latest version count when adding
+    to it), storing nothing: what the upload page shows before its Import button."""
+    _, _, previous_ids = _latest(store, add_to_latest)
+    return check_files(
+        sources,
+        profile,
+        today=today,
+        known_before=lambda raw: previous_id(raw, previous_ids, pseudonymiser) is not None,
+    )
+
+
+def check_fingerprint(sources: Sequence[Source], profile: Profile, *, add_to_latest: bool) -> str:
+    """Identifies exactly what a check checked: each file's name and sha256, the profile and
+    whether it adds to the latest version. A check result is valid only while it matches."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(f"{source.name}\0{file_sha256(source.path)}\0".encode())
+    digest.update(profile.dump().encode())
+    digest.update(b"add" if add_to_latest else b"replace")
+    return digest.hexdigest()
+
+
 def import_files(
     sources: Sequence[Source],
     store: Store,
@@ -326,9 +366,7 @@ def import_files(
     profile = profile or Profile()
     check_key(store, pseudonymiser)
     report = progress or (lambda stage, fraction, rows: None)
-    based_on = store.latest_version() if add_to_latest else None
-    previous = store.read_version(based_on) if based_on is not None else None
-    previous_ids = frozenset(previous.entities["entity_id"]) if previous else frozenset()
+    based_on, previous, previous_ids = _latest(store, add_to_latest)
     check = check_files(
         sources,
         profile,

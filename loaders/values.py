@@ -103,6 +103,12 @@ def suggest(column: str, term: str, n: int = SUGGESTIONS) -> list[str]:
     return found[:n]
 
 
+def term_choices(column: str, term: str) -> list[str]:
+    """What an unknown term may be mapped to: the closest model terms first, then the rest."""
+    close = suggest(column, term)
+    return close + [k for k in vocabulary_for(column).keys() if k not in close]
+
+
 @dataclass
 class UnknownTerm:
     """One term a vocabulary column used that neither the model nor the profile knows."""

@@ -1,33 +1,34 @@
 # ruff: noqa: N999  (the page file is named after what it does; it is never imported)
-"""Upload page: drop files, map their columns with a preview, check problems row by row,
-then import as a new dataset version with a progress bar. Widgets only: reading, mapping,
-validation and import are loaders/."""
+"""Upload page: what ``python -m mapping import`` does, with a preview. Load a saved profile,
+map columns and unknown terms, check, save the profile, then replace or add to the latest
+version. Widgets only: reading, mapping, checking and importing are loaders/."""
 
 import os
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from loaders.columns import (
-    Profile,
-    detect,
-    header_lookup,
-    profile_from_assignments,
-    squash,
-)
-from loaders.importer import Source, import_files, map_sources, validate_sheets
-from loaders.problems import ImportFailed
+from loaders.columns import Profile, detect, header_lookup, profile_from_assignments, squash
+from loaders.importer import Source, check_fingerprint, check_for_import, import_files
+from loaders.problems import ImportFailed, Problem
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import read_file
+from loaders.values import describe_mapped, term_choices, value_key
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
+from mapping.workspace import ROOT
 from pages.common import require_permission, store
 from pages.sign_in import event, identity
 
 SUFFIXES = ["xlsx", "xlsm", "csv", "tsv", "graphml", "gexf"]
 NOT_IMPORTED = "(not imported)"
+LEAVE = "(leave it refused)"
+TEMPLATE = ROOT / "sample_data" / "template.xlsx"
+MODES = {
+    "replace": "Replace: these files are the whole dataset",
+    "add": "Add to the latest version",
+}
 
 st.title("Import data")
 require_permission("import")  # model.yaml permissions; a refusal is audited
@@ -57,21 +58,31 @@ def saved_uploads(files) -> list[Source]:
     return [Source(Path(path), name) for path, name in (saved[f.file_id] for f in files)]
 
 
-def mapping_step(source: Source, number: int) -> dict:
-    """Role and column choices for each sheet of one file, with a preview of its rows."""
+def loaded_profile(upload) -> Profile:
+    if upload is None:
+        return Profile()
+    try:
+        return Profile.parse(upload.getvalue().decode("utf-8"), upload.name)
+    except (UnicodeDecodeError, ValueError) as problem:
+        st.error(f"The profile was not loaded: {problem}")
+        return Profile()
+
+
+def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
+    """Role and column choices for each sheet of one file (the loaded profile's first)."""
     choices = {}
-    for raw in read_file(source.path, source.name):
-        sheet = raw.sheet or raw.file
-        found = detect(raw, Profile())
+    try:
+        sheets = read_file(source.path, source.name)
+    except ImportFailed as failed:
+        problem_table(failed.problems)
+        return {}
+    for raw in sheets:
+        sheet = loaded.entry_name(raw) or raw.sheet or raw.file
+        found = detect(raw, loaded)
         start = (found.header_row - raw.header_row) if found else 0
         roles = [*TEMPLATE_COLUMNS, NOT_IMPORTED]
-        guess = (
-            found.role
-            if found
-            else next(  # else a sheet named like a role
-                (r for r in TEMPLATE_COLUMNS if squash(raw.sheet).startswith(r[:4])), NOT_IMPORTED
-            )
-        )
+        named = [r for r in TEMPLATE_COLUMNS if squash(raw.sheet).startswith(r[:4])]
+        guess = found.role if found else (named or [NOT_IMPORTED])[0]  # else by sheet name
         with st.expander(f"{source.name} · {raw.sheet or 'table'}", expanded=guess in roles[:-1]):
             role = st.selectbox(
                 "This sheet holds", roles, key=f"role_{number}_{sheet}", index=roles.index(guess)
@@ -83,15 +94,15 @@ def mapping_step(source: Source, number: int) -> dict:
             preview = raw.frame.iloc[start + 1 : start + 6].copy()
             preview.columns = [f"{i + 1}. {h}" for i, h in enumerate(headers)]
             st.dataframe(preview, hide_index=True)
-            lookup = header_lookup(role)
-            options = ["", *TEMPLATE_COLUMNS[role]]
+            known = {v: k for k, v in found.headers.items()} if found and found.role == role else {}
+            lookup, options = header_lookup(role), ["", *TEMPLATE_COLUMNS[role]]
             columns, grid = {}, st.columns(4)
             for i, header in enumerate(h for h in headers if h.strip()):
-                guess = lookup.get(squash(header), "")
+                guess = known.get(header) or lookup.get(squash(header), "")
                 columns[header] = grid[i % 4].selectbox(
                     header,
                     options,
-                    index=options.index(guess),
+                    index=options.index(guess) if guess in options else 0,
                     key=f"col_{number}_{sheet}_{role}_{i}",
                     format_func=lambda c: c or "(ignore)",
                 )
@@ -109,15 +120,21 @@ def problem_table(problems) -> None:
     )
     errors = int((frame["severity"] == "error").sum())
     st.write(f"{errors} error(s), {len(frame) - errors} warning(s).")
-    if frame.empty:
-        return
-    st.dataframe(
-        frame.sort_values(["severity", "file", "sheet", "row"], na_position="first"),
-        hide_index=True,
-        width="stretch",
-    )
+    if not frame.empty:  # st.table wraps long messages instead of cutting them off
+        frame["row"] = frame["row"].map(lambda r: "" if pd.isna(r) else str(int(r)))
+        st.table(frame.sort_values(["severity", "file", "sheet"], kind="stable"), hide_index=True)
 
 
+def term_key(term: dict) -> str:
+    return f"term_{term['column']}_{value_key(term['term'])}"
+
+
+st.download_button(
+    "Download the blank import template (xlsx)",
+    TEMPLATE.read_bytes(),
+    file_name="template.xlsx",
+    key="template",
+)
 uploaded = st.file_uploader(
     "Drop spreadsheets or network files",
     type=SUFFIXES,
@@ -126,43 +143,101 @@ uploaded = st.file_uploader(
 )
 if not uploaded:
     st.info(
-        "Start from the import template (sample_data/template.xlsx) or any export: you "
-        "can map its columns next. Person IDs and names are replaced by codes on import."
+        "Start from the import template or any export: you can map its columns and words "
+        "next, or load the profile saved last month. Person IDs and names are replaced by "
+        "codes on import."
     )
     st.stop()
+loaded = loaded_profile(
+    st.file_uploader("Load a saved mapping profile (YAML)", type=["yaml", "yml"], key="profile")
+)
 sources = saved_uploads(uploaded)
 st.subheader("1. Map columns")
 assignments = {}
 for number, source in enumerate(sources):
-    assignments.update(mapping_step(source, number))
+    assignments.update(mapping_step(source, number, loaded))
 order = st.radio(
     "Dates in these files are written",
     ["day_first", "month_first"],
+    index=1 if loaded.date_order == "month_first" else 0,
     horizontal=True,
     key="date_order",
     format_func={"day_first": "day first (UK)", "month_first": "month first (US)"}.get,
 )
-profile = profile_from_assignments(assignments, date_order=order)
-st.download_button(
-    "Download this mapping as a profile (YAML)",
-    profile.dump(),
-    file_name="mapping-profile.yaml",
-    mime="text/yaml",
-)
+mode = st.radio("This import", list(MODES), format_func=MODES.get, key="mode", horizontal=True)
+keep_notes = st.checkbox("Keep free-text notes (dropped unless kept)", key="keep_notes")
+
+files_seen = check_fingerprint(sources, Profile(), add_to_latest=False)  # the files alone
+terms = st.session_state.get("terms", {})
+if terms.get("files") != files_seen:  # other files: their unknown terms are not these
+    terms = {}
+    st.session_state.pop("terms", None)
+chosen: dict[str, dict[str, str]] = {}
+for term in terms.get("rows", []):
+    choice = st.session_state.get(term_key(term), LEAVE)
+    if choice != LEAVE:
+        chosen.setdefault(term["column"], {})[term["term"]] = choice
+profile = profile_from_assignments(assignments, date_order=order, base=loaded, values=chosen)
+add = mode == "add"
 
 st.subheader("2. Check")
+fingerprint = check_fingerprint(sources, profile, add_to_latest=add)
+checked = st.session_state.get("checked")
+if checked and checked["fingerprint"] != fingerprint:
+    st.session_state.pop("checked")
+    st.session_state.confirm = False  # a tick given for other files does not carry over
+    checked = None
+    st.session_state.stale_check = True
 if st.button("Check for problems", key="check"):
-    sheets, problems = map_sources(sources, profile)
-    _, collector = validate_sheets(sheets, profile, date.today())
-    st.session_state.checked = [p.as_row() for p in problems + collector.problems]
-if "checked" in st.session_state:
-    from loaders.problems import Problem
+    st.session_state.pop("stale_check", None)
+    key = Pseudonymiser.from_file(workspace.key_file)
+    result = check_for_import(sources, store(), key, profile, add_to_latest=add)
+    checked = st.session_state.checked = {
+        "fingerprint": fingerprint,
+        "passed": result.passed,
+        "problems": [p.as_row() for p in result.problems],
+        "mapped": result.mapped_values,
+    }
+    # terms chosen after an earlier check of these files stay listed (with their choice)
+    rows = {term_key(t): t for t in terms.get("rows", [])}
+    rows.update({term_key(t.as_row()): t.as_row() for t in result.unknown_terms})
+    terms = st.session_state.terms = {"files": files_seen, "rows": list(rows.values())}
+if st.session_state.get("stale_check"):
+    st.info("The files, the mapping or the import mode changed since the last check: check again.")
+results = st.empty()
+if checked:
+    with results.container():
+        problem_table([Problem(**row) for row in checked["problems"]])
+        for row in checked["mapped"]:
+            st.caption(describe_mapped(row))
+if terms.get("rows"):
+    st.markdown("**Words the model does not know**: map each to a model term, or leave it refused.")
+    grid = st.columns(3)
+    for i, term in enumerate(terms["rows"]):
+        grid[i % 3].selectbox(
+            f"{term['column']}: '{term['term'][:40]}' ({term['count']} cell(s))",
+            [LEAVE, *term_choices(term["column"], term["term"])],
+            key=term_key(term),
+        )
 
-    problem_table([Problem(**row) for row in st.session_state.checked])
+st.subheader("3. Save the profile")
+st.download_button(
+    "Save this mapping as a profile (YAML)",
+    profile.dump(),
+    file_name=loaded.name or "mapping-profile.yaml",
+    mime="text/yaml",
+    key="save_profile",
+)
+st.caption("Load it here next month, or use it with `python -m mapping import --profile`.")
 
-st.subheader("3. Import")
-confirmed = st.checkbox("I have checked the mapping and the problems above", key="confirm")
-if st.button("Import as a new dataset version", type="primary", disabled=not confirmed):
+st.subheader("4. Import")
+ready = bool(checked and checked["passed"])
+if not ready:
+    st.caption("Import is possible once the check has passed for these files and this mapping.")
+confirmed = st.checkbox(
+    "I have checked the mapping and the problems above", key="confirm", disabled=not ready
+)
+if st.button("Import as a new dataset version", type="primary", disabled=not (ready and confirmed)):
     require_permission("import")  # again at the write, in case the role changed
     bar = st.progress(0.0, text="Starting")
     try:
@@ -171,6 +246,8 @@ if st.button("Import as a new dataset version", type="primary", disabled=not con
             store(),
             Pseudonymiser.from_file(workspace.key_file),
             profile=profile,
+            keep_notes=keep_notes,
+            add_to_latest=add,
             created_by=identity().name,
             note="upload page",
             progress=lambda stage, fraction, rows: bar.progress(
@@ -181,8 +258,10 @@ if st.button("Import as a new dataset version", type="primary", disabled=not con
         event(
             "import_failed", {"files": [s.name for s in sources], "problems": len(failed.problems)}
         )
+        bar.progress(1.0, text="Refused: nothing was stored")
         st.error(str(failed))
-        problem_table(failed.problems)
+        with results.container():  # one problem table: the refusal's replaces the check's
+            problem_table(failed.problems)
     else:
         event(
             "import",
@@ -193,9 +272,9 @@ if st.button("Import as a new dataset version", type="primary", disabled=not con
             f"Imported as dataset version {result.version}: {result.entities:,} "
             f"entities, {result.links:,} links, {result.incidents:,} incident rows."
         )
-        if result.warnings:
-            problem_table(result.warnings)
+        for row in result.mapped_values:
+            st.caption(describe_mapped(row))
         for source in sources:
             source.path.unlink(missing_ok=True)
-        st.session_state.pop("uploads", None)
-        st.session_state.pop("_cache", None)
+        for name in ("uploads", "_cache", "checked", "terms", "stale_check"):
+            st.session_state.pop(name, None)

@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyse = verbs.add_parser("analyse", help="print the analysis of a dataset version")
     _add_scope_args(analyse)
     analyse.add_argument("--json", action="store_true", help="print JSON (the default)")
+    analyse.add_argument(
+        "--summary",
+        action="store_true",
+        help="without per-item evidence lists (each becomes evidence_count)",
+    )
     analyse.add_argument("--resolution", type=float, default=1.0)
     analyse.add_argument("--seed", type=int, default=0)
     analyse.add_argument("--engine", default="auto", choices=["auto", "networkx", "igraph"])
@@ -317,8 +322,9 @@ def cmd_analyse(args) -> int:
         engine=args.engine,
         previous=previous,
     )
-    json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    print()
+    from mapping.analysis.output import summary_report, write_report
+
+    write_report(summary_report(report) if args.summary else report, sys.stdout)
     _print_explanations(report["explanations"])
     return 0
 

@@ -230,10 +230,7 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
     graph = nx.Graph()
     used = pd.unique(pd.concat([links["source_id"], links["target_id"]]))
     kept = entities[entities["entity_id"].isin(used)]
-    for record in kept.to_dict("records"):
-        attrs = {k: _clean(record.get(k)) for k in NODE_ATTRIBUTES}
-        attrs.update({k: split_list(record.get(k)) for k in LIST_ATTRIBUTES})
-        graph.add_node(record["entity_id"], **attrs)
+    graph.add_nodes_from(_node_records(kept))
     graph.add_edges_from((u, v, data) for (u, v), data in _merged_edges(links).items())
     return ScopedGraph(
         graph,
@@ -245,6 +242,23 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
         withheld_pairs=dict(pairs),
         stale=stale,
     )
+
+
+def _node_records(kept: pd.DataFrame):
+    """(entity id, attributes) per entity, read column by column (``to_dict("records")``
+    cost 15 s of a 45 s build at 245,000 entities)."""
+    size = len(kept)
+    columns = {}
+    for key in NODE_ATTRIBUTES:
+        values = kept[key].astype(object) if key in kept else pd.Series([None] * size)
+        columns[key] = [_clean(v) for v in values.tolist()]
+    for key in LIST_ATTRIBUTES:
+        values = kept[key].astype(object).tolist() if key in kept else [None] * size
+        columns[key] = [split_list(v) for v in values]
+    names = list(columns)
+    rows = zip(*columns.values(), strict=True)
+    for entity_id, row in zip(kept["entity_id"].tolist(), rows, strict=True):
+        yield entity_id, dict(zip(names, row, strict=True))
 
 
 def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict]:

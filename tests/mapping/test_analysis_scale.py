@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import networkx as nx
 import pytest
 
 from mapping.analysis.clusters import damped_edges, evidence_within, summarise
 from mapping.analysis.engine import louvain_edges
+from mapping.analysis.report import analyse
 from mapping.graph import Scope, build_scoped_graph
 from tests.mapping.conftest import TODAY
 
@@ -49,3 +53,39 @@ def test_a_context_shared_by_two_clusters_is_evidence_only_towards_members():
     members = {"YP-1", "YP-2"}
     inside = members | {"PL-school", "PL-park"}
     assert evidence_within(graph, members, inside) == ["L1", "L2", "L3"]
+
+
+def _analyse_cli(store, capsys, *extra) -> tuple[dict, int]:
+    from mapping.cli import main
+
+    assert main(["analyse", "--json", "--db", store.url, "--include-stale", *extra]) == 0
+    out = capsys.readouterr().out
+    return json.loads(out), len(out.encode("utf-8"))
+
+
+def test_streamed_json_is_the_report_and_summary_keeps_counts_not_link_ids(sample_world, capsys):
+    store, _pseudonymiser, _truth = sample_world
+    full, full_size = _analyse_cli(store, capsys)
+    summary, summary_size = _analyse_cli(store, capsys, "--summary")
+    tables = store.read_version()
+    scoped = build_scoped_graph(tables, Scope(include_stale=True), store.latest_version())
+    direct = json.loads(json.dumps(analyse(scoped, info=store.version_info(1)), default=str))
+    assert full == direct
+    assert set(summary) == set(full)
+    for key in ("clusters", "hotspots", "connectors", "overlaps_by_context"):
+        assert full[key], key
+        for whole, lean in zip(full[key], summary[key], strict=True):
+            assert "evidence" not in lean and lean["evidence_count"] == len(whole["evidence"])
+            assert {k: v for k, v in whole.items() if k != "evidence"} == {
+                k: v for k, v in lean.items() if k != "evidence_count"
+            }
+    assert summary_size < full_size
+
+
+def test_write_report_is_valid_json_for_empty_and_nested_values():
+    from mapping.analysis.output import write_report
+
+    report = {"a": [], "b": [{"evidence": ["L1"], "x": "<&>"}], "c": {"d": [1]}, "e": None}
+    handle = io.StringIO()
+    write_report(report, handle)
+    assert json.loads(handle.getvalue()) == report

@@ -378,7 +378,8 @@ def validate_links(
             index,
             "target_id",
             "link to itself",
-            "the link joins an entity to itself; correct source_id or target_id",
+            f"the link joins an entity to itself; correct {sheet.column_label('source_id')} "
+            f"or {sheet.column_label('target_id')}",
         )
     frame["link_type"] = check_vocab(
         sheet, frame, "link_type", MODEL.link_types, collector, blank_ok=False
@@ -398,7 +399,8 @@ def validate_links(
             index,
             "last_seen",
             "last seen before first seen",
-            "last_seen is earlier than first_seen; the dates were kept as given",
+            f"{sheet.column_label('last_seen')} is earlier than "
+            f"{sheet.column_label('first_seen')}; the dates were kept as given",
         )
     future_dates(sheet, frame, ("first_seen", "last_seen"), collector, today)
     frame = frame.join(check_grading(sheet, frame, collector))

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from loaders.columns import Profile, profile_from_assignments
-from loaders.importer import Source, check_files, import_files
+from loaders.importer import Source, check_files, check_fingerprint, import_files
 from loaders.problems import MAX_LISTED
 from loaders.pseudonymise import Pseudonymiser
+from loaders.read import read_file
 from loaders.values import suggest, value_key
 from mapping.store import Store
 
@@ -180,3 +181,52 @@ def test_repeated_warnings_are_grouped_after_the_limit(tmp_path):
 def test_suggestions_come_from_the_model():
     assert suggest("source_agency", "Police Scotland")[0] == "police"
     assert suggest("case_status", "zzzz") == []  # nothing close: no suggestion invented
+
+
+def test_a_misspelt_section_or_setting_is_refused():
+    with pytest.raises(ValueError, match="unknown section"):
+        Profile.parse("value:\n  link_type: {a: peer}\n", "monthly.yaml")
+    with pytest.raises(ValueError, match="unknown setting"):
+        Profile.parse("sheets:\n  x:\n    colums: {A: source_id}\n", "monthly.yaml")
+
+
+def read_sheet(path: Path):
+    return read_file(path, path.name)[0]
+
+
+def test_an_explicit_header_set_picks_the_entry(tmp_path):
+    path = tmp_path / "export-03.csv"
+    path.write_text("Subject,Associate,Kind,Notes\nP1,P2,peer,\n", encoding="utf-8")
+    profile = Profile.parse(
+        "sheets:\n"
+        "  wrong:\n    role: entities\n    headers: [Subject, Colour]\n"
+        "  contacts:\n    role: links\n    headers: [subject, ASSOCIATE, kind]\n"
+        "    columns: {Kind: link_type}\n"
+    )
+    assert profile.entry_name(read_sheet(path)) == "contacts"
+    check = check_files([Source(path, path.name)], profile, today=TODAY)
+    assert [s.role for s in check.sheets] == ["links"] and check.passed
+
+
+def test_dates_and_their_advice_name_the_analysts_header(tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "From,To,Relationship,Date Seen,Most recent\nP1,P2,peer,31/02/2026,01/01/2026\n"
+        "P2,P3,peer,01/03/2026,01/01/2026\n",
+        encoding="utf-8",
+    )
+    check = check_files([Source(path, path.name)], Profile(), today=TODAY)
+    date = next(p for p in check.problems if p.kind == "unparseable date")
+    assert date.column == "Date Seen (first_seen)"
+    backwards = next(p for p in check.problems if p.kind == "last seen before first seen")
+    assert backwards.message.startswith("Most recent (last_seen) is earlier than Date Seen")
+
+
+def test_the_check_fingerprint_follows_the_files_bytes(tmp_path):
+    path = tmp_path / "links.csv"
+    path.write_text("source_id,target_id,link_type\nA,B,peer\n", encoding="utf-8")
+    sources = [Source(path, "links.csv")]
+    before = check_fingerprint(sources, Profile(), add_to_latest=False)
+    assert check_fingerprint(sources, Profile(), add_to_latest=True) != before
+    path.write_text("source_id,target_id,link_type\nA,C,peer\n", encoding="utf-8")
+    assert check_fingerprint(sources, Profile(), add_to_latest=False) != before

@@ -1,0 +1,100 @@
+"""The upload page's steps (pages/import.py): uploads kept in temporary files, a profile
+loaded, each sheet's role and columns chosen with a preview, and the one problem table.
+Widgets only; reading, mapping and checking are loaders/."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from loaders.columns import Profile, detect, header_lookup, squash
+from loaders.importer import Source
+from loaders.problems import ImportFailed
+from loaders.read import read_file
+from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
+
+NOT_IMPORTED = "(not imported)"
+
+
+def saved_uploads(files, suffixes: list[str]) -> list[Source]:
+    """Each upload written once to a temporary file with a generated name (never theirs)."""
+    saved = st.session_state.setdefault("uploads", {})
+    for gone in set(saved) - {f.file_id for f in files}:
+        Path(saved.pop(gone)[0]).unlink(missing_ok=True)
+    for f in files:
+        if f.file_id not in saved:
+            suffix = "." + Path(f.name).suffix.lower().lstrip(".")
+            with tempfile.NamedTemporaryFile(
+                prefix="upload-", suffix=suffix if suffix[1:] in suffixes else "", delete=False
+            ) as handle:
+                handle.write(f.getbuffer())
+            saved[f.file_id] = (handle.name, f.name)
+    return [Source(Path(path), name) for path, name in (saved[f.file_id] for f in files)]
+
+
+def loaded_profile(upload) -> Profile:
+    if upload is None:
+        return Profile()
+    try:
+        return Profile.parse(upload.getvalue().decode("utf-8"), upload.name)
+    except (UnicodeDecodeError, ValueError) as problem:
+        st.error(f"The profile was not loaded: {problem}")
+        return Profile()
+
+
+def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
+    """Role and column choices for each sheet of one file (the loaded profile's first)."""
+    choices = {}
+    try:
+        sheets = read_file(source.path, source.name)
+    except ImportFailed as failed:
+        problem_table(failed.problems)
+        return {}
+    for raw in sheets:
+        sheet = loaded.entry_name(raw) or raw.sheet or raw.file
+        found = detect(raw, loaded)
+        start = (found.header_row - raw.header_row) if found else 0
+        roles = [*TEMPLATE_COLUMNS, NOT_IMPORTED]
+        named = [r for r in TEMPLATE_COLUMNS if squash(raw.sheet).startswith(r[:4])]
+        guess = found.role if found else (named or [NOT_IMPORTED])[0]  # else by sheet name
+        with st.expander(f"{source.name} · {raw.sheet or 'table'}", expanded=guess in roles[:-1]):
+            role = st.selectbox(
+                "This sheet holds", roles, key=f"role_{number}_{sheet}", index=roles.index(guess)
+            )
+            if role == NOT_IMPORTED or raw.frame.empty:
+                continue
+            headers = [str(h) for h in raw.frame.iloc[start].tolist()]
+            st.caption(f"Header row {raw.header_row + start}; first rows below.")
+            preview = raw.frame.iloc[start + 1 : start + 6].copy()
+            preview.columns = [f"{i + 1}. {h}" for i, h in enumerate(headers)]
+            st.dataframe(preview, hide_index=True)
+            known = {v: k for k, v in found.headers.items()} if found and found.role == role else {}
+            lookup, options = header_lookup(role), ["", *TEMPLATE_COLUMNS[role]]
+            columns, grid = {}, st.columns(4)
+            for i, header in enumerate(h for h in headers if h.strip()):
+                guess = known.get(header) or lookup.get(squash(header), "")
+                columns[header] = grid[i % 4].selectbox(
+                    header,
+                    options,
+                    index=options.index(guess) if guess in options else 0,
+                    key=f"col_{number}_{sheet}_{role}_{i}",
+                    format_func=lambda c: c or "(ignore)",
+                )
+            missing = [c for c in REQUIRED_COLUMNS[role] if c not in columns.values()]
+            if missing:
+                st.warning(f"Assign the required column(s): {', '.join(missing)}.")
+            choices[sheet] = {"role": role, "columns": columns}
+    return choices
+
+
+def problem_table(problems) -> None:
+    frame = pd.DataFrame(
+        [p.as_row() for p in problems],
+        columns=["severity", "file", "sheet", "row", "column", "kind", "message"],
+    )
+    errors = int((frame["severity"] == "error").sum())
+    st.write(f"{errors} error(s), {len(frame) - errors} warning(s).")
+    if not frame.empty:  # st.table wraps long messages instead of cutting them off
+        frame["row"] = frame["row"].map(lambda r: "" if pd.isna(r) else str(int(r)))
+        st.table(frame.sort_values(["severity", "file", "sheet"], kind="stable"), hide_index=True)

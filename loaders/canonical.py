@@ -318,6 +318,32 @@ def files_past_review(
     return problems
 
 
+def adults_without_role(tables: VersionTables) -> list[Problem]:
+    """A warning counting adults with no ``adult_role`` and the roles the evidence gives them
+    (read at analysis time, marked inferred; see ``mapping.adult_roles``)."""
+    from mapping.adult_roles import CONCERN, TRUSTED, role_counts
+
+    counts = role_counts(tables.entities, tables.links)
+    if not counts["no_role"]:
+        return []
+    rest = counts["no_role"] - counts[TRUSTED] - counts[CONCERN]
+    return [
+        Problem(
+            WARNING,
+            "",
+            "",
+            None,
+            "adult_role",
+            "adults with no role",
+            f"{counts['no_role']} adults have no adult_role: from the evidence "
+            f"{counts[TRUSTED]} are read as trusted adults (trusted_adult protective factor or "
+            f"trusted_relationship link) and {counts[CONCERN]} as adults of concern "
+            f"(victim_offender link or person-of-concern incident role), marked inferred "
+            f"wherever shown; {rest} stay 'other'. Add an adult_role column to say who they are",
+        )
+    ]
+
+
 def review_dates(last_seen: pd.Series, months: int) -> pd.Series:
     seen = pd.to_datetime(last_seen, errors="coerce")
     due = seen + pd.DateOffset(months=months)

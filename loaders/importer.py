@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.canonical import (
+    adults_without_role,
     build_tables,
     files_past_review,
     locate_at_import,
@@ -398,6 +399,7 @@ def import_files(
     )
     if previous is not None:
         built = merge_versions(previous, built)
+    problems += adults_without_role(built)
     sources_meta = [
         {
             "name": s.name,

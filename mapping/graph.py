@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import networkx as nx
 import pandas as pd
 
+from mapping.adult_roles import infer_adult_roles
 from mapping.config import stale_after_days
 from mapping.model import LIST_SEPARATOR, MODEL, parse_minimum
 from mapping.store import VersionTables
@@ -35,6 +36,7 @@ NODE_ATTRIBUTES = (
     "lon",
     "platform",
     "adult_role",
+    "adult_role_inferred",
 )
 LIST_ATTRIBUTES = ("harms", "vulnerabilities", "protective_factors")
 
@@ -216,6 +218,8 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
         (u, v) if u <= v else (v, u)
         for u, v in zip(removed["source_id"], removed["target_id"], strict=True)
     )
+    # Blank adult roles read from the evidence this role may see (marked inferred).
+    entities = infer_adult_roles(entities, redacted)
     links = _filter_links(redacted, scope)
     stale = stale_count(redacted, scope)
     excluded = _excluded_young_people(entities, scope)

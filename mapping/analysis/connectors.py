@@ -24,6 +24,7 @@ import networkx as nx
 import pandas as pd
 
 from mapping.analysis import engine as engines
+from mapping.analysis.clusters import POPULAR_CONTEXT_SIZE, context_scales
 from mapping.analysis.neighbourhood import paths_between
 from mapping.analysis.overlap import context_kind
 from mapping.graph import ScopedGraph
@@ -66,6 +67,32 @@ def incident_roles(links: pd.DataFrame) -> dict[str, dict[str, int]]:
     return roles
 
 
+def through_places(scoped: ScopedGraph) -> nx.Graph:
+    """The graph betweenness is measured on: co-presence links of an incident that has a
+    place are left out, so its people reach each other through the place (present-at links)
+    rather than directly, and the venue that joins most incidents lies on their paths.
+
+    A view of ``scoped.graph`` (nothing copied); the graph itself when no incident has a
+    place. Pairs also linked otherwise (peers, contacts) keep their edge.
+    """
+    links = scoped.links
+    with_place = set(links.loc[links["link_type"] == "present_at", "incident_id"].dropna())
+    if not with_place:
+        return scoped.graph
+    routed = set(
+        links.loc[
+            (links["link_type"] == "co_presence") & links["incident_id"].isin(with_place),
+            "link_id",
+        ]
+    )
+    drop = [
+        (u, v)
+        for u, v, ids in scoped.graph.edges(data="links")
+        if all(link in routed for link in ids)
+    ]
+    return nx.restricted_view(scoped.graph, [], drop) if drop else scoped.graph
+
+
 def find_connectors(
     scoped: ScopedGraph,
     membership: dict[str, str],
@@ -74,19 +101,30 @@ def find_connectors(
     engine: str = "auto",
     min_young_people: int = MIN_YOUNG_PEOPLE,
     limit: int | None = 50,
+    popular_context_size: int = POPULAR_CONTEXT_SIZE,
 ) -> list[dict]:
-    """Adults and contexts that bridge clusters or link to many young people.
+    """Adults and contexts that bridge clusters, link to many young people, or hold the
+    network together (articulation points).
+
+    Ranking damps popular contexts as clustering does: a place or online space linked to
+    n > ``popular_context_size`` young people counts its clusters bridged and young people
+    times ``popular_context_size / n`` (``damping``), so seven schools that everyone attends
+    do not crowd out the two adults at the centre of a county-lines network. Betweenness is
+    measured on a graph where an incident's people reach each other through its place
+    (see :func:`through_places`), so the venue that joins most incidents ranks as it should.
 
     Returns
     -------
-    list of dict, most clusters bridged first, then most young people, then betweenness;
-    at most ``limit`` adults (and unknown people) and ``limit`` contexts and groups.
-    Keys: ``id``, ``entity_type``, ``kind``, ``district``, ``young_people`` (ids linked
-    directly), ``clusters_bridged`` (cluster ids), ``betweenness``, ``articulation_point``,
+    list of dict, most (damped) clusters bridged first, then most (damped) young people,
+    then betweenness; at most ``limit`` adults (and unknown people) and ``limit`` contexts
+    and groups. Keys: ``id``, ``entity_type``, ``kind``, ``adult_role_inferred``,
+    ``district``, ``young_people`` (ids linked directly), ``clusters_bridged`` (cluster ids),
+    ``betweenness``, ``articulation_point``, ``damping`` (1 unless a popular context),
     ``protective`` (trusted adult or protective place), ``incident_roles``, ``evidence``.
     """
     graph = scoped.graph
-    centrality = engines.betweenness(graph, seed=seed, engine=engine)
+    centrality = engines.betweenness(through_places(scoped), seed=seed, engine=engine)
+    damping = context_scales(graph, popular_context_size)
     cuts = engines.articulation_points(graph, engine=engine)
     roles = incident_roles(scoped.links)
     protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
@@ -98,17 +136,12 @@ def find_connectors(
         neighbours = graph.adj[node]
         young = sorted(n for n in neighbours if kinds[n] == "young_person")
         clusters = sorted({membership[n] for n in neighbours if n in membership})
+        people = [n for n in neighbours if n in membership or MODEL.is_person(kinds[n])]
         # No cluster needed: an entity whose removal cuts people apart connects them too.
-        if len(clusters) < 2 and len(young) < min_young_people and node not in cuts:
+        holds_together = node in cuts and len(people) >= 2
+        if len(clusters) < 2 and len(young) < min_young_people and not holds_together:
             continue
-        evidence = sorted(
-            {
-                link
-                for n, edge in neighbours.items()
-                if n in membership or kinds[n] == "young_person"
-                for link in edge["links"]
-            }
-        )
+        evidence = sorted({link for n in people for link in neighbours[n]["links"]})
         found.append(
             {
                 "id": node,
@@ -119,6 +152,8 @@ def find_connectors(
                 "clusters_bridged": clusters,
                 "betweenness": round(centrality.get(node, 0.0), 6),
                 "articulation_point": node in cuts,
+                "damping": round(damping.get(node, 1.0), 6),
+                "adult_role_inferred": bool(data.get("adult_role_inferred")),
                 "protective": data.get("adult_role") == "trusted_adult"
                 or data.get("place_kind") in protective_kinds,
                 "incident_roles": roles.get(node, {}),
@@ -127,8 +162,8 @@ def find_connectors(
         )
     found.sort(
         key=lambda c: (
-            -len(c["clusters_bridged"]),
-            -len(c["young_people"]),
+            -len(c["clusters_bridged"]) * c["damping"],
+            -len(c["young_people"]) * c["damping"],
             -c["betweenness"],
             c["id"],
         )

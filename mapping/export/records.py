@@ -26,6 +26,7 @@ ENTITY_FIELDS = (
     "age_band",
     "sex",
     "adult_role",
+    "adult_role_inferred",
     "place_kind",
     "platform",
     "case_status",
@@ -148,6 +149,9 @@ def entity_rows(scoped: ScopedGraph, links: list[dict] | None = None) -> list[di
         row = {field: _clean(data.get(field)) for field in ENTITY_FIELDS}
         row["entity_id"] = node
         row["label"] = _clean(data.get("label")) or node
+        # True when the adult's role was read from the evidence (no adult_role recorded)
+        adult = data.get("entity_type") == "adult"
+        row["adult_role_inferred"] = bool(data.get("adult_role_inferred")) if adult else None
         for field in LIST_ATTRIBUTES:
             row[field] = LIST_SEPARATOR.join(data.get(field) or ()) or None
         for key, column in zip(MODEL.harms.keys(), HARM_COLUMNS, strict=True):

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mapping.model import MODEL
+from mapping.render.markdown import md
 from mapping.views import cluster_table, evidence_table
 from pages.common import association_banner, scoped_and_clusters
 
@@ -22,5 +23,5 @@ for cluster in clusters:
                 or "none"
             )
         )
-        st.write(f"Contexts: {', '.join(cluster.contexts) or 'none'}")
+        st.write(f"Contexts: {md(', '.join(cluster.contexts)) or 'none'}")
         st.dataframe(evidence_table(scoped, cluster.evidence), hide_index=True)

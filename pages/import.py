@@ -12,6 +12,7 @@ from loaders.importer import check_fingerprint, check_for_import, import_files
 from loaders.problems import ImportFailed, Problem
 from loaders.pseudonymise import Pseudonymiser
 from loaders.values import describe_mapped, term_choices, value_key
+from mapping.render.markdown import md
 from mapping.workspace import ROOT
 from pages.common import require_permission, store
 from pages.import_steps import loaded_profile, mapping_step, problem_table, saved_uploads
@@ -121,13 +122,13 @@ if checked:
     with results.container():
         problem_table([Problem(**row) for row in checked["problems"]])
         for row in checked["mapped"]:
-            st.caption(describe_mapped(row))
+            st.caption(md(describe_mapped(row)))
 if terms.get("rows"):
     st.markdown("**Words the model does not know**: map each to a model term, or leave it refused.")
     grid = st.columns(3)
     for i, term in enumerate(terms["rows"]):
         grid[i % 3].selectbox(
-            f"{term['column']}: '{term['term'][:40]}' ({term['count']} cell(s))",
+            f"{term['column']}: '{md(term['term'][:40])}' ({term['count']} cell(s))",
             [LEAVE, *term_choices(term["column"], term["term"])],
             key=term_key(term),
         )
@@ -185,7 +186,7 @@ if st.button("Import as a new dataset version", type="primary", disabled=not (re
             f"entities, {result.links:,} links, {result.incidents:,} incident rows."
         )
         for row in result.mapped_values:
-            st.caption(describe_mapped(row))
+            st.caption(md(describe_mapped(row)))
         for source in sources:
             source.path.unlink(missing_ok=True)
         for name in ("uploads", "_cache", "checked", "terms", "stale_check"):

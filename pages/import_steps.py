@@ -13,6 +13,7 @@ from loaders.importer import Source
 from loaders.problems import ImportFailed
 from loaders.read import read_file
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
+from mapping.render.markdown import md
 
 NOT_IMPORTED = "(not imported)"
 
@@ -58,7 +59,9 @@ def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
         roles = [*TEMPLATE_COLUMNS, NOT_IMPORTED]
         named = [r for r in TEMPLATE_COLUMNS if squash(raw.sheet).startswith(r[:4])]
         guess = found.role if found else (named or [NOT_IMPORTED])[0]  # else by sheet name
-        with st.expander(f"{source.name} · {raw.sheet or 'table'}", expanded=guess in roles[:-1]):
+        with st.expander(
+            f"{md(source.name)} · {md(raw.sheet or 'table')}", expanded=guess in roles[:-1]
+        ):
             role = st.selectbox(
                 "This sheet holds", roles, key=f"role_{number}_{sheet}", index=roles.index(guess)
             )
@@ -75,7 +78,7 @@ def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
             for i, header in enumerate(h for h in headers if h.strip()):
                 guess = known.get(header) or lookup.get(squash(header), "")
                 columns[header] = grid[i % 4].selectbox(
-                    header,
+                    md(header),  # a header cell is data: never Markdown
                     options,
                     index=options.index(guess) if guess in options else 0,
                     key=f"col_{number}_{sheet}_{role}_{i}",

@@ -14,6 +14,7 @@ from mapping.analysis.themes import theme_rows
 from mapping.export.pack_files import build_pack, pack_label
 from mapping.export.pack_images import map_png
 from mapping.model import MODEL
+from mapping.render.markdown import md
 from mapping.render.network import MARKING, network_html
 from pages.common import may, require_permission, session_cached, store
 from pages.sign_in import current_role, event, identity
@@ -145,7 +146,7 @@ if forward.button("Next", disabled=number == len(agenda.items) - 1, key="m_next"
     st.session_state.update(m_item=number + 1, m_started=time.time())
     st.rerun()
 where.markdown(f"**Item {number + 1} of {len(agenda.items)}**")
-st.header(item.title)
+st.header(md(item.title))  # a district name is data: never Markdown
 
 
 @st.fragment(run_every=1)
@@ -193,7 +194,7 @@ else:
         col.metric(label, value)
     st.markdown("**Since the last meeting**")
     for line in mt.change_lines(s["changes"]):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md(line)}")
     picture, place = st.columns([3, 2])
     sub = graph.subgraph(item.nodes)
     with picture:

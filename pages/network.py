@@ -10,6 +10,7 @@ from mapping import explorer as ex
 from mapping.analysis.neighbourhood import path_steps, paths_between
 from mapping.render.evidence import evidence_html, path_html, scroll_script
 from mapping.render.explorer import data_key, payload, view_layout
+from mapping.render.markdown import md
 from mapping.render.network import legend_html
 from mapping.views import cluster_table, evidence_table
 from pages.common import (
@@ -110,7 +111,7 @@ def current_view(hops: int, collapse: bool):
 
 
 def entity_panel(selected: str, collapse: bool, pair: list) -> None:
-    st.subheader(ex.shown_as(graph, selected))
+    st.subheader(md(ex.shown_as(graph, selected)))
     rows = pd.DataFrame(ex.node_details(graph, selected), columns=["Recorded", "Value"])
     st.table(rows.set_index("Recorded"))
     st.button(
@@ -142,12 +143,12 @@ def evidence_section(selected: str, kind: str | None) -> None:
     """The links behind the selection, full width under the drawing."""
     if kind == "node":
         links = ex.node_links(graph, selected)
-        st.subheader(f"Evidence: {ex.shown_as(graph, selected)}")
+        st.subheader(f"Evidence: {md(ex.shown_as(graph, selected))}")
         st.caption(f"The {len(links)} link(s) behind this entity's connections")
     elif kind == "edge":
         u, v = ex.edge_endpoints(graph, selected)
         links = graph.edges[u, v]["links"]
-        st.subheader(f"Evidence: {ex.shown_as(graph, u)} – {ex.shown_as(graph, v)}")
+        st.subheader(f"Evidence: {md(ex.shown_as(graph, u))} – {md(ex.shown_as(graph, v))}")
         st.caption(f"The {len(links)} link(s) behind this connection")
     else:
         return
@@ -155,7 +156,7 @@ def evidence_section(selected: str, kind: str | None) -> None:
 
 
 def path_section(pair: list, paths) -> None:
-    st.subheader("Paths between " + " and ".join(ex.shown_as(graph, p) for p in pair))
+    st.subheader("Paths between " + " and ".join(md(ex.shown_as(graph, p)) for p in pair))
     if len(pair) < 2:
         st.caption("Pick a second person with “Add to path”.")
     elif not paths:
@@ -230,7 +231,7 @@ with panel:
         entity_panel(selected, collapse, pair)
     elif kind == "edge":
         u, v = ex.edge_endpoints(graph, selected)
-        st.subheader(f"{ex.shown_as(graph, u)} – {ex.shown_as(graph, v)}")
+        st.subheader(f"{md(ex.shown_as(graph, u))} – {md(ex.shown_as(graph, v))}")
         st.caption("The links behind this connection are under the drawing.")
     else:
         st.info(

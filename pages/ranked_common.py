@@ -6,6 +6,7 @@ import streamlit.components.v1 as components
 
 from mapping import explorer as ex
 from mapping.render.evidence import evidence_html, scroll_script
+from mapping.render.markdown import md
 from mapping.views import evidence_table
 from pages.sign_in import event
 
@@ -40,7 +41,7 @@ def item_evidence(scoped, node, link_ids, page: str) -> None:
         event("view", {"entities": [node], "from": page}, version=scoped.version)
         components.html(scroll_script(node), height=0)  # bring the evidence into view
     frame = evidence_table(scoped, link_ids)
-    st.subheader(f"Evidence: {ex.shown_as(scoped.graph, node)}")
+    st.subheader(f"Evidence: {md(ex.shown_as(scoped.graph, node))}")
     shown = frame.head(EVIDENCE_ROWS)
     st.caption(
         f"The {len(frame):,} link(s) behind it"

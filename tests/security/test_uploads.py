@@ -35,6 +35,15 @@ def test_tracebacks_are_not_shown_to_users(streamlit_config):
     assert streamlit_config["client"]["showErrorDetails"] in ("none", False)
 
 
+def test_table_toolbar_download_is_off(streamlit_config):
+    # Streamlit's own CSV download wrote formulas raw and was never audited (issue 18).
+    assert streamlit_config["client"]["disableDataExport"] is True
+
+
+def test_the_server_listens_on_this_machine_only(streamlit_config):
+    assert streamlit_config["server"]["address"] == "127.0.0.1"
+
+
 def test_no_usage_statistics_leave_the_machine(streamlit_config):
     assert streamlit_config["browser"]["gatherUsageStats"] is False
 

@@ -114,15 +114,22 @@ def to_csv(rows: list[dict]) -> str:
 
 
 def import_world(
-    database_url: str, key_file: Path, folder: Path, *, payload: str = "", keep_notes: bool = True
+    database_url: str,
+    key_file: Path,
+    folder: Path,
+    *,
+    payload: str = "",
+    keep_notes: bool = True,
+    file_prefix: str = "",
 ) -> int:
-    """Import the world (with ``payload`` in text fields) and return its dataset version."""
+    """Import the world (with ``payload`` in text fields, ``file_prefix`` before each file's
+    name as the person uploading it called it) and return its dataset version."""
     folder.mkdir(parents=True, exist_ok=True)
     sources = []
     for name, rows in (("entities", entity_rows(payload)), ("links", link_rows(payload))):
         path = folder / f"{name}.csv"
         path.write_text(to_csv(rows), encoding="utf-8")
-        sources.append(Source(path, path.name))
+        sources.append(Source(path, file_prefix + path.name))
     result = import_files(
         sources,
         Store(database_url),

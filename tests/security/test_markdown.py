@@ -132,7 +132,7 @@ DATA_WORDS = (
 #: Reviewed: these hold fixed text or numbers only.
 REVIEWED = {
     "clusters.py: title",  # cluster id and counts
-    "import.py: raw.header_row + start",  # a row number
+    "import_steps.py: raw.header_row + start",  # a row number
     "meeting.py: made['label']",  # pack_label: meeting date, version, role label, time
     "meeting.py: label",  # the metric labels are fixed words
 }

@@ -24,7 +24,14 @@ from loaders.canonical import (
     previous_id,
 )
 from loaders.columns import MappedSheet, Profile, detect
-from loaders.problems import ERROR, WARNING, ImportFailed, Problem, group_repeated
+from loaders.problems import (
+    ERROR,
+    MAX_LISTED,
+    WARNING,
+    ImportFailed,
+    Problem,
+    group_repeated,
+)
 from loaders.progress import Progress
 from loaders.pseudonymise import Pseudonymiser
 from loaders.read import file_sha256, read_file
@@ -200,9 +207,12 @@ def _check_across_files(
             dangling = (values != "") & ~values.isin(known)
             before = {v: known_before(v) for v in values[dangling].unique()}
             dangling &= ~values.map(before).fillna(False).astype(bool)
-            for row in frame[dangling].itertuples():
-                collector.add_problem(
-                    Problem(
+            hits = frame[dangling]
+            for _, group in hits.groupby(["in_file", "in_sheet"], sort=False):
+                # the first rows are listed (and named in the summary); the rest only counted
+                shown = group.head(MAX_LISTED + 5)
+                for row in shown.itertuples():
+                    problem = Problem(
                         WARNING,
                         row.in_file,
                         row.in_sheet,
@@ -213,7 +223,8 @@ def _check_across_files(
                         "(add it to entities to describe it, or import with 'add to the latest "
                         "version' when the entities are already stored)",
                     )
-                )
+                    collector.add_problem(problem)
+                collector.count_unlisted(problem, len(group) - len(shown))
 
 
 #: store_settings name of the fingerprint of the key chain the database's codes were made with.

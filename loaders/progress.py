@@ -1,7 +1,8 @@
 """Import progress: the stages an import reports, and a text bar for the command line.
 
 ``import_files(progress=...)`` calls ``progress(stage, fraction, rows)`` with a stage name
-for people ("reading", "validating", "pseudonymising", "storing", "done"), the fraction of
+for people ("reading", "validating", "pseudonymising", "storing", "done", or "refused" at 1.0
+when the check found errors), the fraction of
 the whole import done (0.0 to 1.0) and the number of data rows being imported. The app
 shows it with ``st.progress``; the CLI uses :class:`TextProgress`. No data values pass here.
 """
@@ -35,7 +36,7 @@ class TextProgress:
         line = f"[{'#' * filled}{'.' * (self.width - filled)}] {fraction:4.0%} {stage}"
         if line != self._last:
             self.stream.write("\r" + line.ljust(60))
-            if stage == "done":
+            if stage in ("done", "refused"):
                 self.stream.write("\n")
             self.stream.flush()
             self._last = line

@@ -68,7 +68,9 @@ def check_roles(sheet, frame: pd.DataFrame, collector) -> pd.Series:
     half-read). Blank means ``present``."""
     column = "role"
     uniques = {v: split_roles(v) for v in frame[column].unique()}
-    roles = frame[column].map(uniques)
+    roles = (
+        frame[column].map(uniques).astype(object)
+    )  # None for unknown: arrow strings refuse fillna
     for index in frame.index[roles.isna()]:
         collector.add(
             sheet,

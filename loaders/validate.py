@@ -15,7 +15,7 @@ import pandas as pd
 
 from loaders.columns import MappedSheet
 from loaders.problems import ERROR, MAX_LISTED, WARNING, Problem, group_repeated, value_kind
-from loaders.roles import check_roles
+from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
 from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
 
@@ -74,6 +74,11 @@ class Collector:
             rows = self._more.setdefault(key, [])
             if len(rows) < 5:
                 rows.append(problem.row)
+
+    def count_unlisted(self, problem: Problem, more: int) -> None:
+        """Count ``more`` further rows with ``problem`` without building each one."""
+        key = (problem.severity, problem.file, problem.sheet, problem.column, problem.kind)
+        self._counts[key] = self._counts.get(key, 0) + max(more, 0)
 
     @property
     def problems(self) -> list[Problem]:
@@ -187,9 +192,9 @@ def _term_key(sheet, column, vocab: Vocabulary, value: str, cells: int, collecto
     return known
 
 
-def _unknown_term(sheet, frame, column, vocab, collector, term, mask, severity, listed=False):
+def _unknown_term(sheet, column, vocab, collector, term, indexes, severity, listed=False):
     """One problem per unknown term in a sheet (with its rows), gathered once with its count."""
-    indexes = frame.index[mask]
+    indexes = sorted(indexes)
     rows = [sheet.excel_row(i) for i in indexes[:5]]
     entry = collector.unknown_terms.setdefault(
         (column, value_key(term)), UnknownTerm(column, term, 0)
@@ -244,9 +249,8 @@ def check_vocab(
             collector.add(sheet, ERROR, index, column, "blank", f"a {vocab.name} is required")
     unknown = normalised.isna() & ~blank
     by_term = frame.loc[unknown, column].str.strip()
-    for term in by_term.unique():
-        mask = unknown & (frame[column].str.strip() == term)
-        _unknown_term(sheet, frame, column, vocab, collector, term, mask, severity)
+    for term, indexes in by_term.groupby(by_term, sort=False).groups.items():
+        _unknown_term(sheet, column, vocab, collector, str(term), indexes, severity)
     return normalised.astype(object).where(normalised.notna(), "")
 
 
@@ -266,9 +270,10 @@ def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
     for value, (_, unknown) in results.items():
         for part in unknown:
             terms.setdefault(part, []).append(value)
+    where = frame.groupby(column, sort=False).groups if terms else {}
     for term, cells in terms.items():
-        mask = frame[column].isin(cells)
-        _unknown_term(sheet, frame, column, vocab, collector, term, mask, ERROR, listed=True)
+        indexes = [i for cell in cells for i in where[cell]]
+        _unknown_term(sheet, column, vocab, collector, term, indexes, ERROR, listed=True)
     return frame[column].map(lambda v: results[v][0] if v in results else "")
 
 
@@ -440,6 +445,12 @@ def validate_incidents(
         sheet, frame, "source_agency", MODEL.source_agencies, collector
     )
     frame["role"] = _mapped_by_profile(sheet, frame, "role", collector)
+    for value, cells in frame["role"].value_counts().items():  # offered a choice, like terms
+        if split_roles(value) is None:
+            entry = collector.unknown_terms.setdefault(
+                ("role", value_key(value)), UnknownTerm("role", str(value).strip(), 0)
+            )
+            entry.count += int(cells)
     frame["role"] = check_roles(sheet, frame, collector)  # "Victim Suspect" is two roles
     frame = frame.join(check_grading(sheet, frame, collector))
     return frame

@@ -164,7 +164,7 @@ def test_repeated_warnings_are_grouped_after_the_limit(tmp_path):
     entities = tmp_path / "entities.csv"
     entities.write_text("entity_id,entity_type\nYP1,young person\n", encoding="utf-8")
     links = tmp_path / "links.csv"
-    rows = "".join(f"YP1,GHOST{i},peer\n" for i in range(MAX_LISTED + 15))
+    rows = "".join(f"YP1,GHOST{i},peer\n" for i in range(MAX_LISTED + 60))
     links.write_text("source_id,target_id,link_type\n" + rows, encoding="utf-8")
     store = Store(f"sqlite:///{tmp_path / 'map.sqlite'}")
     result = import_files(
@@ -175,7 +175,9 @@ def test_repeated_warnings_are_grouped_after_the_limit(tmp_path):
     )
     dangling = [p for p in result.warnings if p.kind == "unknown entity referenced"]
     assert len(dangling) == MAX_LISTED + 1
-    assert dangling[-1].row is None and dangling[-1].message.startswith("15 more row(s)")
+    assert dangling[-1].row is None and dangling[-1].message.startswith(
+        "60 more row(s) have the same problem (rows 22, 23, 24, 25, 26, …)"
+    )
 
 
 def test_suggestions_come_from_the_model():
@@ -230,3 +232,22 @@ def test_the_check_fingerprint_follows_the_files_bytes(tmp_path):
     assert check_fingerprint(sources, Profile(), add_to_latest=True) != before
     path.write_text("source_id,target_id,link_type\nA,C,peer\n", encoding="utf-8")
     assert check_fingerprint(sources, Profile(), add_to_latest=False) != before
+
+
+def test_unknown_incident_roles_are_offered_and_mapped(tmp_path):
+    path = tmp_path / "stops.csv"
+    path.write_text(
+        "incident_id,date,place_id,person_id,role\nS1,01/10/2026,PL1,P1,Aggrieved party\n"
+        "S1,01/10/2026,PL1,P2,Nominal suspect\n",
+        encoding="utf-8",
+    )
+    check = check_files([Source(path, path.name)], Profile(), today=TODAY)
+    # refused with a message (it used to raise pyarrow's "Invalid null value"), and offered
+    assert not check.passed and any(p.kind == "unknown incident role" for p in check.problems)
+    assert {(t.column, t.term) for t in check.unknown_terms} >= {("role", "Aggrieved party")}
+    mapped = Profile.parse(
+        "values:\n  role: {aggrieved party: victim, nominal suspect: person_of_concern}\n"
+    )
+    check = check_files([Source(path, path.name)], mapped, today=TODAY)
+    assert check.passed, [str(p) for p in check.problems]
+    assert sorted(m["to"] for m in check.mapped_values) == ["person_of_concern", "victim"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,8 +22,10 @@ from loaders.canonical import (
     locate_at_import,
     lone_people,
     previous_id,
+    review_dates,
 )
 from loaders.columns import MappedSheet, Profile, detect
+from loaders.duplicates import keep_later_dates
 from loaders.problems import (
     ERROR,
     MAX_LISTED,
@@ -409,7 +411,12 @@ def import_files(
         previous_ids=previous_ids,
     )
     if previous is not None:
-        built = merge_versions(previous, built)
+        # --add never moves an existing link's last-seen (and so its purge) earlier silently
+        kept, updated = keep_later_dates(
+            previous.links, built.links, lambda seen: review_dates(seen, retention_months())
+        )
+        problems += updated
+        built = merge_versions(previous, replace(built, links=kept))
     problems += adults_without_role(built)
     sources_meta = [
         {

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from loaders.columns import MappedSheet
+from loaders.duplicates import reversed_duplicates
 from loaders.problems import ERROR, MAX_LISTED, WARNING, Problem, group_repeated, value_kind
 from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
@@ -429,6 +430,16 @@ def validate_links(
             None,
             "duplicate link",
             "the same link (ends, type, date, agency) appears on an earlier row; both were kept",
+        )
+    for index in reversed_duplicates(frame):
+        collector.add(
+            sheet,
+            WARNING,
+            index,
+            None,
+            "duplicate link",
+            "the same link the other way round (target to source, same type, date and agency) "
+            "appears on an earlier row; both were kept and their weights add up",
         )
     return frame
 

@@ -15,7 +15,13 @@ from loaders.values import describe_mapped, term_choices, value_key
 from mapping.render.markdown import md
 from mapping.workspace import ROOT
 from pages.common import require_permission, store
-from pages.import_steps import loaded_profile, mapping_step, problem_table, saved_uploads
+from pages.import_steps import (
+    forget_uploads,
+    loaded_profile,
+    mapping_step,
+    problem_table,
+    saved_uploads,
+)
 from pages.sign_in import event, identity
 
 SUFFIXES = ["xlsx", "xlsm", "csv", "tsv", "graphml", "gexf"]
@@ -171,6 +177,7 @@ if st.button("Import as a new dataset version", type="primary", disabled=not (re
         event(
             "import_failed", {"files": [s.name for s in sources], "problems": len(failed.problems)}
         )
+        forget_uploads()  # the files are written again from the uploader if tried again
         bar.progress(1.0, text="Refused: nothing was stored")
         st.error(str(failed))
         with results.container():  # one problem table: the refusal's replaces the check's
@@ -187,7 +194,6 @@ if st.button("Import as a new dataset version", type="primary", disabled=not (re
         )
         for row in result.mapped_values:
             st.caption(md(describe_mapped(row)))
-        for source in sources:
-            source.path.unlink(missing_ok=True)
-        for name in ("uploads", "_cache", "checked", "terms", "stale_check"):
+        forget_uploads()
+        for name in ("_cache", "checked", "terms", "stale_check"):
             st.session_state.pop(name, None)

@@ -1,8 +1,7 @@
-"""The upload page's steps (pages/import.py): uploads kept in temporary files, a profile
+"""The upload page's steps (pages/import.py): uploads kept in a private temporary folder, a profile
 loaded, each sheet's role and columns chosen with a preview, and the one problem table.
 Widgets only; reading, mapping and checking are loaders/."""
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +11,7 @@ from loaders.columns import Profile, detect, header_lookup, squash
 from loaders.importer import Source
 from loaders.problems import ImportFailed
 from loaders.read import read_file
+from loaders.uploads import UploadFolder, sweep_stale
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
 from mapping.render.markdown import md
 
@@ -19,19 +19,30 @@ NOT_IMPORTED = "(not imported)"
 
 
 def saved_uploads(files, suffixes: list[str]) -> list[Source]:
-    """Each upload written once to a temporary file with a generated name (never theirs)."""
+    """Each upload written once into this session's private folder under a generated name
+    (never theirs); the folder goes when the import ends or the session does
+    (loaders.uploads)."""
+    folder = st.session_state.get("upload_folder")
+    if folder is None or folder.closed:
+        sweep_stale()  # what a killed server left behind
+        folder = st.session_state["upload_folder"] = UploadFolder()
     saved = st.session_state.setdefault("uploads", {})
     for gone in set(saved) - {f.file_id for f in files}:
         Path(saved.pop(gone)[0]).unlink(missing_ok=True)
     for f in files:
-        if f.file_id not in saved:
+        if f.file_id not in saved or not Path(saved[f.file_id][0]).exists():
             suffix = "." + Path(f.name).suffix.lower().lstrip(".")
-            with tempfile.NamedTemporaryFile(
-                prefix="upload-", suffix=suffix if suffix[1:] in suffixes else "", delete=False
-            ) as handle:
-                handle.write(f.getbuffer())
-            saved[f.file_id] = (handle.name, f.name)
+            path = folder.save(f.getbuffer(), suffix if suffix[1:] in suffixes else "")
+            saved[f.file_id] = (str(path), f.name)
     return [Source(Path(path), name) for path, name in (saved[f.file_id] for f in files)]
+
+
+def forget_uploads() -> None:
+    """Remove this session's uploaded files now (after an import, refused or done)."""
+    folder = st.session_state.pop("upload_folder", None)
+    if folder is not None:
+        folder.close()
+    st.session_state.pop("uploads", None)
 
 
 def loaded_profile(upload) -> Profile:

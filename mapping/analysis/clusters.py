@@ -69,28 +69,14 @@ def context_scales(
 ) -> dict[str, float]:
     """context id -> weight multiplier: ``popular_context_size / n`` for a context linked to
     n > popular_context_size young people, 1 otherwise."""
-    nodes = graph.nodes
-    scales = {}
-    for node, kind in graph.nodes(data="entity_type"):
-        if kind not in CONTEXT_TYPES:
-            continue
-        reach = sum(1 for n in graph.neighbors(node) if nodes[n]["entity_type"] == "young_person")
-        scales[node] = min(1.0, popular_context_size / reach) if reach else 1.0
-    return scales
-
-
-def damped_edges(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE):
-    """(u, v, clustering weight) for every edge: link strength, popular contexts damped."""
-    return weighted_edges(graph, "weight", context_scales(graph, popular_context_size))
-
-
-def damped_weights(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE):
-    """The array form of ``damped_edges``: (edge arrays, clustering weight per edge row).
-
-    The same numbers as ``damped_edges`` (weight x scale of the lower id x scale of the
-    higher), computed over arrays so a million links cost no Python loop.
-    """
     arrays = edge_arrays(graph)
+    scale = _scale_array(arrays, popular_context_size)
+    contexts = np.flatnonzero(np.isin(arrays.kinds, list(CONTEXT_TYPES)))
+    return dict(zip([arrays.nodes[i] for i in contexts], scale[contexts].tolist(), strict=True))
+
+
+def _scale_array(arrays, popular_context_size: int) -> np.ndarray:
+    """Per node: the context's damping (see ``context_scales``), 1 for everyone else."""
     young = arrays.kinds == "young_person"
     context = np.isin(arrays.kinds, list(CONTEXT_TYPES))
     low, high = arrays.low, arrays.high
@@ -101,7 +87,24 @@ def damped_weights(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_
     scale = np.ones(n)
     reached = context & (reach > 0)
     scale[reached] = np.minimum(1.0, popular_context_size / reach[reached])
-    return arrays, arrays.weight * scale[low] * scale[high]
+    return scale
+
+
+def damped_edges(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE):
+    """(u, v, clustering weight) for every edge: link strength, popular contexts damped."""
+    return weighted_edges(graph, "weight", context_scales(graph, popular_context_size))
+
+
+def damped_weights(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE, links=None):
+    """The array form of ``damped_edges``: (edge arrays, clustering weight per edge row).
+
+    The same numbers as ``damped_edges`` (weight x scale of the lower id x scale of the
+    higher), computed over arrays so a million links cost no Python loop. ``links``: the
+    scoped graph's link table, to build the arrays from (see ``engine.edge_arrays``).
+    """
+    arrays = edge_arrays(graph, links)
+    scale = _scale_array(arrays, popular_context_size)
+    return arrays, arrays.weight * scale[arrays.low] * scale[arrays.high]
 
 
 def clustering_graph(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE) -> nx.Graph:
@@ -133,7 +136,7 @@ def find_clusters(
     never by a score per child.
     """
     graph = scoped.graph
-    arrays, weights = damped_weights(graph, popular_context_size)
+    arrays, weights = damped_weights(graph, popular_context_size, scoped.links)
     communities = louvain_arrays(
         arrays.nodes,
         arrays.low,

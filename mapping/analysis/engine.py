@@ -79,13 +79,44 @@ class EdgeArrays:
 _ARRAYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def edge_arrays(graph: nx.Graph) -> EdgeArrays:
-    """``graph`` as :class:`EdgeArrays`, kept while ``graph`` lives (one walk of it)."""
+def edge_arrays(graph: nx.Graph, links: pd.DataFrame | None = None) -> EdgeArrays:
+    """``graph`` as :class:`EdgeArrays`, kept while ``graph`` lives.
+
+    With ``links`` (the scoped graph's link table, from which ``graph`` was built) the
+    arrays come from the table with numpy, without walking the graph; each edge's weight is
+    summed in link order, as the graph's own was, so the numbers are the same.
+    """
     size = (graph.number_of_nodes(), graph.number_of_edges())
     cached = _ARRAYS.get(graph)
     if cached and cached[0] == size:
         return cached[1]
     nodes = sorted(graph.nodes)
+    kinds = np.array([graph.nodes[n].get("entity_type") for n in nodes], dtype=object)
+    arrays = _arrays_from_links(nodes, kinds, links, size[1]) if links is not None else None
+    if arrays is None:
+        arrays = _arrays_from_graph(graph, nodes, kinds)
+    _ARRAYS[graph] = (size, arrays)
+    return arrays
+
+
+def _arrays_from_links(nodes, kinds, links: pd.DataFrame, edges: int) -> EdgeArrays | None:
+    index = pd.Index(nodes)
+    source = index.get_indexer(links["source_id"].to_numpy(dtype=object))
+    target = index.get_indexer(links["target_id"].to_numpy(dtype=object))
+    if (source < 0).any() or (target < 0).any():
+        return None  # not the table this graph was built from
+    low, high = np.minimum(source, target), np.maximum(source, target)
+    loops = low == high
+    code = low[~loops].astype(np.int64) * len(nodes) + high[~loops]
+    pairs, row = np.unique(code, return_inverse=True)
+    if len(pairs) + len(np.unique(low[loops])) != edges:
+        return None
+    weight = np.zeros(len(pairs))
+    np.add.at(weight, row, links["weight"].fillna(1.0).to_numpy(dtype=float)[~loops])
+    return EdgeArrays(nodes, kinds, pairs // len(nodes), pairs % len(nodes), weight)
+
+
+def _arrays_from_graph(graph: nx.Graph, nodes, kinds) -> EdgeArrays:
     ends_u, ends_v, weights = [], [], []
     for u, neighbours in graph.adj.items():
         for v, data in neighbours.items():
@@ -98,10 +129,7 @@ def edge_arrays(graph: nx.Graph) -> EdgeArrays:
     high = index.get_indexer(ends_v).astype(np.int64)
     weight = np.array(weights, dtype=float)
     order = np.lexsort((weight, high, low))
-    kinds = np.array([graph.nodes[n].get("entity_type") for n in nodes], dtype=object)
-    arrays = EdgeArrays(nodes, kinds, low[order], high[order], weight[order])
-    _ARRAYS[graph] = (size, arrays)
-    return arrays
+    return EdgeArrays(nodes, kinds, low[order], high[order], weight[order])
 
 
 def canonical(communities) -> list[tuple[str, ...]]:

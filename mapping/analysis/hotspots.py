@@ -35,7 +35,7 @@ def peer_groups(scoped: ScopedGraph, *, seed: int = 0, engine: str = "auto") -> 
     other": if both are linked to one school, the school is their common ground.
     """
     graph = scoped.graph
-    arrays = edge_arrays(graph)
+    arrays = edge_arrays(graph, scoped.links)
     is_young = arrays.kinds == "young_person"
     young = [n for n, flag in zip(arrays.nodes, is_young.tolist(), strict=True) if flag]
     rank = np.cumsum(is_young) - 1  # index among the young people, same sorted order

@@ -6,6 +6,7 @@ import io
 import json
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from mapping.analysis.clusters import damped_edges, evidence_within, summarise
@@ -89,3 +90,18 @@ def test_write_report_is_valid_json_for_empty_and_nested_values():
     handle = io.StringIO()
     write_report(report, handle)
     assert json.loads(handle.getvalue()) == report
+
+
+@pytest.mark.parametrize("role", ["analyst", "police"])
+def test_edge_arrays_from_the_link_table_are_the_graphs_own(sample_world, role):
+    from mapping.analysis import engine
+
+    store, _pseudonymiser, _truth = sample_world
+    scoped = build_scoped_graph(store.read_version(), Scope(role=role, today=TODAY), 1)
+    graph = scoped.graph
+    kinds = np.array([graph.nodes[n]["entity_type"] for n in sorted(graph)], dtype=object)
+    from_links = engine._arrays_from_links(sorted(graph), kinds, scoped.links, len(graph.edges))
+    walked = engine._arrays_from_graph(graph, sorted(graph), kinds)
+    assert from_links is not None and len(from_links.low) == graph.number_of_edges()
+    for name in ("low", "high", "weight"):
+        assert np.array_equal(getattr(from_links, name), getattr(walked, name)), name

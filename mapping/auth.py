@@ -15,7 +15,6 @@ module never touches Streamlit and never stores or logs a password.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import bcrypt
 import yaml
 
+from mapping import settings
 from mapping.model import MODEL
 
 MIN_PASSWORD_LENGTH = 12
@@ -44,8 +44,7 @@ class Identity:
 
 def users_file() -> Path | None:
     """The local users file from ``MAPPING_USERS_FILE``, or None when local mode is off."""
-    path = os.environ.get("MAPPING_USERS_FILE")
-    return Path(path) if path else None
+    return settings.current().users_file
 
 
 def check_role(role: str) -> str:

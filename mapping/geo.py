@@ -16,7 +16,6 @@ address is generalised by :func:`shown_coordinates` for every role that must not
 from __future__ import annotations
 
 import io
-import os
 import re
 import tempfile
 import zipfile
@@ -28,11 +27,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from mapping import settings
 from mapping.model import MODEL
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_POSTCODES = ROOT / "sample_data" / "postcodes.csv"
-SAMPLE_DISTRICTS = ROOT / "sample_data" / "districts.geojson"
 #: Grid, in degrees, that a private address is snapped to for roles without true addresses:
 #: 0.01 degrees is about 1.1 km north-south and 0.65 km east-west in England. The same grid
 #: as the GIS exports (``mapping.export.records.GENERALISED_DECIMALS``).
@@ -151,9 +148,17 @@ def _recognise(columns) -> dict[str, str]:
     return found
 
 
+def boundaries_file() -> Path | None:
+    """District boundaries in use (``MAPPING_BOUNDARIES_FILE``, else the fictional sample's),
+    or None when that file does not exist. The map, the GIS exports and the pack's pictures
+    all draw these."""
+    path = settings.current().boundaries_file
+    return path if path.is_file() else None
+
+
 def default_postcodes() -> PostcodeTable | None:
     """The table named by ``MAPPING_POSTCODE_TABLE``, else the fictional sample table."""
-    path = Path(os.environ.get("MAPPING_POSTCODE_TABLE") or SAMPLE_POSTCODES)
+    path = settings.current().postcode_table
     return _cached_table(str(path), path.stat().st_mtime) if path.is_file() else None
 
 

@@ -11,13 +11,13 @@ silently. This module never touches Streamlit; the app clears its own caches.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy import and_, delete, func, select, update
 
+from mapping import settings
 from mapping.config import retention_months
 from mapping.store import Store, audit_log, dataset_versions, entities, incidents, links
 
@@ -122,11 +122,7 @@ def purge_audit(store: Store, today: date | None = None, months: int | None = No
     (a subject access request may ask who saw a record after it was deleted), but not for
     ever. Run by ``python -m mapping purge --audit``; never by the app.
     """
-    months = (
-        months
-        if months is not None
-        else int(os.environ.get("MAPPING_AUDIT_RETENTION_MONTHS", "72"))
-    )
+    months = months if months is not None else settings.current().audit_retention_months
     cutoff = _months_before(today or date.today(), months).isoformat()
     with store.engine.begin() as conn:
         gone = conn.execute(delete(audit_log).where(audit_log.c.at < cutoff)).rowcount

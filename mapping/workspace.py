@@ -8,11 +8,10 @@ data, and it refuses imports. This module decides that; it never touches Streaml
 from __future__ import annotations
 
 import fcntl
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapping import config
+from mapping import config, settings
 from mapping.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +35,7 @@ class Workspace:
 
 def sign_in_configured(secrets: dict | None = None) -> bool:
     """True when an identity provider or a local users file is configured."""
-    if os.environ.get("MAPPING_USERS_FILE"):
+    if settings.current().users_file:
         return True
     return bool(secrets and secrets.get("auth"))
 
@@ -44,7 +43,7 @@ def sign_in_configured(secrets: dict | None = None) -> bool:
 def current_workspace(secrets: dict | None = None) -> Workspace:
     if sign_in_configured(secrets):
         return Workspace("signed_in", config.database_url(), config.key_file())
-    demo_dir = config.DATA_DIR / "demo"
+    demo_dir = config.data_dir() / "demo"
     return Workspace("demo", f"sqlite:///{demo_dir / 'demo.sqlite'}", demo_dir / "demo.key")
 
 

@@ -3,8 +3,6 @@
 map columns and unknown terms, check, save the profile, then replace or add to the latest
 version. Widgets only: reading, mapping, checking and importing are loaders/."""
 
-import os
-
 import streamlit as st
 
 from loaders.columns import Profile, profile_from_assignments
@@ -12,6 +10,7 @@ from loaders.importer import check_fingerprint, check_for_import, import_files
 from loaders.problems import ImportFailed, Problem
 from loaders.pseudonymise import Pseudonymiser
 from loaders.values import describe_mapped, term_choices, value_key
+from mapping import settings
 from mapping.render.markdown import md
 from mapping.workspace import ROOT
 from pages.common import require_permission, store
@@ -35,7 +34,7 @@ MODES = {
 st.title("Import data")
 require_permission("import")  # model.yaml permissions; a refusal is audited
 workspace = st.session_state.workspace
-if workspace.is_demo and os.environ.get("MAPPING_ALLOW_DEMO_IMPORT") != "1":
+if workspace.is_demo and not settings.current().allow_demo_import:
     st.warning(
         "This is the fictional demo: importing other data is refused until sign-in is "
         "configured (MAPPING_USERS_FILE or an identity provider; see the README), so "

@@ -11,7 +11,8 @@ from streamlit_folium import st_folium
 
 from mapping import explorer as ex
 from mapping import geo
-from mapping.render.map import boundaries_file, build_map
+from mapping.geo import boundaries_file
+from mapping.render.map import build_map
 from mapping.render.map_data import (
     all_links_caption,
     build_map_data,

@@ -3,7 +3,7 @@
 Only places with coordinates are written. A private address's coordinates are rounded to
 two decimal places (about 1 km) for every role that does not see true addresses
 (``records.GENERALISED_DECIMALS``; each feature says ``coordinates_generalised``). Districts
-come from ``sample_data/districts.geojson`` or a boundaries file given by the caller, with
+come from ``MAPPING_BOUNDARIES_FILE`` (default: the sample's) or a file given by the caller, with
 the number of young people and places in scope counted per district. No tiles or URLs.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from mapping import settings
 from mapping.export.graphml import xml_text
 from mapping.export.records import entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
 
-DISTRICTS_FILE = Path(__file__).resolve().parents[2] / "sample_data" / "districts.geojson"
 PLACE_PROPERTIES = (
     "entity_id",
     "label",
@@ -69,7 +69,7 @@ def place_features(scoped: ScopedGraph) -> list[dict]:
 
 def district_features(scoped: ScopedGraph, boundaries: Path | None = None) -> list[dict]:
     """District polygons with counts of young people and places in scope (none if no file)."""
-    boundaries = boundaries or DISTRICTS_FILE
+    boundaries = boundaries or settings.current().boundaries_file
     if not boundaries.is_file():
         return []
     source = json.loads(boundaries.read_text(encoding="utf-8"))

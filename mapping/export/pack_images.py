@@ -21,11 +21,10 @@ import networkx as nx  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from mapping import settings  # noqa: E402
 from mapping.model import MODEL  # noqa: E402
 from mapping.render.network import layout  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
-DISTRICTS_FILE = ROOT / "sample_data" / "districts.geojson"
 MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D", "hexagon": "h"}
 HIGHLIGHT = "#B00020"
 FONT = 15
@@ -198,10 +197,12 @@ def map_png(
     district: str | None = None,
     *,
     role_sees_addresses: bool = False,
-    districts_file: Path = DISTRICTS_FILE,
+    districts_file: Path | None = None,
     size=(6.5, 6.0),
 ) -> bytes:
-    """Places of the item over the district boundaries; hotspots in red with their codes."""
+    """Places of the item over the district boundaries (``districts_file``, else
+    ``MAPPING_BOUNDARIES_FILE``); hotspots in red with their codes."""
+    districts_file = districts_file or settings.current().boundaries_file
     figure, ax = plt.subplots(figsize=size)
     ax.set_axis_off()
     district_names = []

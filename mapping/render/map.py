@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
@@ -25,6 +24,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.plugins import HeatMap
 from folium.template import Template
 
+from mapping import settings
 from mapping.model import MODEL
 from mapping.render.map_data import (
     YOUNG_PEOPLE_LINKS,
@@ -73,8 +73,8 @@ def vendored_assets() -> dict[str, str]:
 
 def tile_settings() -> tuple[str | None, str]:
     """(tile URL, attribution) from ``MAPPING_TILE_URL``/``MAPPING_TILE_ATTRIBUTION``."""
-    url = os.environ.get("MAPPING_TILE_URL", "").strip() or None
-    return url, os.environ.get("MAPPING_TILE_ATTRIBUTION", "Map tiles: local tile server")
+    found = settings.current()
+    return found.tile_url, found.tile_attribution
 
 
 LAYER_SCRIPT = """
@@ -392,21 +392,13 @@ def map_html(data: MapData, boundaries=None, *, meta: str = "") -> str:
     return page[:cut] + side_panel_html(data, meta) + page[cut:]
 
 
-def boundaries_file() -> Path | None:
-    """District boundaries for exports: ``MAPPING_BOUNDARIES_FILE``, else the sample's."""
-    from mapping import geo
-
-    path = Path(os.environ.get("MAPPING_BOUNDARIES_FILE") or geo.SAMPLE_DISTRICTS)
-    return path if path.is_file() else None
-
-
 def write_map(scoped, out: Path, metadata: dict) -> None:
     """``export --format map``: the standalone offline map of ``scoped`` as one HTML file."""
     from mapping import geo
     from mapping.analysis.clusters import find_clusters
     from mapping.render.map_data import build_map_data
 
-    path = boundaries_file()
+    path = geo.boundaries_file()
     boundaries = geo.read_boundaries(path) if path else None
     data = build_map_data(
         scoped, find_clusters(scoped), postcodes=geo.default_postcodes(), boundaries=boundaries

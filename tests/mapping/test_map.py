@@ -306,7 +306,7 @@ def test_sample_world_map(sample_world):
     scoped = build_scoped_graph(
         store.read_version(version), Scope(role="analyst", today=TODAY, include_stale=True), version
     )
-    boundaries = geo.read_boundaries(geo.SAMPLE_DISTRICTS)
+    boundaries = geo.read_boundaries(geo.boundaries_file())
     data = build_map_data(
         scoped, find_clusters(scoped), postcodes=geo.default_postcodes(), boundaries=boundaries
     )

@@ -1,10 +1,7 @@
 """Page tests run the app in demo mode on a data folder of their own."""
 
-import importlib
-
 import pytest
 
-import mapping.config
 from tests.explorer_world import import_world
 
 
@@ -14,10 +11,7 @@ def demo_data(tmp_path, monkeypatch):
     monkeypatch.setenv("MAPPING_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("MAPPING_USERS_FILE", raising=False)
     monkeypatch.delenv("MAPPING_ALLOW_DEMO_IMPORT", raising=False)
-    importlib.reload(mapping.config)
-    yield tmp_path
-    monkeypatch.undo()
-    importlib.reload(mapping.config)
+    return tmp_path  # settings are read when used (mapping/settings.py): no reload needed
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 sample world; the agenda has one item per district (seven) and the summary table never
 shows a count from 1 to 4."""
 
-import importlib
 import json
 import re
 from datetime import date
@@ -25,14 +24,10 @@ DISTRICTS = sorted(
 def demo_env(tmp_path_factory):
     """Demo mode on a fresh data folder, shared by this module's tests (the sample world is
     generated once)."""
-    import mapping.config
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MAPPING_DATA_DIR", str(tmp_path_factory.mktemp("meeting-apptest")))
         patch.delenv("MAPPING_USERS_FILE", raising=False)
-        importlib.reload(mapping.config)
         yield
-    importlib.reload(mapping.config)
 
 
 def open_page(page: str) -> AppTest:

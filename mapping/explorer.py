@@ -78,7 +78,7 @@ def is_named_context(data: dict) -> bool:
     kind = data.get("entity_type", "")
     if MODEL.is_person(kind):
         return False
-    return data.get("place_kind") not in MODEL.place_kinds.with_flag("private")
+    return not MODEL.is_private_place(kind, data.get("place_kind"))
 
 
 def shown_as(graph: nx.Graph, node: str) -> str:

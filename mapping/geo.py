@@ -28,12 +28,8 @@ import pandas as pd
 from shapely.geometry import Point
 
 from mapping import settings
-from mapping.model import MODEL
+from mapping.model import MODEL, generalise_coordinate
 
-#: Grid, in degrees, that a private address is snapped to for roles without true addresses:
-#: 0.01 degrees is about 1.1 km north-south and 0.65 km east-west in England. The same grid
-#: as the GIS exports (``mapping.export.records.GENERALISED_DECIMALS``).
-ADDRESS_GRID_DEGREES = 0.01
 #: Columns recognised in a postcode table (lower-cased), ONS names included.
 POSTCODE_COLUMNS = {
     "postcode": ("postcode", "pcds", "pcd", "pcd2", "pcd7", "pcd8"),
@@ -296,24 +292,24 @@ def _blank_to_none(value):
     )
 
 
-def is_home_address(node: str, data: dict) -> bool:
-    """A private place (home address): by its kind, or by its stored code ``AR-``."""
-    private = set(MODEL.place_kinds.with_flag("private"))
-    return data.get("entity_type") == "place" and (
-        data.get("place_kind") in private or str(node).startswith(MODEL.code_prefix("place") + "-")
-    )
-
-
 def shown_coordinates(
-    node: str, data: dict, lat: float, lon: float, role: str, grid: float = ADDRESS_GRID_DEGREES
+    node: str, data: dict, lat: float, lon: float, role: str
 ) -> tuple[float, float, bool]:
     """Where a place may be drawn for ``role``: (lat, lon, generalised).
 
-    A home address is snapped to the nearest point of a ``grid``-degree lattice (about
-    1 km) for every role whose ``sees_true_addresses`` is false, so the map shows its
-    neighbourhood, never its street; other places, and every place for the police, stay
-    where they are.
+    A home address (:meth:`~mapping.model.Model.is_private_place`) is rounded by
+    :func:`~mapping.model.generalise_coordinate` (about 1 km) for every role whose
+    ``sees_true_addresses`` is false, so the map shows its neighbourhood, never its street;
+    other places, and every place for the police, stay where they are. The scoped graph has
+    already done this to stored coordinates (``coordinates_generalised``); this applies the
+    same rule to a point found later, from the postcode table.
     """
-    if not is_home_address(node, data) or MODEL.role(role).sees_true_addresses:
+    generalised = data.get("coordinates_generalised")
+    if generalised is None:  # not a scoped graph's node: decide from the model
+        generalised = (
+            MODEL.is_private_place(data.get("entity_type"), data.get("place_kind"), node)
+            and not MODEL.role(role).sees_true_addresses
+        )
+    if not generalised:
         return lat, lon, False
-    return round(round(lat / grid) * grid, 6), round(round(lon / grid) * grid, 6), True
+    return generalise_coordinate(lat), generalise_coordinate(lon), True

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from mapping.adult_roles import infer_adult_roles
 from mapping.config import stale_after_days
-from mapping.model import LIST_SEPARATOR, MODEL, parse_minimum
+from mapping.model import LIST_SEPARATOR, MODEL, generalise_coordinate, parse_minimum
 from mapping.store import VersionTables
 
 NODE_ATTRIBUTES = (
@@ -37,6 +38,8 @@ NODE_ATTRIBUTES = (
     "platform",
     "adult_role",
     "adult_role_inferred",
+    "private_place",
+    "coordinates_generalised",
 )
 LIST_ATTRIBUTES = ("harms", "vulnerabilities", "protective_factors")
 
@@ -233,7 +236,7 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
         links = _within_reach(links, entities, scope.districts)
     graph = nx.Graph()
     used = pd.unique(pd.concat([links["source_id"], links["target_id"]]))
-    kept = entities[entities["entity_id"].isin(used)]
+    kept = _generalise_addresses(entities[entities["entity_id"].isin(used)], scope.role)
     graph.add_nodes_from(_node_records(kept))
     graph.add_edges_from((u, v, data) for (u, v), data in _merged_edges(links).items())
     return ScopedGraph(
@@ -263,6 +266,30 @@ def _node_records(kept: pd.DataFrame):
     rows = zip(*columns.values(), strict=True)
     for entity_id, row in zip(kept["entity_id"].tolist(), rows, strict=True):
         yield entity_id, dict(zip(names, row, strict=True))
+
+
+def _generalise_addresses(kept: pd.DataFrame, role: str) -> pd.DataFrame:
+    """Mark private places (``private_place``) and, for a role without true addresses,
+    round their coordinates (``coordinates_generalised``). The one place this happens:
+    maps, exports and packs read these attributes and never ask the role again."""
+    places = (kept["entity_type"] == "place").to_numpy()  # only places can be private
+    private = np.zeros(len(kept), dtype=bool)
+    private[places] = [
+        MODEL.is_private_place("place", kind, entity_id)
+        for kind, entity_id in zip(
+            kept["place_kind"].to_numpy()[places], kept["entity_id"].to_numpy()[places], strict=True
+        )
+    ]
+    kept = kept.assign(private_place=private, coordinates_generalised=False)
+    if MODEL.role(role).sees_true_addresses or not private.any():
+        return kept
+    mask = kept["private_place"]
+    for axis in ("lat", "lon"):
+        kept.loc[mask, axis] = [
+            v if _clean(v) is None else generalise_coordinate(v) for v in kept.loc[mask, axis]
+        ]
+    kept.loc[mask, "coordinates_generalised"] = True
+    return kept
 
 
 def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict]:

@@ -226,11 +226,26 @@ class Model:
     def is_context(self, entity_type: str) -> bool:
         return entity_type in self.entity_types and self.entity_types[entity_type].flag("context")
 
+    def is_private_place(
+        self, entity_type: object, place_kind: object = None, entity_id: object = None
+    ) -> bool:
+        """A private place (a home address): a place of a ``private`` kind, or a place whose
+        stored id is an address code (``AR-``). The one definition of "private address".
+
+        >>> MODEL.is_private_place("place", "address"), MODEL.is_private_place("place", "park")
+        (True, False)
+        >>> MODEL.is_private_place("place", None, "AR-Q2ZJ6F3XK7PA")
+        True
+        """
+        if entity_type != "place":
+            return False
+        return place_kind in self.place_kinds.with_flag("private") or str(entity_id).startswith(
+            self.code_prefix("place") + "-"
+        )
+
     def is_pseudonymised(self, entity_type: str, place_kind: str | None = None) -> bool:
         """People, unknowns and private addresses are stored only as codes."""
-        if self.is_person(entity_type):
-            return True
-        return entity_type == "place" and place_kind in self.place_kinds.with_flag("private")
+        return self.is_person(entity_type) or self.is_private_place(entity_type, place_kind)
 
     def code_prefix(self, entity_type: str) -> str:
         if entity_type == "place":
@@ -242,6 +257,21 @@ class Model:
             return self.roles[key]
         except KeyError:
             raise ValueError(f"unknown role {key!r}; roles are {', '.join(self.roles)}") from None
+
+
+#: A private address is shown to roles without ``sees_true_addresses`` with its coordinates
+#: rounded to this many decimal places (0.01 degrees: about 1.1 km north-south and 0.65 km
+#: east-west in England), in the app's map and in every export.
+GENERALISED_DECIMALS = 2
+
+
+def generalise_coordinate(value: float) -> float:
+    """A private address's latitude or longitude as roles without true addresses see it.
+
+    >>> generalise_coordinate(54.12345), generalise_coordinate(-1.6051)
+    (54.12, -1.61)
+    """
+    return round(float(value), GENERALISED_DECIMALS)
 
 
 def _vocabulary(name: str, raw: dict[str, Any]) -> Vocabulary:

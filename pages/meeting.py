@@ -202,14 +202,7 @@ else:
             network_html(sub, use_codes=True, height=430, legend=False, title=item.title),
             height=520,
         )
-    place.image(
-        map_png(
-            sub,
-            item.highlight,
-            item.district,
-            role_sees_addresses=MODEL.roles[role].sees_true_addresses,
-        )
-    )
+    place.image(map_png(sub, item.highlight, item.district))
     tabs = st.tabs(
         [
             "Locations of concern",

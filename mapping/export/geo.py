@@ -2,7 +2,8 @@
 
 Only places with coordinates are written. A private address's coordinates are rounded to
 two decimal places (about 1 km) for every role that does not see true addresses
-(``records.GENERALISED_DECIMALS``; each feature says ``coordinates_generalised``). Districts
+(``model.GENERALISED_DECIMALS``, by the scoped graph; each feature says
+``coordinates_generalised``). Districts
 come from ``MAPPING_BOUNDARIES_FILE`` (default: the sample's) or a file given by the caller, with
 the number of young people and places in scope counted per district. No tiles or URLs.
 """

@@ -149,12 +149,11 @@ def pack_slides(
             notes="Review each action: done, dropped (say what happened) or still open.",
         )
     ]
-    sees = MODEL.roles[agenda.role].sees_true_addresses
     districts = agenda.districts
     for number, item in enumerate(districts):
         if progress:
             progress(number / (len(districts) + 1), f"Drawing {item.title}")
-        slides.extend(district_slides(item, whole.subgraph(item.nodes), sees, with_images))
+        slides.extend(district_slides(item, whole.subgraph(item.nodes), with_images))
     online = next((i for i in agenda.items if i.key == "online"), None)
     if online is not None:
         slides.append(online_slide(online))
@@ -197,7 +196,7 @@ def online_slide(item: AgendaItem) -> Slide:
     )
 
 
-def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> list[Slide]:
+def district_slides(item, graph, with_images: bool) -> list[Slide]:
     """Two slides per district: pictures with headline counts and changes, then the VOLT
     tables (locations, clusters, adults, schools, protective contexts) and themes."""
     s = item.sections
@@ -214,7 +213,7 @@ def district_slides(item, graph, sees_addresses: bool, with_images: bool) -> lis
     images = (
         [
             network_png(graph, item.highlight),
-            map_png(graph, item.highlight, item.district, role_sees_addresses=sees_addresses),
+            map_png(graph, item.highlight, item.district),
         ]
         if with_images
         else []

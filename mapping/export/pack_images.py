@@ -3,7 +3,7 @@
 Drawn with matplotlib (Agg, no display, no network), sized and lettered for a projector:
 codes only (never labels), colours and shapes from the model, a legend on every picture.
 Never sees raw identifiers; private addresses are left off the map for roles that may not
-see true addresses.
+see true addresses (the scoped graph's ``coordinates_generalised``).
 """
 
 from __future__ import annotations
@@ -196,7 +196,6 @@ def map_png(
     highlight=(),
     district: str | None = None,
     *,
-    role_sees_addresses: bool = False,
     districts_file: Path | None = None,
     size=(6.5, 6.0),
 ) -> bytes:
@@ -222,12 +221,11 @@ def map_png(
                     color="#444444",
                 )
             )
-    private = set(MODEL.place_kinds.with_flag("private"))
     points, marked = [], set(highlight)
     for node, data in graph.nodes(data=True):
         if data.get("lat") is None or data.get("lon") is None:
             continue
-        if data.get("place_kind") in private and not role_sees_addresses:
+        if data.get("coordinates_generalised"):
             continue  # a private address is never placed on a map this role receives
         points.append((node, float(data["lon"]), float(data["lat"])))
     others = [p for p in points if p[0] not in marked]

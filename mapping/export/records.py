@@ -2,8 +2,8 @@
 
 Built only from a :class:`~mapping.graph.ScopedGraph`, so the viewer's redactions (handling
 code C links, a partner's view of adults of concern) have already been applied and no
-format can put them back. Private-address coordinates are generalised here, once, for every
-role that does not see true addresses. Person ids are the stored HMAC codes; this module
+format can put them back. Private-address coordinates arrive already generalised for every
+role that does not see true addresses (``coordinates_generalised``, set by the scoped graph). Person ids are the stored HMAC codes; this module
 never sees raw identifiers or names.
 """
 
@@ -14,9 +14,6 @@ import math
 from mapping.graph import LIST_ATTRIBUTES, ScopedGraph
 from mapping.model import LIST_SEPARATOR, MODEL
 
-#: Decimal places kept for private-address coordinates for roles without true addresses
-#: (about 1 km: enough to place a home in its neighbourhood, not on its street).
-GENERALISED_DECIMALS = 2
 HARM_COLUMNS = tuple(f"harm_{key}" for key in MODEL.harms.keys())
 ENTITY_FIELDS = (
     "entity_id",
@@ -78,17 +75,6 @@ def _clean(value):
     return None if is_blank(value) else value
 
 
-def is_private_place(data: dict) -> bool:
-    return data.get("entity_type") == "place" and (
-        data.get("place_kind") in MODEL.place_kinds.with_flag("private")
-    )
-
-
-def generalises_addresses(role: str) -> bool:
-    """True when ``role`` must not see a private address's stored coordinates."""
-    return not MODEL.role(role).sees_true_addresses
-
-
 def grading_text(link: dict) -> str | None:
     """The 3x5x2 grading as one code, e.g. ``2BP``; None when nothing was graded."""
     parts = [
@@ -139,7 +125,6 @@ def entity_rows(scoped: ScopedGraph, links: list[dict] | None = None) -> list[di
     """
     links = links if links is not None else link_rows(scoped)
     seen = _seen_dates(links)
-    generalise = generalises_addresses(scoped.scope.role)
     degree: dict[str, int] = {}
     for link in links:
         for node in (link["source_id"], link["target_id"]):
@@ -156,13 +141,12 @@ def entity_rows(scoped: ScopedGraph, links: list[dict] | None = None) -> list[di
             row[field] = LIST_SEPARATOR.join(data.get(field) or ()) or None
         for key, column in zip(MODEL.harms.keys(), HARM_COLUMNS, strict=True):
             row[column] = key in (data.get("harms") or ())
-        rounded = generalise and is_private_place(data)
-        for axis in ("lat", "lon"):
+        for axis in ("lat", "lon"):  # already generalised by the scoped graph where due
             if row[axis] is not None:
-                row[axis] = (
-                    round(float(row[axis]), GENERALISED_DECIMALS) if rounded else float(row[axis])
-                )
-        row["coordinates_generalised"] = bool(rounded and row["lat"] is not None)
+                row[axis] = float(row[axis])
+        row["coordinates_generalised"] = bool(
+            data.get("coordinates_generalised") and row["lat"] is not None
+        )
         row["first_seen"], row["last_seen"] = seen.get(node, (None, None))
         row["links"] = degree.get(node, 0)
         rows.append(row)

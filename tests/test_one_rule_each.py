@@ -1,0 +1,52 @@
+"""Each rule is declared in one place (issue 12): a second copy is how two of them went wrong.
+
+These read the source of ``mapping/``, ``loaders/``, ``pages/`` and ``app.py``; a failure
+names the files that hold another copy.
+"""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted(
+    [*(ROOT / "mapping").rglob("*.py"), *(ROOT / "loaders").rglob("*.py")]
+    + [*(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]
+)
+
+
+def holders(pattern: str) -> list[str]:
+    found = re.compile(pattern)
+    return [str(p.relative_to(ROOT)) for p in SOURCES if found.search(p.read_text("utf-8"))]
+
+
+def test_private_place_predicate_is_defined_once():
+    assert holders(r'with_flag\(\s*"private"\s*\)') == ["mapping/model.py"]
+    assert holders(r"def is_private_place\b|def is_home_address\b") == ["mapping/model.py"]
+
+
+def test_only_the_scoped_graph_generalises_addresses():
+    """The rounding rule is called by the scoped graph (and, for a point found later from
+    the postcode table, by the map's geo helper); no renderer or exporter rounds itself."""
+    assert holders(r"\bgeneralise_coordinate\(") == [
+        "mapping/geo.py",
+        "mapping/graph.py",
+        "mapping/model.py",
+    ]
+    assert holders(r"\bsees_true_addresses\b") == [
+        "mapping/auth.py",  # counts what a role may see, for the sign-in summary
+        "mapping/geo.py",
+        "mapping/graph.py",
+        "mapping/model.py",
+        "mapping/render/map.py",  # the legend line only; coordinates come from the graph
+    ]
+
+
+def test_no_page_reads_role_flags():
+    pages = [h for h in holders(r"\bsees_\w+|\.private\b") if h.startswith("pages/")]
+    assert pages == []
+
+
+def test_boundaries_path_is_declared_once():
+    """The default boundaries file is the setting's default (sample.py only names the file it
+    writes when generating the world); everything else asks ``settings``."""
+    assert holders(r"districts\.geojson") == ["mapping/sample.py", "mapping/settings.py"]

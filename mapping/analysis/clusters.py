@@ -28,6 +28,14 @@ POPULAR_CONTEXT_SIZE = 12
 #: A community with fewer than ``min_young_people`` young people is still reported when it
 #: holds at least this many people (young people, adults, unknowns): people are people.
 MIN_PEOPLE = 3
+#: A community holding more than this share of all people in scope (and at least
+#: ``MIN_SPLIT_PEOPLE`` people) is split by Louvain on its own links, or, when it does not
+#: split, reported as oversized with an explanation. Run on the community alone, Louvain
+#: compares it with its own weight rather than the whole network's, which is a higher
+#: resolution within the cluster; ``SPLIT_RESOLUTION`` multiplies the resolution asked.
+MAX_CLUSTER_SHARE = 1 / 3
+MIN_SPLIT_PEOPLE = 20
+SPLIT_RESOLUTION = 1.0
 #: Harm flags in model order (Vocabulary iterates over terms, not keys).
 HARM_KEYS = tuple(MODEL.harms.keys())
 CLUSTER_WEIGHT = "cluster_weight"
@@ -49,6 +57,13 @@ class Cluster:
     #: ``young_people`` (the cluster has young people) or ``adults`` (an adults' network: no
     #: young person, e.g. a police export of adults of concern and their associates).
     network: str = "young_people"
+    #: Share of all people in scope who are members (0-1), for "readable sizes".
+    share: float = 0.0
+    #: True when the cluster came from splitting a community above ``MAX_CLUSTER_SHARE``
+    #: (Louvain on its own links); ``oversized`` when even that did not split it (explained
+    #: in the report's explanations).
+    split: bool = False
+    oversized: bool = False
 
     @property
     def harm_types(self) -> list[str]:
@@ -146,19 +161,60 @@ def find_clusters(
         seed=seed,
         engine=choose_engine(graph, engine),
     )
-    clusters = [
-        summarise(graph, members)
-        for members in communities
-        if _reported(graph, members, min_young_people)
-    ]
-    for cluster in clusters:
+    people_in_scope = sum(1 for _, k in graph.nodes(data="entity_type") if MODEL.is_person(k))
+    parts = _split_oversized(
+        graph, communities, people_in_scope, popular_context_size, resolution, seed, engine
+    )
+    clusters = []
+    for members, split, oversized in parts:
+        if not _reported(graph, members, min_young_people):
+            continue
+        cluster = summarise(graph, members)
         cluster.network = "young_people" if cluster.young_people else "adults"
+        cluster.share = round(len(cluster.members) / people_in_scope, 4) if people_in_scope else 0
+        cluster.split, cluster.oversized = split, oversized
+        clusters.append(cluster)
     clusters.sort(
         key=lambda c: (-len(c.harm_types), -len(c.contexts), -len(c.members), c.members[0])
     )
     for number, cluster in enumerate(clusters, start=1):
         cluster.id = f"C{number:02d}"
     return clusters
+
+
+def _people(graph: nx.Graph, members) -> int:
+    nodes = graph.nodes
+    return sum(1 for n in members if MODEL.is_person(nodes[n]["entity_type"]))
+
+
+def _split_oversized(graph, communities, people_in_scope, popular, resolution, seed, engine):
+    """(members, split, oversized) per community: one holding more than
+    ``MAX_CLUSTER_SHARE`` of all people is split by Louvain on its own links; when that
+    gives one part (or shatters it into pairs and singletons) it stays, oversized."""
+    limit = max(MAX_CLUSTER_SHARE * people_in_scope, MIN_SPLIT_PEOPLE - 1)
+    out = []
+    for members in communities:
+        if _people(graph, members) <= limit:
+            out.append((members, False, False))
+            continue
+        inside = graph.subgraph(members)
+        arrays, weights = damped_weights(inside, popular)
+        parts = louvain_arrays(
+            arrays.nodes,
+            arrays.low,
+            arrays.high,
+            weights,
+            resolution=resolution * SPLIT_RESOLUTION,
+            seed=seed,
+            engine=choose_engine(inside, engine),
+        )
+        kept = sum(_people(graph, p) for p in parts if _people(graph, p) >= MIN_PEOPLE)
+        # a split that shatters the community into pairs and singletons explains nothing
+        if len(parts) > 1 and kept >= 0.9 * _people(graph, members):
+            out += [(part, True, _people(graph, part) > limit) for part in parts]
+        else:
+            out.append((members, False, True))
+    return out
 
 
 def _reported(graph: nx.Graph, members, min_young_people: int) -> bool:

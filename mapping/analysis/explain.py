@@ -13,6 +13,7 @@ names a person.
 
 from __future__ import annotations
 
+from mapping.analysis.clusters import MAX_CLUSTER_SHARE
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -113,6 +114,31 @@ def report_explanations(scoped: ScopedGraph, report: dict) -> list[dict]:
                 f"{_plural(outside, 'person is', 'people are')} in no reported cluster: "
                 "their group has fewer than two young people and fewer than three people, "
                 "or they are linked to no one else.",
+            )
+        )
+    oversized = [c for c in report.get("clusters", []) if c.get("oversized")]
+    if oversized:
+        largest = max(c.get("share", 0) for c in oversized)
+        found.append(
+            _item(
+                "oversized_clusters",
+                len(oversized),
+                f"{_plural(len(oversized), 'cluster holds', 'clusters hold')} more than "
+                f"{MAX_CLUSTER_SHARE:.0%} of all people in scope (the largest {largest:.0%}) "
+                f"and would not split further: {'its' if len(oversized) == 1 else 'their'} "
+                "members are that densely linked; narrow "
+                "the scope (district, period, link types) to see its structure.",
+            )
+        )
+    split = sum(1 for c in report.get("clusters", []) if c.get("split"))
+    if split:
+        found.append(
+            _item(
+                "large_clusters_split",
+                split,
+                f"{_plural(split, 'cluster was', 'clusters were')} found by splitting a group "
+                f"holding more than {MAX_CLUSTER_SHARE:.0%} of all people (Louvain on its own "
+                "links).",
             )
         )
     adults_only = sum(1 for c in report.get("clusters", []) if c.get("network") == "adults")

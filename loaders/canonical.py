@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.problems import WARNING, Problem
-from loaders.pseudonymise import Pseudonymiser
+from loaders.pseudonymise import Pseudonymiser, check_collisions, normalise_raw_id
 from loaders.roles import merge_roles
 from mapping.model import MODEL
 from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
@@ -111,6 +111,7 @@ def code_entities(
         pseudonymiser.code(raw, MODEL.code_prefix(kind))
         for raw, kind in zip(coded["entity_id"], coded["entity_type"], strict=True)
     ]
+    check_collisions(coded["entity_id"], codes)  # two ids, one code: two people as one
     stored.loc[private] = codes
     id_map = dict(zip(frame["entity_id"].str.strip(), stored, strict=True))
     frame["entity_id"] = stored
@@ -162,10 +163,15 @@ def resolve_ids(
     """Stored ids for raw ids named in links: this import's entities first, then the version
     added to, else a new unknown entity."""
 
+    # P001, p001 and a full-width P001 name one entity (validation refuses them as two rows).
+    folded = {normalise_raw_id(k): v for k, v in id_map.items()}
+
     def resolve(raw: str) -> str:
         key = raw.strip()
         if key in id_map:
             return id_map[key]
+        if normalise_raw_id(key) in folded:
+            return folded[normalise_raw_id(key)]
         if key not in unknown:
             unknown[key] = previous_id(key, previous_ids, pseudonymiser) or pseudonymiser.code(
                 key, MODEL.code_prefix("unknown")

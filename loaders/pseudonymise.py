@@ -100,3 +100,33 @@ class Pseudonymiser:
 
     def __repr__(self) -> str:  # never show the key
         return "Pseudonymiser(<key hidden>)"
+
+
+def check_collisions(raw_ids, codes) -> None:
+    """Refuse an import in which two different ids were given the same code.
+
+    Codes carry 60 bits of an HMAC, so this should never happen by chance; if it does, two
+    people would silently become one. Raises ``ImportFailed`` (nothing is stored); the
+    message names neither id.
+    """
+    from loaders.problems import ERROR, ImportFailed, Problem
+
+    owners: dict[str, str] = {}
+    for raw, code in zip(raw_ids, codes, strict=True):
+        key = normalise_raw_id(raw)
+        if owners.setdefault(code, key) != key:
+            raise ImportFailed(
+                [
+                    Problem(
+                        ERROR,
+                        "",
+                        "",
+                        None,
+                        "entity_id",
+                        "code collision",
+                        "two different ids were given the same code, so two people would "
+                        "become one; nothing was stored. Rotate the key (python -m mapping "
+                        "rekey) and import again",
+                    )
+                ]
+            )

@@ -3,7 +3,8 @@
 Errors stop the import (unknown entity type, link to itself, unparseable date, grading not
 in 3x5x2, blank or duplicate ids...). Warnings are stored with the dataset version. Work is
 done on unique values so a million-row sheet is checked in seconds. Messages describe a
-value by its kind, never by its content, for columns that may identify a person.
+value by its kind, never by its content, in every column (a name in the wrong column must
+not reach the screen, the logs or the stored problems).
 """
 
 from __future__ import annotations
@@ -16,22 +17,10 @@ import pandas as pd
 from loaders.columns import MappedSheet
 from loaders.duplicates import reversed_duplicates
 from loaders.problems import ERROR, MAX_LISTED, WARNING, Problem, group_repeated, value_kind
+from loaders.pseudonymise import normalise_raw_id
 from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
 from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
-
-#: Columns whose values are never quoted in messages (they may identify a person).
-PERSON_FIELDS = {
-    "entity_id",
-    "label",
-    "source_id",
-    "target_id",
-    "person_id",
-    "notes",
-    "postcode",
-    "lat",
-    "lon",
-}
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
@@ -92,9 +81,10 @@ class Collector:
 
 
 def describe(column: str, value: object) -> str:
-    if column in PERSON_FIELDS:
-        return value_kind(value)
-    return f"'{str(value)[:40]}'"
+    """A value as its kind, never its content, whatever the column: a name typed in the
+    wrong column (a date, a grading) must not reach the screen, the logs or the stored
+    problems (issue 18)."""
+    return value_kind(value)
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -213,7 +203,7 @@ def _unknown_term(sheet, column, vocab, collector, term, indexes, severity, list
         indexes[0],
         column,
         f"unknown {vocab.name}",
-        f"'{term[:40]}' is not a known {vocab.name} ({len(indexes)} row(s): "
+        f"a value ({value_kind(term)}) is not a known {vocab.name} ({len(indexes)} row(s): "
         f"{', '.join(map(str, rows))}{more}); {advice}{', '.join(vocab.keys())}"
         + (f", separated by '{LIST_SEPARATOR}'" if listed else ""),
     )
@@ -309,7 +299,8 @@ def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
             sheet, ERROR, index, column, "blank id", "the id is blank; every row needs an id"
         )
     if unique:
-        dupes = frame[column].duplicated(keep="first") & ~blank
+        same_id = frame[column].map(_id_key)  # P001, p001 and a full-width P001 are one id
+        dupes = same_id.duplicated(keep="first") & ~blank
         for index in frame.index[dupes]:
             collector.add(
                 sheet,
@@ -317,8 +308,13 @@ def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
                 index,
                 column,
                 "duplicate id",
-                "this id appears on an earlier row; each entity needs one row",
+                "this id appears on an earlier row (ids are compared ignoring case, spaces "
+                "and character width, so P001 and p001 are one id); each entity needs one row",
             )
+
+
+def _id_key(raw: object) -> str:
+    return normalise_raw_id(raw)
 
 
 def future_dates(sheet, frame, columns, collector, today: date) -> None:
@@ -376,7 +372,7 @@ def validate_links(
     frame = sheet.frame.copy()
     check_ids(sheet, frame, "source_id", collector, unique=False)
     check_ids(sheet, frame, "target_id", collector, unique=False)
-    same = frame["source_id"].str.strip().str.upper() == frame["target_id"].str.strip().str.upper()
+    same = frame["source_id"].map(_id_key) == frame["target_id"].map(_id_key)
     for index in frame.index[same & (frame["source_id"].str.strip() != "")]:
         collector.add(
             sheet,

@@ -9,7 +9,7 @@ from loaders.columns import Profile, profile_from_assignments
 from loaders.importer import check_fingerprint, check_for_import, import_files
 from loaders.problems import ImportFailed, Problem
 from loaders.pseudonymise import Pseudonymiser
-from loaders.values import describe_mapped, term_choices, value_key
+from loaders.values import ValueMap, describe_mapped, term_choices, value_key
 from mapping import settings
 from mapping.render.markdown import md
 from mapping.workspace import ROOT
@@ -91,9 +91,10 @@ if terms.get("files") != files_seen:  # other files: their unknown terms are not
     terms = {}
     st.session_state.pop("terms", None)
 chosen: dict[str, dict[str, str]] = {}
+by_loaded = ValueMap(loaded.values)  # terms the loaded profile maps are not chosen again
 for term in terms.get("rows", []):
     choice = st.session_state.get(term_key(term), LEAVE)
-    if choice != LEAVE:
+    if choice != LEAVE and not by_loaded.lookup(term["column"], term["term"]):
         chosen.setdefault(term["column"], {})[term["term"]] = choice
 profile = profile_from_assignments(assignments, date_order=order, base=loaded, values=chosen)
 add = mode == "add"
@@ -132,10 +133,15 @@ if terms.get("rows"):
     st.markdown("**Words the model does not know**: map each to a model term, or leave it refused.")
     grid = st.columns(3)
     for i, term in enumerate(terms["rows"]):
+        label = f"{term['column']}: '{md(term['term'][:40])}' ({term['count']} cell(s))"
+        fixed = by_loaded.lookup(term["column"], term["term"])
+        if fixed:
+            grid[i % 3].selectbox(
+                label, [f"{fixed} (loaded profile)"], disabled=True, key=f"{term_key(term)}_p"
+            )
+            continue
         grid[i % 3].selectbox(
-            f"{term['column']}: '{md(term['term'][:40])}' ({term['count']} cell(s))",
-            [LEAVE, *term_choices(term["column"], term["term"])],
-            key=term_key(term),
+            label, [LEAVE, *term_choices(term["column"], term["term"])], key=term_key(term)
         )
 
 st.subheader("3. Save the profile")

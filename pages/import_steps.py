@@ -2,6 +2,7 @@
 loaded, each sheet's role and columns chosen with a preview, and the one problem table.
 Widgets only; reading, mapping and checking are loaders/."""
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -58,6 +59,8 @@ def loaded_profile(upload) -> Profile:
 def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
     """Role and column choices for each sheet of one file (the loaded profile's first)."""
     choices = {}
+    # widgets start again from a newly loaded profile's choices (not the ones made before it)
+    tag = hashlib.sha256(loaded.dump().encode()).hexdigest()[:8]
     try:
         sheets = read_file(source.path, source.name)
     except ImportFailed as failed:
@@ -74,7 +77,10 @@ def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
             f"{md(source.name)} · {md(raw.sheet or 'table')}", expanded=guess in roles[:-1]
         ):
             role = st.selectbox(
-                "This sheet holds", roles, key=f"role_{number}_{sheet}", index=roles.index(guess)
+                "This sheet holds",
+                roles,
+                key=f"role_{number}_{sheet}_{tag}",
+                index=roles.index(guess),
             )
             if role == NOT_IMPORTED or raw.frame.empty:
                 continue
@@ -92,7 +98,7 @@ def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
                     md(header),  # a header cell is data: never Markdown
                     options,
                     index=options.index(guess) if guess in options else 0,
-                    key=f"col_{number}_{sheet}_{role}_{i}",
+                    key=f"col_{number}_{sheet}_{role}_{i}_{tag}",
                     format_func=lambda c: c or "(ignore)",
                 )
             missing = [c for c in REQUIRED_COLUMNS[role] if c not in columns.values()]

@@ -213,3 +213,31 @@ def test_changed_files_clear_the_check(server, page, tmp_path):
     page.get_by_text("I have checked the mapping").click()
     wait_for_app(page)
     expect(import_button(page)).to_be_enabled()
+
+
+def test_the_saved_profile_loads_in_the_app_for_next_month(server, page, tmp_path):
+    profile = tmp_path / "wyvern.yaml"
+    profile.write_text(
+        "sheets:\n"
+        "  Links:\n    role: links\n"
+        "    columns: {From: source_id, Nominal B: target_id, Relationship: link_type,"
+        " Date Seen: first_seen}\n"
+        "values:\n  vulnerabilities: {School exclusion: excluded_from_school}\n"
+        "  link_type: {Known associate: peer_association}\n",
+        encoding="utf-8",
+    )
+    november = workbook(tmp_path / "nov_2026.xlsx", ("Sheet1", "Sheet2"))
+    open_import(server, page)
+    upload(page, november)
+    check(page)
+    expect(page.get_by_text("Words the model does not know")).to_be_visible()  # no profile yet
+    page.locator("[data-testid='stFileUploader']").nth(1).locator(
+        "input[type=file]"
+    ).set_input_files(str(profile))
+    wait_for_app(page)
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Nominal B")
+    expect(box.get_by_role("combobox")).to_have_value("target_id")  # from the profile
+    check(page)
+    expect(page.get_by_text("0 error(s)")).to_be_visible()
+    page.get_by_text("0 error(s)").scroll_into_view_if_needed()
+    screenshot(page, "import-profile-loaded")

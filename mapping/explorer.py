@@ -320,3 +320,76 @@ def withheld_note(scoped: ScopedGraph, nodes=None) -> str | None:
         + "; ".join(why)
         + "; not drawn, analysed or exported."
     )
+
+
+def _link_spans(links):
+    """Each link's first and last seen as month numbers (year * 12 + month - 1), or None."""
+    import pandas as pd
+
+    first = pd.to_datetime(links["first_seen"].fillna(links["last_seen"]), errors="coerce")
+    last = pd.to_datetime(links["last_seen"].fillna(links["first_seen"]), errors="coerce")
+    return first.dt.year * 12 + first.dt.month - 1, last.dt.year * 12 + last.dt.month - 1
+
+
+def month_label(month: int) -> str:
+    return f"{month % 12 + 1:02d}/{month // 12}"
+
+
+def link_histogram(links) -> list[tuple[str, int]]:
+    """For each month from the first to the last link date: how many links were seen in it
+    (a link counts in every month between its first and last seen). Undated links are left
+    out; ``undated_links`` counts them."""
+    start, end = _link_spans(links)
+    dated = start.notna() & end.notna()
+    if not dated.any():
+        return []
+    start, end = start[dated].astype(int).to_numpy(), end[dated].astype(int).to_numpy()
+    low, high = int(start.min()), int(end.max())
+    return [(month_label(m), int(((start <= m) & (end >= m)).sum())) for m in range(low, high + 1)]
+
+
+def undated_links(links) -> int:
+    start, end = _link_spans(links)
+    return int((start.isna() | end.isna()).sum())
+
+
+def parse_month(label: str) -> int:
+    month, year = label.split("/")
+    return int(year) * 12 + int(month) - 1
+
+
+def within_window(graph: nx.Graph, links, first: str, last: str, keep=()) -> nx.Graph:
+    """The part of ``graph`` whose links were seen between months ``first`` and ``last``
+    (``mm/yyyy``, inclusive): edges with at least one such link, their entities, and the
+    entities in ``keep`` (the person whose network is open). Undated links are kept: a
+    time bar cannot place them, and dropping them would hide evidence without saying so."""
+    start, end = _link_spans(links)
+    low, high = parse_month(first), parse_month(last)
+    inside = (start.isna() | end.isna()) | ((start <= high) & (end >= low))
+    kept = set(links.loc[inside, "link_id"])
+    narrowed = nx.Graph()
+    narrowed.add_nodes_from((n, graph.nodes[n]) for n in keep if n in graph)
+    for u, v, data in graph.edges(data=True):
+        ids = [link for link in data.get("links", ()) if link in kept]
+        if ids:
+            narrowed.add_node(u, **graph.nodes[u])
+            narrowed.add_node(v, **graph.nodes[v])
+            narrowed.add_edge(u, v, **{**data, "links": ids})
+    return narrowed
+
+
+def view_scoped(scoped: ScopedGraph, view: ExplorerView) -> ScopedGraph:
+    """Exactly what a view draws, as a scoped graph for the exports: its entities, and the
+    links behind its drawn connections (a collapsed group is not an entity and is left out)."""
+    drawn = nx.Graph(view.graph)
+    ids = {link for _, _, d in drawn.edges(data=True) for link in d.get("links", ())}
+    links = scoped.links[scoped.links["link_id"].isin(ids)].reset_index(drop=True)
+    entities = scoped.entities[scoped.entities["entity_id"].isin(set(drawn))].reset_index(drop=True)
+    return ScopedGraph(
+        drawn,
+        links,
+        entities,
+        scoped.scope,
+        scoped.version,
+        withheld=scoped.withheld_touching(drawn.nodes),
+    )

@@ -12,7 +12,8 @@ from streamlit_folium import st_folium
 from mapping import explorer as ex
 from mapping import geo
 from mapping.geo import boundaries_file
-from mapping.render.map import build_map
+from mapping.render.evidence import evidence_html, heading_html
+from mapping.render.map import LEGEND_CSS, build_map, legend_html
 from mapping.render.map_data import (
     all_links_caption,
     build_map_data,
@@ -20,6 +21,7 @@ from mapping.render.map_data import (
     context_rows,
     find_context,
     online_space_rows,
+    outside_note,
 )
 from mapping.views import evidence_table
 from pages.common import association_banner, scoped_and_clusters, session_cached
@@ -54,7 +56,7 @@ def boundaries_upload():
     return session_cached(("bounds", str(path)), lambda: geo.read_boundaries(path)), (str(path),)
 
 
-def evidence_panel(data, place: str) -> None:
+def place_panel(data, place: str) -> None:
     context = find_context(data, place)
     if context is None:
         st.info("Click a place on the map to see the evidence behind it.")
@@ -62,12 +64,20 @@ def evidence_panel(data, place: str) -> None:
     st.subheader("Selected place")  # data text goes only into tables, never markdown
     rows = [("Place", context.label), *context_rows(context)]
     st.table(pd.DataFrame(rows, columns=["Recorded", "Value"]).set_index("Recorded"))
-    links = ex.node_links(scoped.graph, place)
-    st.caption(all_links_caption(context, links))
-    st.dataframe(evidence_table(scoped, links), hide_index=True, height=260)
+    st.caption("The evidence behind it is under the map.")
     if st.button("Open in the network explorer", key="map_open_network", width="stretch"):
         st.session_state.update(ex_focus=place, ex_selected=place, ex_view=None, ex_extra=())
         st.switch_page("pages/network.py")
+
+
+def evidence_section(data, place: str) -> None:
+    context = find_context(data, place)
+    if context is None:
+        return
+    links = ex.node_links(scoped.graph, place)
+    st.html(heading_html("Evidence: " + context.label))
+    st.caption(all_links_caption(context, links))
+    st.html(evidence_html(evidence_table(scoped, links)))
 
 
 st.title("Places and online spaces")
@@ -88,7 +98,7 @@ with canvas:
         " · no map tiles are loaded unless your organisation configures a tile server."
     )
     returned = st_folium(
-        build_map(data, boundaries),
+        build_map(data, boundaries, legend=False),  # the legend goes beside, off the data
         key="place_map",
         height=560,
         use_container_width=True,
@@ -99,17 +109,20 @@ if place and place != st.session_state.get("selected_node"):
     st.session_state["selected_node"] = place  # the network explorer can open it
     event("view", {"entities": [place], "from": "map"}, version=scoped.version)
 with panel:
-    evidence_panel(data, st.session_state.get("selected_node"))
+    place_panel(data, st.session_state.get("selected_node"))
+    with st.expander("Legend", expanded=True):
+        st.html(LEGEND_CSS + '<div class="cs-legend">' + legend_html(data) + "</div>")
+withheld = ex.withheld_note(scoped)
+if withheld:
+    st.warning(withheld, icon=":material/visibility_off:")
+evidence_section(data, st.session_state.get("selected_node"))
 st.subheader("Online spaces (no location)")
 st.dataframe(online_space_rows(data).drop(columns="id"), hide_index=True, width="stretch")
 if data.not_located:
     st.warning("Some places have no coordinates and no known postcode:")
     st.dataframe(pd.DataFrame({"place": [p.label for p in data.not_located]}), hide_index=True)
 if data.outside:
-    st.warning(
-        "Some places are outside every district boundary (check their coordinates "
-        "or the boundaries file):"
-    )
+    st.warning(outside_note(data))
     st.dataframe(pd.DataFrame({"place id": data.outside}), hide_index=True)
 if data.assigned:
     st.caption(f"{len(data.assigned)} place(s) given a district from the boundaries.")

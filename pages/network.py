@@ -4,13 +4,11 @@ mapping.explorer."""
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from mapping import explorer as ex
 from mapping.analysis.neighbourhood import path_steps, paths_between
-from mapping.render.evidence import evidence_html, path_html, scroll_script
+from mapping.render.evidence import evidence_html, heading_html, path_html, scroll_script
 from mapping.render.explorer import data_key, payload, view_layout
-from mapping.render.markdown import md
 from mapping.render.network import legend_html
 from mapping.views import cluster_table, evidence_table
 from pages.common import (
@@ -21,6 +19,14 @@ from pages.common import (
     store,
 )
 from pages.explorer_component import network_explorer
+from pages.network_tools import (
+    current_window,
+    export_view,
+    narrowed,
+    remember,
+    time_bar,
+    undo_button,
+)
 from pages.sign_in import event
 
 STATE = {
@@ -52,6 +58,7 @@ def run_search() -> None:
 
 
 def open_focus(node) -> None:
+    remember()
     st.session_state.update(ex_focus=node, ex_selected=node, ex_view=None, ex_extra=())
     event("view", {"entities": [node]}, version=scoped.version)
 
@@ -111,7 +118,7 @@ def current_view(hops: int, collapse: bool):
 
 
 def entity_panel(selected: str, collapse: bool, pair: list) -> None:
-    st.subheader(md(ex.shown_as(graph, selected)))
+    st.html(heading_html(ex.shown_as(graph, selected)))
     rows = pd.DataFrame(ex.node_details(graph, selected), columns=["Recorded", "Value"])
     st.table(rows.set_index("Recorded"))
     st.button(
@@ -122,6 +129,7 @@ def entity_panel(selected: str, collapse: bool, pair: list) -> None:
         width="stretch",
     )
     if st.button("Expand neighbours", key="act_expand", width="stretch"):
+        remember()
         if collapse and not st.session_state.ex_focus:
             groups = ex.neighbours_groups(graph, clusters, selected) - {ex.OTHERS}
             st.session_state.ex_expanded = tuple(sorted({*st.session_state.ex_expanded, *groups}))
@@ -129,6 +137,7 @@ def entity_panel(selected: str, collapse: bool, pair: list) -> None:
             st.session_state.ex_extra = tuple({*st.session_state.ex_extra, selected})
         st.rerun()
     if st.button("Add to path (pick two people)", key="act_path", width="stretch"):
+        remember()
         st.session_state.ex_pair = (*[p for p in pair if p != selected][-1:], selected)
         st.rerun()
     st.caption("The evidence behind its links is under the drawing.")
@@ -136,19 +145,19 @@ def entity_panel(selected: str, collapse: bool, pair: list) -> None:
 
 def scroll_here(nonce) -> None:
     """Bring what follows into view (after a click on the drawing, the evidence)."""
-    components.html(scroll_script(nonce), height=0)
+    st.iframe(scroll_script(nonce), height=1)
 
 
 def evidence_section(selected: str, kind: str | None) -> None:
     """The links behind the selection, full width under the drawing."""
     if kind == "node":
         links = ex.node_links(graph, selected)
-        st.subheader(f"Evidence: {md(ex.shown_as(graph, selected))}")
+        st.html(heading_html(f"Evidence: {ex.shown_as(graph, selected)}"))
         st.caption(f"The {len(links)} link(s) behind this entity's connections")
     elif kind == "edge":
         u, v = ex.edge_endpoints(graph, selected)
         links = graph.edges[u, v]["links"]
-        st.subheader(f"Evidence: {md(ex.shown_as(graph, u))} – {md(ex.shown_as(graph, v))}")
+        st.html(heading_html(f"Evidence: {ex.shown_as(graph, u)} – {ex.shown_as(graph, v)}"))
         st.caption(f"The {len(links)} link(s) behind this connection")
     else:
         return
@@ -156,7 +165,7 @@ def evidence_section(selected: str, kind: str | None) -> None:
 
 
 def path_section(pair: list, paths) -> None:
-    st.subheader("Paths between " + " and ".join(md(ex.shown_as(graph, p)) for p in pair))
+    st.html(heading_html("Paths between " + " and ".join(ex.shown_as(graph, p) for p in pair)))
     if len(pair) < 2:
         st.caption("Pick a second person with “Add to path”.")
     elif not paths:
@@ -164,6 +173,7 @@ def path_section(pair: list, paths) -> None:
     else:
         st.html(path_html([path_steps(scoped, p) for p in paths], lambda n: ex.shown_as(graph, n)))
     if st.button("Clear path", key="act_clear_path"):
+        remember()
         st.session_state.ex_pair = ()
         st.rerun()
 
@@ -171,9 +181,11 @@ def path_section(pair: list, paths) -> None:
 st.title("Network map")
 scoped, clusters = scoped_and_clusters()
 association_banner()
-graph = scoped.graph  # the scope already left protective contexts out when asked
-if st.session_state.ex_focus not in graph:
+if st.session_state.ex_focus not in scoped.graph:
     st.session_state.ex_focus = None
+window = current_window(scoped)
+# the scope already left protective contexts out when asked; the time bar narrows the drawing
+graph = narrowed(scoped, window, st.session_state.ex_focus)
 if st.session_state.get("ex_scope") != (scoped.version, scoped.scope):
     # clusters are renumbered for each scope: an opened "C01" would now be another cluster
     st.session_state.update(ex_scope=(scoped.version, scoped.scope), ex_expanded=())
@@ -181,6 +193,12 @@ canvas, panel = st.columns([7, 3])
 with panel:
     hops, collapse = search_box()
 view, key_extra = current_view(hops, collapse)
+key_extra += (window,)
+if window:
+    shown_links = sum(len(d["links"]) for _, _, d in graph.edges(data=True))
+    view.note += (
+        f"; time bar {window[0]}–{window[1]}: {shown_links:,} of {len(scoped.links):,} links"
+    )
 pair = [p for p in st.session_state.ex_pair if p in graph]
 paths = paths_between(graph, *pair) if len(pair) == 2 else []
 view.highlight = {n for p in paths for n in p.nodes} & set(view.graph)
@@ -193,7 +211,7 @@ drawing = session_cached(
 )
 with canvas:
     st.caption(
-        f"Dataset version {scoped.version}: {graph.number_of_nodes():,} entities and "
+        f"Dataset version {scoped.version}: {scoped.graph.number_of_nodes():,} entities and "
         f"{len(scoped.links):,} links in scope. Drawn: {view.note.rstrip('.')}."
     )
     withheld = ex.withheld_note(scoped, view.graph.nodes if st.session_state.ex_focus else None)
@@ -209,11 +227,26 @@ with canvas:
         key="explorer",
         default=None,
     )
+    time_bar(scoped)
+    tools = st.columns([1, 3])
+    with tools[0]:
+        undo_button()
+    with tools[1]:
+        export_view(scoped, view)
 fresh_click = None
+if click and click.get("kind") == "export" and click.get("nonce") != st.session_state.ex_nonce:
+    st.session_state.ex_nonce = click["nonce"]
+    event(
+        "export",
+        {"format": "png", "entities": view.graph.number_of_nodes(), "view": view.note},
+        version=scoped.version,
+    )
+    click = None
 if click and click.get("nonce") != st.session_state.ex_nonce:
     fresh_click = click["nonce"]
     st.session_state.update(ex_nonce=click["nonce"], ex_view=click.get("view"))
     if ex.selection_kind(click["id"], graph) == "group":
+        remember()
         st.session_state.update(
             ex_view=None, ex_expanded=tuple(sorted({*st.session_state.ex_expanded, click["id"]}))
         )
@@ -225,13 +258,14 @@ with panel:
     if (st.session_state.ex_focus or st.session_state.ex_expanded) and st.button(
         "Back to the whole map", icon=":material/zoom_out_map:"
     ):
+        remember()
         st.session_state.update(ex_focus=None, ex_expanded=(), ex_extra=(), ex_view=None)
         st.rerun()
     if kind == "node":
         entity_panel(selected, collapse, pair)
     elif kind == "edge":
         u, v = ex.edge_endpoints(graph, selected)
-        st.subheader(f"{md(ex.shown_as(graph, u))} – {md(ex.shown_as(graph, v))}")
+        st.html(heading_html(f"{ex.shown_as(graph, u)} – {ex.shown_as(graph, v)}"))
         st.caption("The links behind this connection are under the drawing.")
     else:
         st.info(

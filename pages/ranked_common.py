@@ -2,11 +2,9 @@
 evidence of the row clicked. Not a page itself (app.py does not list it)."""
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from mapping import explorer as ex
-from mapping.render.evidence import evidence_html, scroll_script
-from mapping.render.markdown import md
+from mapping.render.evidence import evidence_html, heading_html, scroll_script
 from mapping.views import evidence_table
 from pages.sign_in import event
 
@@ -39,9 +37,9 @@ def item_evidence(scoped, node, link_ids, page: str) -> None:
     if st.session_state.get(f"{page}_audited") != (scoped.version, node):
         st.session_state[f"{page}_audited"] = (scoped.version, node)
         event("view", {"entities": [node], "from": page}, version=scoped.version)
-        components.html(scroll_script(node), height=0)  # bring the evidence into view
+        st.iframe(scroll_script(node), height=1)  # bring the evidence into view
     frame = evidence_table(scoped, link_ids)
-    st.subheader(f"Evidence: {md(ex.shown_as(scoped.graph, node))}")
+    st.html(heading_html(f"Evidence: {ex.shown_as(scoped.graph, node)}"))
     shown = frame.head(EVIDENCE_ROWS)
     st.caption(
         f"The {len(frame):,} link(s) behind it"

@@ -110,3 +110,9 @@ def scroll_script(nonce: object) -> str:
         " if (f) { f.style.scrollMarginTop = '70px'; f.scrollIntoView({block: 'start'}); }"
         "</script>"
     )
+
+
+def heading_html(text: str) -> str:
+    """A section heading holding data text (a place's name), escaped: never markdown, where
+    a name could become a link or an image fetched from outside."""
+    return f'<h3 class="evidence-heading" style="margin:0.6em 0 0.2em">{html.escape(text)}</h3>'

@@ -125,8 +125,6 @@ class Legend(MacroElement):
     return div;
   };
   legend.addTo({{ this._parent.get_name() }});
-  var credit = {{ this._parent.get_name() }}.attributionControl;
-  if (credit) { credit.setPrefix("Leaflet (BSD-2-Clause)"); }  // plain text: no link out
 })();
 {% endmacro %}
 """)
@@ -135,6 +133,19 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.payload = safe_json(legend_html)
+
+
+class PlainCredit(MacroElement):
+    """Leaflet's attribution prefix (a link to leafletjs.com) as plain text: no link out."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var credit = {{ this._parent.get_name() }}.attributionControl;
+  if (credit) { credit.setPrefix("Leaflet (BSD-2-Clause)"); }
+})();
+{% endmacro %}
+""")
 
 
 def _harm_colour(context: ContextOnMap) -> str:
@@ -290,19 +301,30 @@ STYLE = (
 )
 
 
+#: The legend's styles where it is shown outside the map (the app's side panel).
+LEGEND_CSS = (
+    "<style>.cs-legend ul{list-style:none;margin:3px 0;padding:0}.cs-sw{display:inline-block;"
+    "width:11px;height:11px;margin-right:5px;border-radius:50%}.cs-legend{font-size:13px;"
+    "line-height:1.35}</style>"
+)
+
+
 def build_map(
-    data: MapData, boundaries=None, *, height: str = "100%", collapsed_layers: bool = True
+    data: MapData,
+    boundaries=None,
+    *,
+    height: str = "100%",
+    collapsed_layers: bool = True,
+    legend: bool = True,
 ) -> folium.Map:
     """A folium map of ``data``: districts shaded, peer-group lines, places, heat, legend.
 
     Only vendored assets are referenced; tiles only when ``MAPPING_TILE_URL`` is set.
     """
-    points = [list(lat_lon(p)) for p in data.places]
-    if boundaries is not None and len(boundaries):
-        west, south, east, north = boundaries.total_bounds
-        points += [[south, west], [north, east]]
+    extent = map_extent(data, boundaries)
+    boundaries = boundaries_near(boundaries, extent)
     fmap = folium.Map(
-        location=_centre(points),
+        location=_centre(extent or []),
         zoom_start=9,
         tiles=None,
         height=height,
@@ -336,16 +358,38 @@ def build_map(
         )
         heat.default_js = [("leaflet-heat.js", assets["heat_js"])]
         heat.add_to(fmap)
-    Legend(legend_html(data)).add_to(fmap)
+    PlainCredit().add_to(fmap)
+    if legend:
+        Legend(legend_html(data)).add_to(fmap)
     folium.LayerControl(collapsed=collapsed_layers).add_to(fmap)
-    if len(points) > 1:
-        fmap.fit_bounds(
-            [
-                [min(p[0] for p in points), min(p[1] for p in points)],
-                [max(p[0] for p in points), max(p[1] for p in points)],
-            ]
-        )
+    if extent and extent[0] != extent[1]:
+        fmap.fit_bounds(extent, padding=(24, 24))
     return fmap
+
+
+def map_extent(data: MapData, boundaries=None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the located places: the map frames the data, not
+    the boundaries file (a national file would shrink one borough to a dot). Without any
+    located place, the boundaries' own extent; None when there is neither."""
+    points = [lat_lon(p) for p in data.places]
+    if points:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    if boundaries is not None and len(boundaries):
+        west, south, east, north = (float(v) for v in boundaries.total_bounds)
+        return [[south, west], [north, east]]
+    return None
+
+
+def boundaries_near(boundaries, extent, margin: float = 0.5):
+    """The boundaries that reach within ``margin`` of the data's extent (its height and
+    width): a file of every district in England is cut to the area the map shows."""
+    if boundaries is None or not len(boundaries) or extent is None:
+        return boundaries
+    (south, west), (north, east) = extent
+    pad_lat = max((north - south) * margin, 0.01)
+    pad_lon = max((east - west) * margin, 0.01)
+    return boundaries.cx[west - pad_lon : east + pad_lon, south - pad_lat : north + pad_lat]
 
 
 def _centre(points: list[list[float]]) -> list[float]:
@@ -366,6 +410,7 @@ def side_panel_html(data: MapData, meta: str) -> str:
     outside = ", ".join(text(p) for p in data.outside) or "none"
     return (
         f'<div class="cs-side"><p><b>{text(MARKING)}</b> · {text(meta)}</p>'
+        f'<div class="cs-legend">{legend_html(data)}</div>'
         "<p>Links show association, not involvement.</p><h3>Online spaces (no location)"
         "</h3><table><tr><th>Online space</th><th>Young people with harm flags</th><th>"
         "Young people linked</th><th>Harm flags</th><th>Clusters</th><th>Links to young people"
@@ -377,7 +422,7 @@ def side_panel_html(data: MapData, meta: str) -> str:
 
 def map_html(data: MapData, boundaries=None, *, meta: str = "") -> str:
     """The standalone offline map page: marking, map, then the online spaces list."""
-    fmap = build_map(data, boundaries, height="72vh", collapsed_layers=False)
+    fmap = build_map(data, boundaries, height="72vh", collapsed_layers=False, legend=False)
     figure = cast(Figure, fmap.get_root())  # a folium Map's root is a branca Figure
     figure.header.add_child(
         Element(

@@ -320,3 +320,22 @@ def all_links_caption(context: ContextOnMap, all_links: list[str]) -> str:
         f"All {len(all_links)} link(s) behind this place's connections: "
         f"{len(context.evidence)} to young people, {others} to adults and other places"
     )
+
+
+def outside_note(data: MapData) -> str | None:
+    """Why located places sit outside every district boundary, or None when none do."""
+    outside, located = len(data.outside), len(data.places)
+    if not outside:
+        return None
+    if outside >= located:
+        return (
+            f"None of the {located:,} located places is inside a district of the boundaries "
+            "file: the file probably covers another area (the sample's districts are "
+            "fictional). Upload your authority's boundaries under “District boundaries”, or "
+            "set MAPPING_BOUNDARIES_FILE. The places are drawn, with no district."
+        )
+    return (
+        f"{outside:,} of {located:,} located places are outside every district boundary: they "
+        "may lie beyond the area the boundaries file covers (a neighbouring authority), or "
+        "their coordinates or postcodes may be wrong. They are drawn, with no district."
+    )

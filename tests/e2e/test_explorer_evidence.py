@@ -8,11 +8,16 @@ Screenshots: artifacts/screenshots/explorer-evidence-*.png (copies in docs/scree
 
 from __future__ import annotations
 
+import re
+import struct
+from pathlib import Path
+
+import networkx as nx
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import wait_for_app
-from tests.e2e.test_explorer import choose, explorer_frame, shoot
+from tests.e2e.test_explorer import choose, drawn, explorer_frame, shoot, wait_redrawn
 from tests.explorer_world import HANDLING_C_LINK, LINKS, import_world
 
 pytestmark = pytest.mark.e2e
@@ -139,4 +144,57 @@ def test_ranked_pages_open_an_items_evidence(evidence_server, new_page, link, fi
     assert "Agency" in headings and "Grading" in headings
     assert evidence.locator("tbody tr").count() >= 3  # three flagged young people at least
     shoot(page, f"{link.lower()}-evidence", (1366, 768))
+    assert page.external_requests == []
+
+
+def drawn_caption(page) -> str:
+    return page.get_by_text("Dataset version").first.inner_text()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_time_bar_narrows_undo_restores_and_the_view_exports(evidence_server, new_page, size):
+    page = new_page(width=size[0], height=size[1])
+    page.set_default_timeout(60_000)
+    page.goto(evidence_server)
+    frame = explorer_frame(page)
+    whole = drawn(frame)
+    before = drawn_caption(page)
+    assert "time bar" not in before
+
+    # Narrow the time bar to its last month: fewer links drawn, and the caption says so.
+    slider = page.get_by_role("slider").first
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    slider.press("End")
+    wait_for_app(page)
+    narrowed = wait_redrawn(frame, whole)
+    after = drawn_caption(page)
+    assert re.search(r"time bar 11/2026–11/2026: \d+ of 16 links", after), after
+    assert len(narrowed.split(",")) < len(whole.split(","))
+    shoot(page, "time-bar-narrowed", size)
+
+    # Undo puts the whole time range back.
+    page.get_by_role("button", name=re.compile(r"^Undo")).click()
+    wait_for_app(page)
+    assert wait_redrawn(frame, narrowed) == whole
+    assert "time bar" not in drawn_caption(page)
+
+    # Export exactly the view: GraphML, then read it back.
+    page.get_by_text("Export this view").click()
+    page.get_by_role("button", name="Prepare the file").click()
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(r"Download network-view")).click()
+    path = download.value.path()
+    graph = nx.read_graphml(path)
+    assert graph.number_of_nodes() == len(whole.split(","))
+    assert graph.graph.get("marking") == "OFFICIAL-SENSITIVE"
+
+    # And the picture: a PNG with the marking band, as drawn.
+    with page.expect_download() as download:
+        frame.locator("[data-testid='explorer-save-png']").click()
+    picture = Path(download.value.path()).read_bytes()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", picture[16:24])
+    assert width >= 300 and height >= 300
     assert page.external_requests == []

@@ -116,3 +116,40 @@ def test_path_html_and_scroll_script_escape_what_they_are_given():
     assert hostile not in text and "&lt;img" in text
     script = scroll_script("*/ alert(1) /*")
     assert "alert" not in script
+
+
+def test_histogram_counts_a_link_in_every_month_it_was_seen(tables):
+    scoped = scoped_as(tables, "police")
+    bars = dict(ex.link_histogram(scoped.links))
+    assert list(bars)[0] == "01/2026" and list(bars)[-1] == "11/2026"
+    # 01/2026: links whose first..last seen covers January (counted from the world's text)
+    january = sum(
+        1
+        for line in (LINKS + HANDLING_C_LINK).strip().splitlines()[1:]
+        if line.split(",")[3] <= "2026-01-31" and line.split(",")[4] >= "2026-01-01"
+    )
+    assert bars["01/2026"] == january
+    assert ex.undated_links(scoped.links) == 0
+
+
+def test_time_window_keeps_links_seen_in_it_and_the_open_person(tables):
+    scoped = scoped_as(tables, "police")
+    narrowed = ex.within_window(scoped.graph, scoped.links, "11/2026", "11/2026")
+    kept = {link for _, _, d in narrowed.edges(data=True) for link in d["links"]}
+    seen = scoped.links.set_index("link_id")
+    assert kept and all(seen.loc[k, "last_seen"] >= "2026-11-01" for k in kept)
+    assert narrowed.number_of_edges() < scoped.graph.number_of_edges()
+    lonely = "PL-3"  # the park's links ended in October
+    assert lonely not in narrowed
+    assert lonely in ex.within_window(scoped.graph, scoped.links, "11/2026", "11/2026", [lonely])
+
+
+def test_view_export_holds_exactly_the_view(tables):
+    scoped = scoped_as(tables, "practitioner")
+    view, _ = ex.focus_view(scoped.graph, "PL-3", 1)
+    drawn = ex.view_scoped(scoped, view)
+    assert set(drawn.graph) == set(view.graph)
+    assert set(drawn.entities["entity_id"]) == set(view.graph)
+    behind = {link for _, _, d in view.graph.edges(data=True) for link in d["links"]}
+    assert set(drawn.links["link_id"]) == behind
+    assert drawn.withheld == scoped.withheld_touching(view.graph.nodes)

@@ -120,6 +120,7 @@ ESCAPING_RENDERERS = {
     "evidence_html",  # tests/mapping/test_explorer_evidence.py
     "path_html",
     "scroll_script",
+    "heading_html",
 }
 
 

@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   var network = null, nodes = null, edges = null, dataKey = null, clicks = 0, height = 0;
+  var marking = "OFFICIAL-SENSITIVE";
   var userMoved = false;  // until the person pans or zooms, keep the whole view in frame
   var statusBox = document.getElementById("status");
   var container = document.getElementById("network");
@@ -25,6 +26,38 @@
     var value = {kind: kind, id: id, nonce: Date.now() + ":" + clicks, view: currentView()};
     send("streamlit:setComponentValue", {value: value, dataType: "json"});
   }
+
+  // The drawing as seen, on white, with the marking above and the view's note below.
+  function savePicture() {
+    if (!network) { return; }
+    var source = container.querySelector("canvas");
+    var band = 28, ratio = source.width / source.clientWidth;
+    var out = document.createElement("canvas");
+    out.width = source.width;
+    out.height = source.height + 2 * band * ratio;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = "#b00020";
+    ctx.fillRect(0, 0, out.width, band * ratio);
+    ctx.fillStyle = "#ffffff";
+    ctx.font = "bold " + Math.round(14 * ratio) + "px sans-serif";
+    ctx.textAlign = "center";
+    ctx.fillText(marking, out.width / 2, 19 * ratio);
+    ctx.drawImage(source, 0, band * ratio);
+    ctx.fillStyle = "#333333";
+    ctx.textAlign = "left";
+    ctx.font = Math.round(12 * ratio) + "px sans-serif";
+    ctx.fillText(statusBox.textContent.slice(0, 200), 6 * ratio, out.height - 9 * ratio);
+    var link = document.createElement("a");
+    link.href = out.toDataURL("image/png");
+    link.download = "network-view.png";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    report("export", "png");  // recorded in the audit log by the page
+  }
+  document.getElementById("save").addEventListener("click", savePicture);
 
   function build(args) {
     nodes = new vis.DataSet(args.nodes);
@@ -84,6 +117,7 @@
       network.setSelection({nodes: [], edges: [args.selected]});
     } else { network.unselectAll(); }
     statusBox.textContent = args.status || "";
+    if (args.marking) { marking = args.marking; }
   }
 
   window.addEventListener("message", function (event) {

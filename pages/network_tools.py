@@ -1,0 +1,132 @@
+"""The network page's tools: the time bar, undo of view steps and export of the current view.
+Not a page itself (app.py does not list it); logic is in mapping.explorer."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from mapping import explorer as ex
+from mapping.export.formats import out_name
+from mapping.export.run import run_export
+from pages.common import session_cached, store
+from pages.sign_in import identity
+
+#: What one view step changes; undo puts these back.
+VIEW_KEYS = ("ex_focus", "ex_selected", "ex_expanded", "ex_extra", "ex_pair")
+HISTORY_STEPS = 30
+VIEW_FORMATS = {"graphml": "GraphML (Gephi, yEd, Cytoscape)", "anb": "i2 Analyst's Notebook CSV"}
+
+
+def remember() -> None:
+    """Keep the view as it is now, before a step changes it (for Undo)."""
+    history = st.session_state.setdefault("ex_history", [])
+    step = {k: st.session_state.get(k) for k in VIEW_KEYS}
+    step["ex_time"] = st.session_state.get("ex_window") or st.session_state.get("ex_full_range")
+    if not history or history[-1] != step:
+        history.append(step)
+    del history[:-HISTORY_STEPS]
+
+
+def undo() -> None:
+    history = st.session_state.get("ex_history") or []
+    if not history:
+        return
+    step = history.pop()
+    st.session_state.update({k: step[k] for k in VIEW_KEYS}, ex_view=None)
+    if step["ex_time"] is not None:  # set, not removed: the slider must show it too
+        st.session_state["ex_time"] = step["ex_time"]
+
+
+def undo_button() -> None:
+    steps = len(st.session_state.get("ex_history") or [])
+    st.button(
+        "Undo" + (f" ({steps})" if steps else ""),
+        on_click=undo,
+        disabled=not steps,
+        icon=":material/undo:",
+        key="ex_undo",
+        help="Go back one view step: open network, expand, cluster opened, path, time bar.",
+    )
+
+
+def months(scoped) -> list[tuple[str, int]]:
+    return session_cached(
+        ("histogram", scoped.version, scoped.scope), lambda: ex.link_histogram(scoped.links)
+    )
+
+
+def current_window(scoped) -> tuple[str, str] | None:
+    """The months the time bar keeps, or None when it keeps them all."""
+    bars = months(scoped)
+    st.session_state.ex_full_range = (bars[0][0], bars[-1][0]) if bars else None
+    window = st.session_state.get("ex_time")
+    labels = {m for m, _ in bars}
+    if window and not set(window) <= labels:  # another scope: those months are gone
+        st.session_state.pop("ex_time", None)
+        window = None
+    if not bars or not window or tuple(window) == (bars[0][0], bars[-1][0]):
+        st.session_state.ex_window = None
+        return None
+    st.session_state.ex_window = tuple(window)
+    return tuple(window)
+
+
+def narrowed(scoped, window, focus):
+    if window is None:
+        return scoped.graph
+    return session_cached(
+        ("window", scoped.version, scoped.scope, window, focus),
+        lambda: ex.within_window(
+            scoped.graph, scoped.links, *window, keep=[focus] if focus else ()
+        ),
+    )
+
+
+def time_bar(scoped) -> None:
+    """A histogram of link dates by month, and a range under it that narrows the drawing."""
+    bars = months(scoped)
+    if len(bars) < 2:
+        return
+    labels = [m for m, _ in bars]
+    frame = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["01/" + m for m in labels], format="%d/%m/%Y"),
+            "links seen": [n for _, n in bars],
+        }
+    )
+    st.bar_chart(frame, x="month", y="links seen", height=110, x_label="", y_label="links")
+    st.select_slider(
+        "Time bar: links seen between",
+        options=labels,
+        value=(labels[0], labels[-1]),
+        key="ex_time",
+        on_change=remember,
+        help="Narrows the drawing to links seen in these months (a link counts in every "
+        "month from its first to its last seen). The sidebar period narrows every page.",
+    )
+    undated = ex.undated_links(scoped.links)
+    if undated:
+        st.caption(f"{undated:,} undated link(s) are always drawn: the time bar cannot place them.")
+
+
+def export_view(scoped, view) -> None:
+    """Export exactly what is drawn (GraphML or i2 CSV); the export is audited."""
+    with st.expander("Export this view", icon=":material/download:"):
+        fmt = st.radio("Format", list(VIEW_FORMATS), format_func=VIEW_FORMATS.get, key="ex_fmt")
+        drawn = ex.view_scoped(scoped, view)
+        st.caption(
+            f"{drawn.graph.number_of_nodes():,} entities and {len(drawn.links):,} links, as "
+            "drawn (collapsed clusters are not entities and are left out). For a picture, "
+            "use “Save picture (PNG)” over the drawing."
+        )
+        if st.button("Prepare the file", key="ex_prepare"):
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / out_name(fmt, "network-view")
+                who = identity()
+                run_export(store(), drawn, fmt, out, user=who.name if who else "unknown")
+                st.session_state.ex_export = (out.name, out.read_bytes())
+        if st.session_state.get("ex_export"):
+            name, data = st.session_state.ex_export
+            st.download_button(f"Download {name}", data, file_name=name, key="ex_download")

@@ -107,7 +107,8 @@ def find_hotspots(
     list of dict, ranked by number of harm types then flagged young people. Keys: ``id``,
     ``kind``, ``district``, ``harms`` {flag: n}, ``ideologies``, ``harm_types``, ``overlap``,
     ``young_people`` (flagged, ids as stored), ``multi_harm_young_people``,
-    ``adults_of_concern`` linked to the context, ``clusters`` (cluster ids of the flagged
+    ``adults_of_concern`` linked to the context (``adults_of_concern_inferred``: those whose
+    role was read from the evidence), ``clusters`` (cluster ids of the flagged
     young people), ``peer_groups`` (their peer groups), ``pupils_in_different_peer_groups``
     (schools whose flagged pupils come from 2+ peer groups), ``protective`` (a
     protective kind of place), ``period`` and ``evidence`` (link ids).
@@ -141,6 +142,9 @@ def find_hotspots(
                 **harm_profile(graph, young),
                 "young_people": young,
                 "adults_of_concern": adults,
+                "adults_of_concern_inferred": [
+                    a for a in adults if graph.nodes[a].get("adult_role_inferred")
+                ],
                 "clusters": sorted({membership[p] for p in young if p in membership}),
                 "peer_groups": groups,
                 "pupils_in_different_peer_groups": kind == "school"

@@ -43,6 +43,15 @@ def protective_block(scoped: ScopedGraph) -> dict:
     return {**listed, "counts": {k: len(v) for k, v in listed.items()}}
 
 
+def inferred_adult_roles(scoped: ScopedGraph) -> dict[str, str]:
+    """adult id -> role read from the evidence (no adult_role recorded): shown as inferred."""
+    return {
+        n: d["adult_role"]
+        for n, d in sorted(scoped.graph.nodes(data=True))
+        if d.get("adult_role_inferred")
+    }
+
+
 def summary_block(report: dict) -> dict:
     """Headline counts for a meeting's first slide (risk and protective side by side)."""
     return {
@@ -104,6 +113,7 @@ def _analyse(scoped, info, resolution, seed, engine, previous, connector_limit) 
             scoped, members, seed=seed, engine=engine, limit=connector_limit
         ),
         "protective": protective_block(scoped),
+        "inferred_adult_roles": inferred_adult_roles(scoped),
         "_young_people": len(scoped.young_people()),
     }
     if previous is not None:

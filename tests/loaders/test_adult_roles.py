@@ -140,6 +140,12 @@ def test_inferred_roles_are_marked_in_the_data_and_exports(world):
     assert rows["SCH-1"]["adult_role_inferred"] is None
     inferred = [e for e in report["explanations"] if e["code"] == "adult_roles_inferred"]
     assert inferred and inferred[0]["count"] == 4
+    assert report["inferred_adult_roles"] == {
+        code("AD-C1"): "person_of_concern",
+        code("AD-C2"): "person_of_concern",
+        code("AD-T1"): "trusted_adult",
+        code("AD-T2"): "trusted_adult",
+    }
 
 
 def test_a_recorded_role_is_never_changed():

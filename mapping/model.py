@@ -239,9 +239,10 @@ class Model:
         """
         if entity_type != "place":
             return False
-        return place_kind in self.place_kinds.with_flag("private") or str(entity_id).startswith(
-            self.code_prefix("place") + "-"
+        private = isinstance(place_kind, str) and place_kind in self.place_kinds.with_flag(
+            "private"
         )
+        return private or str(entity_id).startswith(self.code_prefix("place") + "-")
 
     def is_pseudonymised(self, entity_type: str, place_kind: str | None = None) -> bool:
         """People, unknowns and private addresses are stored only as codes."""

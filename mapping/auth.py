@@ -149,3 +149,22 @@ def may_administer(role: str) -> bool:
     from mapping.permissions import allowed
 
     return allowed(role, "view_audit")
+
+
+def session_expired(
+    signed_in_at: float, last_seen: float, now: float, *, idle_minutes: float, max_hours: float
+) -> str | None:
+    """Why a signed-in session must end now (``"idle"`` or ``"absolute"``), or None.
+
+    >>> session_expired(0, 0, 31 * 60, idle_minutes=30, max_hours=12)
+    'idle'
+    >>> session_expired(0, 12 * 3600, 12 * 3600 + 1, idle_minutes=30, max_hours=12)
+    'absolute'
+    >>> session_expired(0, 60, 120, idle_minutes=30, max_hours=12) is None
+    True
+    """
+    if now - signed_in_at > max_hours * 3600:
+        return "absolute"
+    if now - last_seen > idle_minutes * 60:
+        return "idle"
+    return None

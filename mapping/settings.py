@@ -77,6 +77,10 @@ SETTINGS: tuple[Setting, ...] = (
         "attribution shown with MAPPING_TILE_URL's tiles",
     ),
     Setting("MAPPING_ALLOW_DEMO_IMPORT", None, "tests only: `1` allows imports into the demo"),
+    Setting(
+        "MAPPING_SESSION_IDLE_MINUTES", "30", "a signed-in session idle this long is signed out"
+    ),
+    Setting("MAPPING_SESSION_MAX_HOURS", "12", "a session is signed out this long after sign-in"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -98,6 +102,8 @@ class Settings:
     tile_url: str | None
     tile_attribution: str
     allow_demo_import: bool
+    session_idle_minutes: float = 30
+    session_max_hours: float = 12
 
 
 def _raw(environ: Mapping[str, str], name: str) -> str | None:
@@ -139,4 +145,6 @@ def current(environ: Mapping[str, str] | None = None) -> Settings:
         tile_url=value("MAPPING_TILE_URL"),
         tile_attribution=required("MAPPING_TILE_ATTRIBUTION"),
         allow_demo_import=value("MAPPING_ALLOW_DEMO_IMPORT") == "1",
+        session_idle_minutes=float(required("MAPPING_SESSION_IDLE_MINUTES")),
+        session_max_hours=float(required("MAPPING_SESSION_MAX_HOURS")),
     )

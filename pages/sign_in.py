@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from mapping import audit, auth, retention
+from mapping import audit, auth, retention, settings
 from mapping.auth import Identity
 from mapping.store import Store
 
@@ -38,6 +38,8 @@ def identity() -> Identity | None:
         # Demo only: the role picker in the sidebar is for illustration on fictional data.
         return Identity("demo", st.session_state.get("role", "analyst"), "demo")
     found = st.session_state.get("identity")
+    if found is not None and _timed_out(found):
+        return None
     if found is None and sign_in_secrets().get("auth") and st.user.is_logged_in:
         found = _identity_from_provider()
     if found is not None:
@@ -45,11 +47,44 @@ def identity() -> Identity | None:
     return found
 
 
+def timeout_note() -> str | None:
+    """Why this session was signed out, when it timed out (then the note is shown once)."""
+    reason = st.session_state.pop("timed_out", None)
+    if reason is None:
+        return None
+    if reason == "idle":
+        return "You were signed out: the session was idle too long. Sign in again."
+    return "You were signed out: sessions end after a fixed time. Sign in again."
+
+
+def _timed_out(who: Identity) -> bool:
+    """Sign the session out when it has been idle, or signed in, too long (settings
+    ``MAPPING_SESSION_IDLE_MINUTES``/``MAPPING_SESSION_MAX_HOURS``); the sign-in page says
+    why. Checked on every run, so a tab left open shows nothing after the limit."""
+    now = time.time()
+    state = st.session_state
+    limits = settings.current()
+    reason = auth.session_expired(
+        state.setdefault("signed_in_at", now),
+        state.setdefault("last_seen", now),
+        now,
+        idle_minutes=limits.session_idle_minutes,
+        max_hours=limits.session_max_hours,
+    )
+    if reason is None:
+        state.last_seen = now
+        return False
+    event("sign_out", {"reason": f"timeout ({reason})"}, who=who)
+    sign_out(record=False)
+    st.session_state.timed_out = reason
+    return True
+
+
 def current_role() -> str:
     """The role every scope is built with: the signed-in user's (demo: the picker's)."""
     who = identity() if "workspace" in st.session_state else None
     if who is None:  # a page reached without app.py's gate (e.g. Streamlit's pages/ fallback)
-        st.warning("Please sign in first.")
+        st.warning(timeout_note() or "Please sign in first.")
         st.stop()
     return who.role
 
@@ -62,6 +97,7 @@ def _identity_from_provider() -> Identity | None:
         return None
     found = Identity(name, role, "oidc")
     st.session_state.identity = found
+    st.session_state.signed_in_at = st.session_state.last_seen = time.time()
     event("sign_in", {"method": "oidc"}, who=found)
     return found
 
@@ -69,6 +105,9 @@ def _identity_from_provider() -> Identity | None:
 def sign_in_page() -> None:
     """The only page shown before sign-in: no data, just the form or the provider button."""
     st.title("Sign in")
+    note = timeout_note()
+    if note:
+        st.info(note)
     if sign_in_secrets().get("auth"):
         if st.user.is_logged_in:
             st.error(
@@ -103,14 +142,15 @@ def _check_local(name: str, password: str) -> None:
         st.error("User name or password not recognised.")
         return
     st.session_state.identity = found
+    st.session_state.signed_in_at = st.session_state.last_seen = time.time()
     st.session_state.sign_in_failures = 0
     event("sign_in", {"method": "local"}, who=found)
     st.rerun()
 
 
-def sign_out() -> None:
+def sign_out(record: bool = True) -> None:
     who = st.session_state.get("identity")
-    if who is not None:
+    if who is not None and record:
         event("sign_out", {}, who=who)
     for key in list(st.session_state):
         if key != "workspace":

@@ -6,7 +6,7 @@ version. Widgets only: reading, mapping, checking and importing are loaders/."""
 import streamlit as st
 
 from loaders.columns import Profile, profile_from_assignments
-from loaders.importer import check_fingerprint, check_for_import, import_files
+from loaders.importer import check_files, check_fingerprint, check_for_import, import_files
 from loaders.problems import ImportFailed, Problem
 from loaders.pseudonymise import Pseudonymiser
 from loaders.values import ValueMap, describe_mapped, term_choices, value_key
@@ -109,8 +109,11 @@ if checked and checked["fingerprint"] != fingerprint:
     st.session_state.stale_check = True
 if st.button("Check for problems", key="check"):
     st.session_state.pop("stale_check", None)
-    key = Pseudonymiser.from_file(workspace.key_file)
-    result = check_for_import(sources, store(), key, profile, add_to_latest=add)
+    if add:  # ids already stored count as known: needs the database and the key
+        key = Pseudonymiser.from_file(workspace.key_file)
+        result = check_for_import(sources, store(), key, profile, add_to_latest=True)
+    else:  # a check creates no database and no key file
+        result = check_files(sources, profile)
     checked = st.session_state.checked = {
         "fingerprint": fingerprint,
         "passed": result.passed,

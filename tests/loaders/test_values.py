@@ -251,3 +251,13 @@ def test_unknown_incident_roles_are_offered_and_mapped(tmp_path):
     check = check_files([Source(path, path.name)], mapped, today=TODAY)
     assert check.passed, [str(p) for p in check.problems]
     assert sorted(m["to"] for m in check.mapped_values) == ["person_of_concern", "victim"]
+
+
+def test_docs_name_every_mappable_column_and_profile_setting():
+    from loaders.values import VOCABULARY_COLUMNS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text()
+    for column in VOCABULARY_COLUMNS:
+        assert f"`{column}`" in docs, column
+    for setting in ("values:", "file:", "headers:", "columns:", "date_order"):
+        assert setting in docs, setting

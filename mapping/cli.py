@@ -350,13 +350,15 @@ def cmd_lookup(args) -> int:
 
 
 def export_metadata(scoped, args) -> dict:
+    from mapping.analysis.explain import export_notice
+
     return {
         "marking": MARKING,
         "dataset_version": scoped.version,
         "exported_at": now_iso(),
         "role": args.role,
         "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
-        "notice": "Links show association, not involvement.",
+        "notice": export_notice(scoped, "Links show association, not involvement."),
     }
 
 

@@ -175,6 +175,13 @@ def explanations(scoped: ScopedGraph, report: dict | None = None) -> list[dict]:
     return found
 
 
+def export_notice(scoped: ScopedGraph, notice: str) -> str:
+    """An export's notice followed by the scope's explanations, so every file (CSV metadata
+    row, GraphML/GEXF graph data, GeoJSON metadata, workbook README) says in the same words
+    why it holds less than the data, e.g. 0 nodes because every link is stale."""
+    return " ".join([notice, *explanation_lines(scope_explanations(scoped))])
+
+
 def explanation_lines(items: list[dict]) -> list[str]:
     """The sentences alone, for the CLI's stderr and a page's notes."""
     return [item["message"] for item in items]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mapping.analysis.explain import export_notice
 from mapping.export.formats import FORMATS
 from mapping.graph import ScopedGraph
 from mapping.store import Store, now_iso
@@ -26,7 +27,7 @@ def export_metadata(scoped: ScopedGraph) -> dict:
         "exported_at": now_iso(),
         "role": scoped.scope.role,
         "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
-        "notice": NOTICE,
+        "notice": export_notice(scoped, NOTICE),  # and why it holds less, if it does
     }
 
 

@@ -107,3 +107,14 @@ def test_top_adult_connectors_are_mostly_bosses(historic, analysed):
     assert len(adults) == 10
     bosses = sum(meta[back[c["id"]]]["role"] == "boss" for c in adults)
     assert bosses >= 7, bosses
+
+
+def test_an_empty_export_says_why_in_the_file(historic, tmp_path, capsys):
+    store = historic[0]
+    out = tmp_path / "historic.graphml"
+    args = ["export", "--format", "graphml", "--out", str(out), "--db", store.url]
+    assert main([*args, "--role", "police"]) == 0
+    graph = nx.read_graphml(out)
+    assert graph.number_of_nodes() == 0
+    assert "hidden as stale" in graph.graph["notice"] and "--include-stale" in graph.graph["notice"]
+    assert "hidden as stale" in capsys.readouterr().err

@@ -94,6 +94,7 @@ def rekey_database(
         changed = _recompute_link_ids(conn)
         audit_rows = audit_chain.rewrite_codes(store, conn, new.rekey_code)
         store.set_setting(KEY_SETTING, new.fingerprint(), conn)
+        store.forget_analyses(conn)  # stored analyses hold the old codes
         code_map.drop(conn)
     store.checkpoint()
     return RekeyResult(len(codes), changed, Path(new_key_file), audit_rows)

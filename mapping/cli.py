@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--keep-notes", action="store_true", help="keep free-text notes")
     imp.add_argument("--add", action="store_true", help="add to the latest version")
     imp.add_argument("--by", default="cli", help="who is importing (for the audit log)")
+    imp.add_argument(
+        "--no-warm",
+        action="store_true",
+        help="do not analyse the default views (one per role) for the app after importing",
+    )
 
     rekey = verbs.add_parser("rekey", help="rotate the pseudonymisation key of a database")
     rekey.add_argument("--old-key", required=True, type=Path, help="the database's key file")
@@ -211,6 +216,11 @@ def cmd_import(args) -> int:
         f"{result.links} links, {result.incidents} incident rows, "
         f"{len(result.warnings)} warning(s)"
     )
+    if not args.no_warm:
+        from mapping.analysis import cache
+
+        done = cache.warm(store, result.version)
+        print(f"analysed the default view of {done} roles, stored for the app")
     return 0
 
 

@@ -92,6 +92,8 @@ def purge(store: Store, today: date | None = None) -> PurgeResult:
             ).scalar()
             or 0
         )
+        if result.versions:
+            store.forget_analyses(conn)  # stored analyses may name what was purged
         store.set_setting(PURGED_AT, datetime.now(UTC).isoformat(), conn)
     compact(store)
     return result

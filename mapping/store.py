@@ -9,6 +9,7 @@ what loaders hand it: person identifiers arrive already pseudonymised.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -183,6 +184,23 @@ store_settings = Table(
     Column("value", Text, nullable=False),
 )
 
+#: Analyses computed once per (dataset version, scope, settings) and read by every session
+#: and app process (mapping/analysis/cache.py). As safe as the tables they came from: codes
+#: only, and emptied by every import, purge and rekey (``forget_analyses``).
+stored_analyses = Table(
+    "stored_analyses",
+    METADATA,
+    Column("version_id", Integer, primary_key=True),
+    Column("scope_key", String(64), primary_key=True),
+    Column("epoch", String(40), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("scope", Text, nullable=False),  # the scope as plain data (Scope.describe)
+    Column("report", Text, nullable=False),  # the analysis report as JSON
+)
+
+#: store_settings name of the token that changes whenever stored analyses go stale.
+ANALYSIS_EPOCH = "analysis_epoch"
+
 BATCH_ROWS = 20_000
 
 
@@ -290,6 +308,7 @@ class Store:
             rows = [dict(issue, version_id=version) for issue in issues]
             if rows:
                 conn.execute(insert(import_issues), rows)
+            self.forget_analyses(conn)
         return int(version)
 
     # -- reading -----------------------------------------------------------------------
@@ -353,6 +372,20 @@ class Store:
             for table in (import_issues, incidents, links, entities):
                 conn.execute(delete(table).where(table.c.version_id == version))
             conn.execute(delete(dataset_versions).where(dataset_versions.c.id == version))
+            self.forget_analyses(conn)
+
+    def forget_analyses(self, conn=None) -> None:
+        """Drop every stored analysis and change the epoch, so no process serves one again.
+
+        Called inside the transaction of every import, purge and rekey (and version
+        deletion): their answers would be stale, and after a rekey or purge they would keep
+        codes and link ids that must be gone.
+        """
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.forget_analyses(own)
+        conn.execute(delete(stored_analyses))
+        self.set_setting(ANALYSIS_EPOCH, secrets.token_hex(8), conn)
 
     def setting(self, name: str) -> str | None:
         with self.engine.connect() as conn:

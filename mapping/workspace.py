@@ -70,4 +70,7 @@ def ensure_demo_data(workspace: Workspace) -> int:
                 note="fictional sample world",
             )
             version = result.version
+            from mapping.analysis import cache
+
+            cache.warm(store, version)  # the first sessions then read the stored analysis
     return version

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from mapping import permissions
-from mapping.analysis.clusters import find_clusters
-from mapping.graph import Scope, build_scoped_graph
+from mapping.analysis import cache
+from mapping.graph import Scope
 from mapping.model import MODEL
 from mapping.render.network import ASSOCIATION_BANNER, MARKING
 from mapping.store import Store
@@ -183,18 +183,21 @@ def session_cached(key: tuple, compute):
     return cache[key]
 
 
+def shared_cached(key: tuple, compute):
+    """Compute once per app process for everyone who asks (key: dataset version and scope,
+    which holds the role, plus what the view depends on); see mapping.analysis.cache."""
+    return cache.shared(store(), key, compute)
+
+
 def scoped_and_clusters():
     version = current_version()
     if version is None:
         st.warning("No data yet. An analyst can import spreadsheets from the Import page.")
         st.stop()
-    tables = session_cached(("tables", version), lambda: store().read_version(version))
+    tables = shared_cached(("tables", version), lambda: store().read_version(version))
     scope = sidebar_scope(tables)
-    scoped = session_cached(
-        ("scoped", version, scope), lambda: build_scoped_graph(tables, scope, version)
-    )
-    clusters = session_cached(("clusters", version, scope), lambda: find_clusters(scoped))
-    return scoped, clusters
+    scoped = cache.scoped_graph(store(), version, scope)
+    return scoped, cache.stored_clusters(store(), scoped)
 
 
 def association_banner() -> None:

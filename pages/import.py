@@ -11,6 +11,7 @@ from loaders.problems import ImportFailed, Problem
 from loaders.pseudonymise import Pseudonymiser
 from loaders.values import ValueMap, describe_mapped, term_choices, value_key
 from mapping import settings
+from mapping.analysis import cache
 from mapping.render.markdown import md
 from mapping.workspace import ROOT
 from pages.common import require_permission, store
@@ -202,6 +203,11 @@ if st.button("Import as a new dataset version", type="primary", disabled=not (re
         )
         for row in result.mapped_values:
             st.caption(md(describe_mapped(row)))
+        cache.warm(  # the default view of each role, so the meeting's first page is ready
+            store(),
+            result.version,
+            lambda done, total: bar.progress(1.0, text=f"Analysed {done} of {total} roles' views"),
+        )
         forget_uploads()
         for name in ("_cache", "checked", "terms", "stale_check"):
             st.session_state.pop(name, None)

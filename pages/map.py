@@ -24,7 +24,7 @@ from mapping.render.map_data import (
     outside_note,
 )
 from mapping.views import evidence_table
-from pages.common import association_banner, scoped_and_clusters, session_cached
+from pages.common import association_banner, scoped_and_clusters, session_cached, shared_cached
 from pages.sign_in import event
 
 
@@ -84,7 +84,7 @@ st.title("Places and online spaces")
 scoped, clusters = scoped_and_clusters()
 association_banner()
 boundaries, bounds_key = boundaries_upload()
-data = session_cached(
+data = shared_cached(
     ("map", scoped.version, scoped.scope, bounds_key),
     lambda: build_map_data(
         scoped, clusters, postcodes=geo.default_postcodes(), boundaries=boundaries

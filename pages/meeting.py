@@ -16,7 +16,7 @@ from mapping.export.pack_images import map_png
 from mapping.model import MODEL
 from mapping.render.markdown import md
 from mapping.render.network import MARKING, network_html
-from pages.common import may, require_permission, session_cached, store
+from pages.common import may, require_permission, shared_cached, store
 from pages.sign_in import current_role, event, identity
 
 #: Our own constant CSS (no data in it): hide the sidebar and header, large type. A metric's
@@ -130,7 +130,7 @@ key = (
     meeting["previous_meeting_id"],
     role,
 )
-agenda = session_cached(("agenda", *key), lambda: mt.build_agenda(store(), meeting, role))
+agenda = shared_cached(("agenda", *key), lambda: mt.build_agenda(store(), meeting, role))
 graph = agenda.scoped.graph
 present = st.toggle("Presentation view", key="m_present")
 if present:

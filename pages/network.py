@@ -14,7 +14,7 @@ from mapping.views import cluster_table, evidence_table
 from pages.common import (
     association_banner,
     scoped_and_clusters,
-    session_cached,
+    shared_cached,
     show_protective,
     store,
 )
@@ -203,10 +203,10 @@ pair = [p for p in st.session_state.ex_pair if p in graph]
 paths = paths_between(graph, *pair) if len(pair) == 2 else []
 view.highlight = {n for p in paths for n in p.nodes} & set(view.graph)
 key_extra += (show_protective(), tuple(sorted(view.highlight)))
-positions = session_cached(
+positions = shared_cached(
     ("layout", scoped.version, scoped.scope, key_extra[:-1]), lambda: view_layout(view)
 )
-drawing = session_cached(
+drawing = shared_cached(
     ("drawing", scoped.version, scoped.scope, key_extra), lambda: payload(view, positions)
 )
 with canvas:

@@ -251,10 +251,11 @@ def lone_people(incidents: pd.DataFrame) -> list[Problem]:
     alone = people[(sizes == 1) & (people["places"].map(len) == 0)]
     if alone.empty:
         return []
+    files = sorted({str(f) for f in incidents.get("in_file", pd.Series(dtype=str)) if f})
     return [
         Problem(
             WARNING,
-            "",
+            ", ".join(files) or "incidents",
             "",
             None,
             "place_id",
@@ -336,7 +337,7 @@ def adults_without_role(tables: VersionTables) -> list[Problem]:
     return [
         Problem(
             WARNING,
-            "",
+            "this import",
             "",
             None,
             "adult_role",

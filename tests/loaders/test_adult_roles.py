@@ -78,6 +78,9 @@ def workbook(path):
     link("AD-T1", "YP-21", "peer_association", "voluntary_sector", "1AP")
     link("AD-O", "PL-PARK", "frequents")
     link("YP-30", "PL-PARK", "frequents")
+    link("AD-C1", "PL-PARK", "frequents")
+    for child in ("YP-01", "YP-02", "YP-09"):
+        link(child, "PL-PARK", "frequents")
     book.save(path)
 
 
@@ -124,6 +127,13 @@ def test_adults_of_concern_lead_the_connectors_marked_inferred(world):
             assert connector["adult_role_inferred"] is True
     schools = [c for c in report["connectors"] if c["kind"] == "school"]
     assert schools and all(c["damping"] < 1 for c in schools)
+
+
+def test_an_inferred_adult_of_concern_reaches_the_hotspot(world):
+    _, _, report = world
+    park = next(h for h in report["hotspots"] if h["id"] == "PL-PARK")
+    assert park["adults_of_concern"] == [code("AD-C1")]
+    assert park["adults_of_concern_inferred"] == [code("AD-C1")]
 
 
 def test_inferred_roles_are_marked_in_the_data_and_exports(world):

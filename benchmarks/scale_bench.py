@@ -123,7 +123,7 @@ def bench(links: int, k: int, skip_networkx: bool, folder: Path) -> list[dict]:
     python = sys.executable
     me = str(Path(__file__).resolve())
     steps = [
-        ("import", [python, "-m", "mapping", "import", *map(str, paths), "--db", db]),
+        ("import", [python, "-m", "mapping", "import", *map(str, paths), "--db", db, "--no-warm"]),
         ("ours", [python, "-m", "mapping", "analyse", "--db", db]),
     ]
     if not skip_networkx:

@@ -109,7 +109,8 @@ def node_tooltip(node: str, data: dict) -> str:
     if data.get("place_kind"):
         lines.append(MODEL.place_kinds.label(data["place_kind"]))
     if data.get("adult_role"):
-        lines.append(MODEL.adult_roles.label(data["adult_role"]))
+        inferred = " (inferred from the evidence)" if is_inferred(data) else ""
+        lines.append(MODEL.adult_roles.label(data["adult_role"]) + inferred)
     if data.get("district"):
         lines.append(f"District: {data['district']}")
     if data.get("harms"):

@@ -158,6 +158,17 @@ def test_inferred_roles_are_marked_in_the_data_and_exports(world):
     }
 
 
+def test_the_network_tooltip_says_inferred(world):
+    from mapping.render.network import node_tooltip
+
+    _, scoped, _ = world
+    nodes = scoped.graph.nodes
+    assert "Adult of concern (inferred from the evidence)" in node_tooltip(
+        code("AD-C1"), nodes[code("AD-C1")]
+    )
+    assert "inferred" not in node_tooltip("SCH-1", nodes["SCH-1"])
+
+
 def test_a_recorded_role_is_never_changed():
     import pandas as pd
 

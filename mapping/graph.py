@@ -97,8 +97,9 @@ class ScopedGraph:
     withheld: int = 0
     #: Withheld links counted per pair of entity codes; read through withheld_touching().
     withheld_pairs: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
-    #: How many links the viewer may see were left out only as stale (last seen over
-    #: ``scope.stale_days`` ago); 0 when stale links are included. A count for explanations.
+    #: How many links the viewer may see were left out as stale (last seen over
+    #: ``scope.stale_days`` ago, whatever the other filters); 0 when stale links are
+    #: included. A count for explanations (``mapping.analysis.explain``).
     stale: int = 0
 
     def withheld_touching(self, nodes) -> int:

@@ -168,3 +168,16 @@ def test_graphml_ids_survive_networkx_and_igraph(scoped, tmp_path):
     assert sorted(graph.es["link_id"]) == sorted(STORED)
     # an id that already is an NMTOKEN is kept as the GraphML id too
     assert "ZZ-CHILD" in graph.vs["id"] and "ZZ-CHILD" in read
+
+
+def test_graphml_export_reimports_with_ids_intact(scoped, tmp_path):
+    from loaders.importer import Source, import_files
+    from loaders.pseudonymise import Pseudonymiser
+    from mapping.store import Store
+
+    path = tmp_path / "map.graphml"
+    write_graphml(scoped, path, META)
+    store = Store(f"sqlite:///{tmp_path / 'again.sqlite'}")
+    import_files([Source(path, path.name)], store, Pseudonymiser(b"reimport-key-" * 3), today=TODAY)
+    places = store.read_version().entities.query("entity_type == 'place'")
+    assert set(places["entity_id"]) == {"Park & Ride 2", "St Mary's <School>"}

@@ -9,7 +9,6 @@ problems are printed (never raw person values) and nothing is stored; 3 when the
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -18,9 +17,7 @@ from mapping.dates import date_option
 from mapping.export.formats import FORMATS
 from mapping.graph import Scope, build_scoped_graph
 from mapping.model import MODEL
-from mapping.store import Store, now_iso
-
-MARKING = "OFFICIAL-SENSITIVE"
+from mapping.store import Store
 
 
 def _add_scope_args(parser: argparse.ArgumentParser) -> None:
@@ -359,19 +356,6 @@ def cmd_lookup(args) -> int:
     return 0
 
 
-def export_metadata(scoped, args) -> dict:
-    from mapping.analysis.explain import export_notice
-
-    return {
-        "marking": MARKING,
-        "dataset_version": scoped.version,
-        "exported_at": now_iso(),
-        "role": args.role,
-        "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
-        "notice": export_notice(scoped, "Links show association, not involvement."),
-    }
-
-
 def cmd_export(args) -> int:
     from mapping.export.formats import MEETING_PACK_FORMATS, out_name_problem
 
@@ -383,18 +367,10 @@ def cmd_export(args) -> int:
     if args.format in MEETING_PACK_FORMATS or args.meeting:
         if not trust_cli.permitted("build_pack", Store(args.db), format=args.format):
             return 3
+    from mapping.export.run import run_export
+
     scoped, _info = load_scoped(args)
-    metadata = export_metadata(scoped, args)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    FORMATS[args.format](scoped, args.out, metadata, args)
-    audit.record(
-        Store(args.db),
-        trust_cli.cli_user(),
-        args.role,
-        "export",
-        trust_cli.export_detail(args.format, args.out, scoped),
-        scoped.version,
-    )
+    run_export(Store(args.db), scoped, args.format, args.out, user=trust_cli.cli_user(), args=args)
     print(f"wrote {args.format} export to {args.out}")
     from mapping.analysis.explain import scope_explanations
 

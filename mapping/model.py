@@ -219,6 +219,10 @@ class Model:
     sexes: tuple[str, ...]
     #: Which roles may do each write action (model.yaml ``permissions:``; mapping.permissions).
     permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The protective marking on every page, picture and export (model.yaml ``marking:``).
+    marking: str = ""
+    #: Notices shown beside the data (model.yaml ``notices:``), e.g. ``association``.
+    notices: dict[str, str] = field(default_factory=dict)
 
     def is_person(self, entity_type: str) -> bool:
         return entity_type in self.entity_types and self.entity_types[entity_type].flag("person")
@@ -326,7 +330,13 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             str(action): tuple(str(r) for r in roles or ())
             for action, roles in (raw.get("permissions") or {}).items()
         },
+        marking=str(raw["marking"]),
+        notices={str(k): str(v) for k, v in raw["notices"].items()},
     )
 
 
 MODEL = load_model()
+#: The protective marking (``OFFICIAL-SENSITIVE``), declared once in model.yaml.
+MARKING = MODEL.marking
+#: The association notice ("Links show association, ..."), declared once in model.yaml.
+ASSOCIATION_NOTICE = MODEL.notices["association"]

@@ -200,14 +200,3 @@ def cmd_sar(args) -> int:
 
 
 VERBS = {"users": cmd_users, "audit": cmd_audit, "purge": cmd_purge, "sar": cmd_sar}
-
-
-def export_detail(fmt: str, out: Path, scoped) -> dict:
-    """What the audit log keeps about an export: enough to rebuild its scope for a SAR."""
-    return {
-        "format": fmt,
-        "file": out.name,
-        "scope": scoped.scope.describe(),
-        "entities": scoped.graph.number_of_nodes(),
-        "links": len(scoped.links),
-    }

@@ -50,3 +50,16 @@ def test_boundaries_path_is_declared_once():
     """The default boundaries file is the setting's default (sample.py only names the file it
     writes when generating the world); everything else asks ``settings``."""
     assert holders(r"districts\.geojson") == ["mapping/sample.py", "mapping/settings.py"]
+
+
+def test_marking_and_association_notice_are_declared_once():
+    model = (ROOT / "mapping" / "model.yaml").read_text("utf-8")
+    assert model.count("OFFICIAL-SENSITIVE") == 1
+    assert model.count("association, not involvement") == 1
+    assert holders(r"[\"']OFFICIAL-SENSITIVE") == []
+    assert holders(r"association, not involvement") == []
+
+
+def test_cli_exports_through_run_export():
+    """One export path: the CLI writes and audits through ``export.run.run_export``."""
+    assert holders(r"FORMATS\[[^\]]+\]\(") == ["mapping/export/run.py"]

@@ -28,12 +28,11 @@ from mapping.meeting import (
     meeting_scope,
     withheld_note,
 )
-from mapping.model import MODEL
+from mapping.model import ASSOCIATION_NOTICE, MODEL
 from mapping.store import Store
 from mapping.summary import SUPPRESSION_NOTE, summarise, suppressed_table, young_people_by_period
 
-MARKING = "OFFICIAL-SENSITIVE"
-NOTICE = "Links show association, not involvement. Codes only: look up evidence in the tool."
+NOTICE = f"{ASSOCIATION_NOTICE} {MODEL.notices['codes_only']}"
 #: Rows per table on a slide; the rest are counted in a note so the slide stays readable.
 MAX_ROWS = 5
 ACTION_COLUMNS = ["district", "against", "tactic", "owner", "due", "status", "outcome"]
@@ -266,8 +265,8 @@ def district_slides(item, graph, with_images: bool) -> list[Slide]:
             themes,
             tables,
             section=item.district,
-            notes="Links show association, not involvement: open the evidence in the tool "
-            "before agreeing an action.",
+            notes=ASSOCIATION_NOTICE.rstrip(".")
+            + ": open the evidence in the tool before agreeing an action.",
         ),
     ]
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from mapping.export.pack import MARKING, Slide, load_agenda, meeting_graph, pack_slides
+from mapping.export.pack import Slide, load_agenda, meeting_graph, pack_slides
 from mapping.export.pack_html import meeting_page
-from mapping.model import MODEL
+from mapping.model import MARKING, MODEL
 from mapping.store import Store
 
 RED = (0xB0, 0x00, 0x20)

@@ -13,10 +13,9 @@ from pathlib import Path
 from mapping.analysis.explain import export_notice
 from mapping.export.formats import FORMATS
 from mapping.graph import ScopedGraph
+from mapping.model import ASSOCIATION_NOTICE
+from mapping.model import MARKING as MARKING
 from mapping.store import Store, now_iso
-
-MARKING = "OFFICIAL-SENSITIVE"
-NOTICE = "Links show association, not involvement."
 
 
 def export_metadata(scoped: ScopedGraph) -> dict:
@@ -27,7 +26,7 @@ def export_metadata(scoped: ScopedGraph) -> dict:
         "exported_at": now_iso(),
         "role": scoped.scope.role,
         "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
-        "notice": export_notice(scoped, NOTICE),  # and why it holds less, if it does
+        "notice": export_notice(scoped, ASSOCIATION_NOTICE),  # and why it holds less, if it does
     }
 
 

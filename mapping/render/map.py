@@ -25,7 +25,7 @@ from folium.plugins import HeatMap
 from folium.template import Template
 
 from mapping import settings
-from mapping.model import MODEL
+from mapping.model import ASSOCIATION_NOTICE, MARKING, MODEL
 from mapping.render.map_data import (
     YOUNG_PEOPLE_LINKS,
     ContextOnMap,
@@ -34,7 +34,7 @@ from mapping.render.map_data import (
     kind_label,
     lat_lon,
 )
-from mapping.render.network import MARKING, safe_json
+from mapping.render.network import safe_json
 
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 NO_DATA_COLOUR = "#8a8a8a"
@@ -411,7 +411,7 @@ def side_panel_html(data: MapData, meta: str) -> str:
     return (
         f'<div class="cs-side"><p><b>{text(MARKING)}</b> · {text(meta)}</p>'
         f'<div class="cs-legend">{legend_html(data)}</div>'
-        "<p>Links show association, not involvement.</p><h3>Online spaces (no location)"
+        f"<p>{text(ASSOCIATION_NOTICE)}</p><h3>Online spaces (no location)"
         "</h3><table><tr><th>Online space</th><th>Young people with harm flags</th><th>"
         "Young people linked</th><th>Harm flags</th><th>Clusters</th><th>Links to young people"
         "</th></tr>"

@@ -21,17 +21,13 @@ from importlib import resources
 
 import networkx as nx
 
-from mapping.model import MODEL
+from mapping.model import ASSOCIATION_NOTICE, MARKING, MODEL
 
 #: Above this many nodes the spring layout is replaced by igraph's faster DrL layout.
 #: (networkx's spring layout needs scipy from 500 nodes, which is not a dependency.)
 SPRING_LAYOUT_MAX_NODES = 499
 CANVAS = 1000.0
-MARKING = "OFFICIAL-SENSITIVE"
-ASSOCIATION_BANNER = (
-    "Links show association, not involvement. Every link has a source "
-    "agency, a grading and dates: open it before drawing conclusions."
-)
+ASSOCIATION_BANNER = f"{ASSOCIATION_NOTICE} {MODEL.notices['open_the_evidence']}"
 LINE_DASHES = {
     "solid": False,
     "dashed": [8, 6],

@@ -35,6 +35,7 @@ def cluster_table(clusters) -> pd.DataFrame:
         rows.append(
             {
                 "cluster": c.id,
+                "network": "adults' network" if c.network == "adults" else "young people",
                 "overlap": "yes" if c.overlap else "no",
                 "young people": len(c.young_people),
                 "adults": len(c.adults),
@@ -44,6 +45,8 @@ def cluster_table(clusters) -> pd.DataFrame:
                 "protective": len(c.protective["trusted_adults"])
                 + len(c.protective["protective_places"]),
                 "links of evidence": len(c.evidence),
+                "share of people": f"{c.share:.0%}"
+                + (" (would not split)" if c.oversized else " (split)" if c.split else ""),
             }
         )
     return pd.DataFrame(rows)

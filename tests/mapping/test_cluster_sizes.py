@@ -48,3 +48,12 @@ def test_a_cluster_that_will_not_split_is_explained():
     found = {e["code"]: e for e in report["explanations"]}
     assert found["oversized_clusters"]["count"] == len(big)
     assert "%" in found["oversized_clusters"]["message"]
+
+
+def test_the_cluster_table_shows_share_and_adults_networks():
+    from mapping.views import cluster_table
+
+    table = cluster_table(find_clusters(world(inter=15)))
+    big = table[table["share of people"].str.contains("would not split")]
+    assert len(big) == 1 and big.iloc[0]["share of people"].startswith("43%")
+    assert set(table["network"]) == {"young people"}

@@ -162,7 +162,8 @@ def _read_or_compute(store: Store, scoped: ScopedGraph, key: str, settings: dict
         return found
     from mapping.analysis.report import analyse
 
-    report = analyse(scoped, info=store.version_info(scoped.version), **settings)
+    info = store.version_info(scoped.version) if scoped.version is not None else None
+    report = analyse(scoped, info=info, **settings)
     report = json.loads(json.dumps(report, default=str))  # the same shape as when read back
     _store(store, scoped, key, current, report)
     return report

@@ -138,7 +138,7 @@ def node_style(data: dict) -> dict:
     border that its role was inferred. Each colour means one thing (mapping/model.yaml)."""
     kind = MODEL.entity_types[data["entity_type"]]
     fill, border, width = kind.colour, "#444444", 1
-    role = data.get("adult_role")
+    role = str(data.get("adult_role") or "")
     if data["entity_type"] == "adult" and role in MODEL.adult_roles:
         spec = MODEL.adult_roles[role].attrs
         fill, border, width = spec.get("fill", fill), spec.get("border", border), 2
@@ -146,7 +146,7 @@ def node_style(data: dict) -> dict:
         border, width = PROTECTIVE_COLOUR, 4
     harms = data.get("harms") or ()
     if harms and harms[0] in MODEL.harms:
-        border, width = MODEL.harms[harms[0]].colour, 4
+        border, width = MODEL.harms[harms[0]].colour or border, 4
     style = {
         "shape": kind.attrs.get("shape", "dot"),
         "borderWidth": width,

@@ -27,7 +27,10 @@ from tests.mapping.export_world import (
 
 #: Exports of a scoped graph. Meeting packs are built from a meeting's agenda and checked for
 #: redaction in tests/mapping/test_pack.py.
-GRAPH_FORMATS = sorted(set(FORMATS) - MEETING_PACK_FORMATS)
+#: The strategic summary holds suppressed counts only (no entity, no link): it is checked
+#: below for its marking and for holding no code at all.
+AGGREGATE_FORMATS = {"summary"} & set(FORMATS)
+GRAPH_FORMATS = sorted(set(FORMATS) - MEETING_PACK_FORMATS - AGGREGATE_FORMATS)
 #: The HTML page draws one edge per pair of entities, so it carries entities, not link ids.
 CARRIES_LINK_IDS = set(GRAPH_FORMATS) - {"html", "geojson", "kml"}
 
@@ -109,3 +112,13 @@ def test_run_export_refuses_an_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="unknown export format"):
         run_export(store, scoped_world(), "docx", tmp_path / "x.docx", user="a")
     assert list_audit(store, action="export").empty
+
+
+@pytest.mark.parametrize("fmt", sorted(AGGREGATE_FORMATS))
+@pytest.mark.parametrize("role", ["analyst", "police"])
+def test_aggregate_formats_hold_counts_only(fmt, role, tmp_path):
+    text = write(fmt, role, tmp_path)
+    assert MARKING in text
+    assert "dataset version 1" in text.lower()
+    for prefix in ("YP-", "AD-", "PL-", "P-ONLY", RESTRICTED_LINK, HOME):
+        assert prefix not in text

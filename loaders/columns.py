@@ -397,6 +397,21 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     )
 
 
+def guess_role(sheet: RawSheet, profile: Profile) -> tuple[str, int] | None:
+    """For a sheet :func:`detect` could not place (a required column has a header no synonym
+    knows): the role and header row (0-based in the frame) most of its headers fit, when at
+    least two do, so the upload page can offer the mapping instead of "not imported"."""
+    renames = dict(profile.for_sheet(sheet).get("columns") or {})
+    best: tuple[int, str, int] | None = None
+    for row in range(min(HEADER_SEARCH_ROWS, len(sheet.frame))):
+        headers = [str(v) for v in sheet.frame.iloc[row].tolist()]
+        for role in _role_order(sheet.sheet):
+            mapped = len(_mapping_for(headers, role, renames))
+            if mapped >= 2 and (best is None or mapped > best[0]):
+                best = (mapped, role, row)
+    return (best[1], best[2]) if best else None
+
+
 def _role_order(sheet_name: str) -> list[str]:
     """Try the role a sheet's name suggests first, then the others."""
     name = squash(sheet_name)

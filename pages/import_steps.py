@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from loaders.columns import Profile, detect, header_lookup, squash
+from loaders.columns import Profile, detect, guess_role, header_lookup, squash
 from loaders.importer import Source
 from loaders.problems import ImportFailed
 from loaders.read import read_file
@@ -69,10 +69,11 @@ def mapping_step(source: Source, number: int, loaded: Profile) -> dict:
     for raw in sheets:
         sheet = loaded.entry_name(raw) or raw.sheet or raw.file
         found = detect(raw, loaded)
-        start = (found.header_row - raw.header_row) if found else 0
         roles = [*TEMPLATE_COLUMNS, NOT_IMPORTED]
+        near = None if found else guess_role(raw, loaded)  # a required column unmapped
+        start = (found.header_row - raw.header_row) if found else (near[1] if near else 0)
         named = [r for r in TEMPLATE_COLUMNS if squash(raw.sheet).startswith(r[:4])]
-        guess = found.role if found else (named or [NOT_IMPORTED])[0]  # else by sheet name
+        guess = found.role if found else (near[0] if near else (named or [NOT_IMPORTED])[0])
         with st.expander(
             f"{md(source.name)} · {md(raw.sheet or 'table')}", expanded=guess in roles[:-1]
         ):

@@ -261,3 +261,13 @@ def test_docs_name_every_mappable_column_and_profile_setting():
         assert f"`{column}`" in docs, column
     for setting in ("values:", "file:", "headers:", "columns:", "date_order"):
         assert setting in docs, setting
+
+
+def test_a_sheet_missing_a_required_header_is_still_guessed(tmp_path):
+    from loaders.columns import detect, guess_role
+
+    path = tmp_path / "Sheet2.csv"
+    path.write_text("Title\nFrom,Nominal B,Relationship,Date Seen\nP1,P2,peer,01/10/2026\n")
+    sheet = read_sheet(path)
+    assert detect(sheet, Profile()) is None  # no synonym knows "Nominal B"
+    assert guess_role(sheet, Profile()) == ("links", 1)

@@ -53,12 +53,19 @@ def scope_explanations(scoped: ScopedGraph) -> list[dict]:
             )
         )
     if graph.number_of_nodes() == 0:
+        district = (
+            " A district view starts from the young people of the district and what they "
+            "reach, so data with no young person there (e.g. adults only) shows nothing; "
+            "leave the district out to see it."
+            if scoped.scope.districts
+            else ""
+        )
         found.append(
             _item(
                 "nothing_in_scope",
                 0,
                 "Nothing is in scope: no link of this dataset version matches these filters "
-                "for this role.",
+                "for this role." + district,
             )
         )
     unknown = sum(1 for _, kind in graph.nodes(data="entity_type") if kind == "unknown")

@@ -72,3 +72,14 @@ def test_an_adult_joining_two_young_people_is_a_connector_without_clusters():
     connectors = find_connectors(graph, {})
     # AD-1 alone joins the two young people (their own link is stale); PL-2 alone reaches UN-1
     assert sorted(c["id"] for c in connectors) == ["AD-1", "PL-2"]
+
+
+def test_an_empty_district_view_says_why():
+    entities = [dict(entity_id="AD-1", entity_type="adult", district="North")]
+    entities += [dict(entity_id="AD-2", entity_type="adult", district="North")]
+    tables = tables_from(entities, [dict(source_id="AD-1", target_id="AD-2")])
+    empty = build_scoped_graph(tables, Scope(role="police", today=TODAY, districts=("North",)), 1)
+    found = by_code(explanations(empty))
+    assert "adults only" in found["nothing_in_scope"]["message"]
+    whole = build_scoped_graph(tables, Scope(role="police", today=TODAY), 1)
+    assert "nothing_in_scope" not in by_code(explanations(whole))

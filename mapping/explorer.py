@@ -62,6 +62,8 @@ class ExplorerView:
     owner: dict[str, str] = field(default_factory=dict)
     #: Groups asked to open but left closed: opening them would draw too many entities.
     refused: list[str] = field(default_factory=list)
+    #: The person or place whose network is open (always labelled, drawn larger).
+    focus: str | None = None
 
     def layout_graph(self) -> nx.Graph:
         """The drawn nodes and edges, groups included, for the seeded layout."""
@@ -86,13 +88,57 @@ def shown_as(graph: nx.Graph, node: str) -> str:
     return str(data.get("label") or node) if is_named_context(data) else node
 
 
+def normalise(text: object) -> str:
+    """Text as search compares it: case-folded, runs of spaces (and tabs, non-breaking
+    spaces) collapsed to one, ends trimmed."""
+    return " ".join(str(text or "").replace("\u00a0", " ").split()).casefold()
+
+
+def attribute_words(data: dict) -> set[str]:
+    """What an entity can be found by besides its code: type, district, case status, harm
+    flags, kind of place, adult role, age band, platform (labels, keys and short tags)."""
+    words = {MODEL.entity_types.label(data["entity_type"]), data["entity_type"]}
+    for key, vocabulary in (
+        ("case_status", MODEL.case_statuses),
+        ("place_kind", MODEL.place_kinds),
+        ("adult_role", MODEL.adult_roles),
+        ("ideology", MODEL.ideologies),
+    ):
+        value = data.get(key)
+        if value:
+            words |= {value, vocabulary.label(value) if value in vocabulary else value}
+    for harm in data.get("harms") or ():
+        if harm in MODEL.harms:
+            words |= {harm, MODEL.harms.label(harm), MODEL.harms[harm].attrs.get("short", harm)}
+    for key in ("district", "age_band", "platform"):
+        if data.get(key):
+            words.add(str(data[key]))
+    return {normalise(w) for w in words if w}
+
+
+def search_by_attributes(graph: nx.Graph, terms: list[str], limit: int) -> list[str] | None:
+    """Entities carrying every one of ``terms`` (e.g. "Child Protection, CSE, Castleton"),
+    or None when a term is no attribute anywhere in the graph (then it is not such a search)."""
+    wanted = [normalise(t) for t in terms if normalise(t)]
+    if not wanted:
+        return None
+    words = {n: attribute_words(d) for n, d in graph.nodes(data=True)}
+    known = set().union(*words.values()) if words else set()
+    if not all(term in known for term in wanted):
+        return None
+    return [n for n in sorted(graph) if all(t in words[n] for t in wanted)][:limit]
+
+
 def search(scoped: ScopedGraph, query: str, resolve_raw=None, limit: int = 20) -> list[Hit]:
-    """Entities matching ``query``: a raw case ID (via ``resolve_raw``), a code, or a name.
+    """Entities matching ``query``: a raw case ID (via ``resolve_raw``), a code, a name, or
+    attributes separated by commas ("Child Protection, CSE, Castleton").
 
     ``resolve_raw`` maps a raw ID to a stored id (``mapping.lookup.lookup`` bound to the
-    store and key) or None; the raw text goes no further than that call.
+    store and key) or None; the raw text goes no further than that call. Spaces are
+    normalised (a double space inside a name still finds it); people are found by code,
+    case ID or attributes, never by name.
     """
-    text = (query or "").strip()
+    text = " ".join((query or "").split())
     graph = scoped.graph
     if not text:
         return []
@@ -109,12 +155,15 @@ def search(scoped: ScopedGraph, query: str, resolve_raw=None, limit: int = 20) -
             add(found, "case ID")
     add(text, "code")
     add(text.upper(), "code")
-    needle = text.casefold()
+    needle = normalise(text)
     for node, data in sorted(graph.nodes(data=True)):
         if len(hits) >= limit:
             break
-        if is_named_context(data) and needle in str(data.get("label") or "").casefold():
+        if is_named_context(data) and needle in normalise(data.get("label")):
             add(node, "name")
+    if not hits:
+        for node in search_by_attributes(graph, text.split(","), limit) or ():
+            add(node, "attributes")
     return list(hits.values())
 
 
@@ -124,7 +173,7 @@ def focus_view(graph: nx.Graph, centre: str, hops: int) -> tuple[ExplorerView, o
     note = f"{len(hood.nodes)} entities within {hops} link(s)" + (
         f"; {hood.left_out} more left out (narrow the filters)" if hood.truncated else ""
     )
-    return ExplorerView(graph.subgraph(hood.nodes), highlight=set(), note=note), hood
+    return ExplorerView(graph.subgraph(hood.nodes), highlight=set(), note=note, focus=centre), hood
 
 
 def should_collapse(graph: nx.Graph) -> bool:

@@ -68,8 +68,10 @@ def search_box() -> tuple[int, bool]:
         "Find a young person (case ID or code), a place or an online space",
         key="ex_search",
         on_change=run_search,
-        placeholder="Case ID, YP-… code or part of a place name",
-        help="A case ID is hashed with this workspace's key and not kept.",
+        placeholder="Case ID, YP-… code, part of a place name, or attributes: CSE, North",
+        help="A case ID is hashed with this workspace's key and not kept. Attributes, "
+        "separated by commas, find everyone carrying all of them: case status, harm flag, "
+        "district, type, kind of place, adult role, age band.",
     )
     if st.session_state.ex_hits:
         labels = {
@@ -141,6 +143,27 @@ def entity_panel(selected: str, collapse: bool, pair: list) -> None:
         st.session_state.ex_pair = (*[p for p in pair if p != selected][-1:], selected)
         st.rerun()
     st.caption("The evidence behind its links is under the drawing.")
+
+
+def close_cluster(group: str) -> None:
+    remember()
+    st.session_state.ex_expanded = tuple(g for g in st.session_state.ex_expanded if g != group)
+    st.session_state.ex_view = None
+
+
+def collapse_buttons() -> None:
+    """One button per opened cluster, to close it on its own."""
+    if st.session_state.ex_focus:
+        return
+    for group in st.session_state.ex_expanded:
+        title = "Not in a cluster" if group == ex.OTHERS else group.removeprefix(ex.GROUP_PREFIX)
+        st.button(
+            f"Collapse {title}",
+            key=f"close_{group}",
+            on_click=close_cluster,
+            args=(group,),
+            icon=":material/unfold_less:",
+        )
 
 
 def scroll_here(nonce) -> None:
@@ -252,6 +275,8 @@ if click and click.get("nonce") != st.session_state.ex_nonce:
         )
         st.rerun()
     st.session_state.ex_selected = click["id"]
+    if ex.selection_kind(click["id"], graph) == "node":  # a click opens their details
+        event("view", {"entities": [click["id"]], "from": "click"}, version=scoped.version)
 with panel:
     selected = st.session_state.ex_selected
     kind = ex.selection_kind(selected, graph)
@@ -261,6 +286,7 @@ with panel:
         remember()
         st.session_state.update(ex_focus=None, ex_expanded=(), ex_extra=(), ex_view=None)
         st.rerun()
+    collapse_buttons()
     if kind == "node":
         entity_panel(selected, collapse, pair)
     elif kind == "edge":

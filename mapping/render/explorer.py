@@ -25,6 +25,10 @@ from mapping.render.network import harm_tag, layout, vis_elements, vis_network_j
 COMPONENT_SOURCE = Path(__file__).resolve().parent.parent / "components" / "network"
 #: Colour of a collapsed group with no harm flags among its young people.
 NO_HARM_COLOUR = "#BBBBBB"
+#: Up to this many entities every label is drawn; above it only the key entities' labels
+#: (the open person, a path, the best-linked), the rest on hover or when zoomed in.
+LABEL_ALL_UP_TO = 40
+KEY_LABELS = 25
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +77,7 @@ def payload(view, positions: dict, *, use_codes: bool = False) -> dict:
     nodes, edges = vis_elements(
         view.graph, positions, use_codes=use_codes, highlight=view.highlight or None
     )
+    label_key_entities(nodes, view)
     groups = [
         group_node(g.id, g.title, g.size, g.harms, positions.get(g.id, (0.0, 0.0)))
         for g in view.groups
@@ -90,6 +95,29 @@ def payload(view, positions: dict, *, use_codes: bool = False) -> dict:
             }
         )
     return {"nodes": nodes + groups, "edges": edges}
+
+
+def key_entities(view, limit: int = KEY_LABELS) -> set[str]:
+    """Entities whose label is always drawn: the open person or place, those on a path,
+    and the ``limit`` best-linked (most neighbours in the view; codes break ties)."""
+    graph = view.graph
+    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))[:limit]
+    return {*ranked, *view.highlight, *([view.focus] if view.focus else [])}
+
+
+def label_key_entities(nodes: list[dict], view) -> None:
+    """Keep labels where they fit: above ``LABEL_ALL_UP_TO`` entities, only key entities
+    keep theirs; the others' label moves to ``fullLabel`` (shown on hover in the tooltip,
+    and drawn when zoomed in). The open person is drawn larger, bold, with a halo."""
+    keep = key_entities(view) if len(nodes) > LABEL_ALL_UP_TO else None
+    for node in nodes:
+        if node["id"] == view.focus:
+            node["size"] = node["size"] + 10
+            node["font"] = {**node["font"], "size": 18, "bold": True}
+            node["shadow"] = {"enabled": True, "color": "#333333", "size": 18, "x": 0, "y": 0}
+            node["label"] = "▶ " + node["label"]
+        if keep is not None and node["id"] not in keep:
+            node["fullLabel"], node["label"] = node["label"], ""
 
 
 def data_key(version, scope, extra) -> str:

@@ -153,3 +153,25 @@ def test_view_export_holds_exactly_the_view(tables):
     behind = {link for _, _, d in view.graph.edges(data=True) for link in d["links"]}
     assert set(drawn.links["link_id"]) == behind
     assert drawn.withheld == scoped.withheld_touching(view.graph.nodes)
+
+
+def test_search_normalises_spaces_and_finds_by_attributes(tables):
+    scoped = scoped_as(tables, "police")
+    assert [h.node for h in ex.search(scoped, "chicken  palace")] == ["PL-1"]
+    assert [h.node for h in ex.search(scoped, "\u00a0Millfield\tPark ")] == ["PL-3"]
+    found = ex.search(scoped, "CSE, North")
+    assert found and {h.matched_by for h in found} == {"attributes"}
+    for hit in found:
+        data = scoped.graph.nodes[hit.node]
+        assert "cse" in data["harms"] and data["district"] == "North"
+        assert hit.shown_as == hit.node  # a person by code, never by name
+    young_cse = {
+        n
+        for n, d in scoped.graph.nodes(data=True)
+        if "cse" in (d.get("harms") or ()) and d.get("district") == "North"
+    }
+    assert {h.node for h in found} == young_cse
+    assert ex.search(scoped, "CSE, Atlantis") == []  # an unknown word is not an attribute
+    assert {h.node for h in ex.search(scoped, "adult of concern")} == {
+        n for n, d in scoped.graph.nodes(data=True) if d.get("adult_role") == "person_of_concern"
+    }

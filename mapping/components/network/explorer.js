@@ -59,6 +59,23 @@
   }
   document.getElementById("save").addEventListener("click", savePicture);
 
+  // Labels left off to keep the drawing legible come back once zoomed in twice as close.
+  var fitScale = 1, allLabels = false;
+  function showLabelsWhenClose() {
+    var close = network.getScale() >= 2 * fitScale;
+    if (close === allLabels) { return; }
+    allLabels = close;
+    var changed = nodes.get({filter: function (n) { return n.fullLabel !== undefined; }})
+      .map(function (n) { return {id: n.id, label: close ? n.fullLabel : ""}; });
+    if (changed.length) { nodes.update(changed); }
+  }
+  function fitAll() {
+    network.fit({animation: false});
+    fitScale = network.getScale();
+    allLabels = true;
+    showLabelsWhenClose();
+  }
+
   function build(args) {
     nodes = new vis.DataSet(args.nodes);
     edges = new vis.DataSet(args.edges);
@@ -75,8 +92,8 @@
     network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
     window.explorerNetwork = network;  // for end-to-end tests: where a node is drawn
     network.on("dragEnd", function (event) { if (!event.nodes.length) { userMoved = true; } });
-    network.on("zoom", function () { userMoved = true; });
-    network.on("resize", function () { if (!userMoved) { network.fit({animation: false}); } });
+    network.on("zoom", function () { userMoved = true; showLabelsWhenClose(); });
+    network.on("resize", function () { if (!userMoved) { fitAll(); } });
     network.on("click", function (event) {
       if (event.nodes.length) { report("node", event.nodes[0]); }
       else if (event.edges.length) { report("edge", event.edges[0]); }
@@ -90,11 +107,15 @@
   function applyView(args) {
     if (args.view && typeof args.view.scale === "number") {
       userMoved = true;
+      network.fit({animation: false});
+      fitScale = network.getScale();
       network.moveTo({position: {x: args.view.x, y: args.view.y}, scale: args.view.scale,
                       animation: false});
+      allLabels = true;
+      showLabelsWhenClose();
     } else {
       userMoved = false;
-      network.fit({animation: false});
+      fitAll();
     }
   }
 
@@ -109,7 +130,7 @@
       dataKey = args.data_key;
       build(args);
       if (first) { applyView(args); }
-      else { userMoved = false; network.fit({animation: false}); }
+      else { userMoved = false; fitAll(); }
     }
     if (args.selected && nodes.get(args.selected)) {
       network.selectNodes([args.selected]);

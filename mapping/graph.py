@@ -61,6 +61,10 @@ class Scope:
     #: False leaves out protective contexts (trusted adults, protective places and protective
     #: link types), for analyses and exports as much as for the drawing.
     show_protective: bool = True
+    #: Links recorded by these agencies only (empty: every agency).
+    agencies: tuple[str, ...] = ()
+    #: Young people with these case statuses only, as districts do (empty: every status).
+    case_statuses: tuple[str, ...] = ()
 
     def describe(self) -> dict:
         """The filters as plain data, for export headers and the audit log."""
@@ -75,6 +79,8 @@ class Scope:
             "include_stale": self.include_stale,
             "stale_days": self.stale_days,
             "show_protective": self.show_protective,
+            "agencies": list(self.agencies),
+            "case_statuses": list(self.case_statuses),
         }
 
 
@@ -148,6 +154,8 @@ def _filter_links(links: pd.DataFrame, scope: Scope) -> pd.DataFrame:
         keep &= last.isna() | (last >= horizon)
     if scope.link_types:
         keep &= links["link_type"].isin(scope.link_types)
+    if scope.agencies:
+        keep &= links["source_agency"].isin(scope.agencies)
     if not scope.show_protective:
         keep &= ~links["link_type"].isin(list(MODEL.link_types.with_flag("protective")))
     if scope.min_grading:
@@ -173,6 +181,8 @@ def _excluded_young_people(entities: pd.DataFrame, scope: Scope) -> set[str]:
     drop = pd.Series(False, index=young.index)
     if scope.districts:
         drop |= ~young["district"].isin(scope.districts)
+    if scope.case_statuses:
+        drop |= ~young["case_status"].isin(scope.case_statuses)
     if scope.harms:
         wanted = set(scope.harms)
         drop |= ~young["harms"].map(lambda h: bool(wanted & set(split_list(h))))

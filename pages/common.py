@@ -33,6 +33,8 @@ KEPT_ACROSS_PAGES = (
     "f_grading",
     "f_protective",
     "f_stale",
+    "f_agencies",
+    "f_case_statuses",
 )
 
 
@@ -102,6 +104,18 @@ def sidebar_scope(tables) -> Scope:
             key="f_link_types",
             format_func=MODEL.link_types.label,
         )
+        agencies = st.multiselect(
+            "Agencies (who recorded the link)",
+            MODEL.source_agencies.keys(),
+            key="f_agencies",
+            format_func=MODEL.source_agencies.label,
+        )
+        case_statuses = st.multiselect(
+            "Case status (young people)",
+            MODEL.case_statuses.keys(),
+            key="f_case_statuses",
+            format_func=MODEL.case_statuses.label,
+        )
         grading = st.selectbox(
             "Minimum grading",
             ["", *GRADING_FLOORS],
@@ -131,6 +145,8 @@ def sidebar_scope(tables) -> Scope:
         min_grading=grading or None,
         include_stale=stale,
         show_protective=protective,
+        agencies=tuple(agencies),
+        case_statuses=tuple(case_statuses),
     )
 
 

@@ -27,6 +27,7 @@ from pages.network_tools import (
     time_bar,
     undo_button,
 )
+from pages.ranked_common import explanations
 from pages.sign_in import event
 
 STATE = {
@@ -79,7 +80,7 @@ def search_box() -> tuple[int, bool]:
             for h in st.session_state.ex_hits
         }
         pick = st.selectbox("Results", list(labels), format_func=labels.get, key="ex_pick")
-        st.button("Open network", on_click=open_focus, args=(pick,), type="primary")
+        st.button("Open network", on_click=open_focus, args=(pick,), type="primary", key="ex_open")
     elif st.session_state.pop("ex_searched", False):
         st.warning("Nothing in this scope matches. Check the filters, or the ID.")
     hops = st.radio(
@@ -240,6 +241,7 @@ with canvas:
     withheld = ex.withheld_note(scoped, view.graph.nodes if st.session_state.ex_focus else None)
     if withheld:
         st.warning(withheld, icon=":material/visibility_off:")
+    explanations(scoped)
     click = network_explorer(
         **drawing,
         data_key=data_key(scoped.version, scoped.scope, key_extra),

@@ -45,7 +45,7 @@ def test_search_by_raw_case_id_opens_network_and_forgets_the_id(world_env):
     assert "cs-2" not in repr(at.session_state).lower()
     hits = at.session_state["ex_hits"]
     assert len(hits) == 1 and hits[0]["node"].startswith("YP-")
-    at.button[0].click().run()
+    at.button(key="ex_open").click().run()
     assert at.session_state["ex_focus"] == hits[0]["node"]
     shown = " ".join(m.value for m in at.markdown)
     assert not any(name in shown for name in RAW_NAMES)

@@ -24,6 +24,7 @@ from pages.network_tools import (
     export_view,
     narrowed,
     remember,
+    saved_views,
     time_bar,
     undo_button,
 )
@@ -253,11 +254,13 @@ with canvas:
         default=None,
     )
     time_bar(scoped)
-    tools = st.columns([1, 3])
+    tools = st.columns([1, 3, 3])
     with tools[0]:
         undo_button()
     with tools[1]:
         export_view(scoped, view)
+    with tools[2]:
+        saved_views(f"{st.session_state.ex_focus or 'whole map'} · {view.note}")
 fresh_click = None
 if click and click.get("kind") == "export" and click.get("nonce") != st.session_state.ex_nonce:
     st.session_state.ex_nonce = click["nonce"]

@@ -51,6 +51,36 @@ def undo_button() -> None:
     )
 
 
+def save_view(note: str) -> None:
+    """Keep the view under a generated name (never typed text: a name could be a child's)."""
+    saved = st.session_state.setdefault("ex_saved", {})
+    step = {k: st.session_state.get(k) for k in VIEW_KEYS}
+    step["ex_time"] = st.session_state.get("ex_window") or st.session_state.get("ex_full_range")
+    name = f"View {len(saved) + 1}: {note}"[:120]
+    saved[name] = step
+
+
+def open_saved(name: str) -> None:
+    step = st.session_state.get("ex_saved", {}).get(name)
+    if step is None:
+        return
+    remember()
+    st.session_state.update({k: step[k] for k in VIEW_KEYS}, ex_view=None)
+    if step["ex_time"] is not None:
+        st.session_state["ex_time"] = step["ex_time"]
+
+
+def saved_views(note: str) -> None:
+    """Save the current view and open a saved one (this session; names are generated)."""
+    with st.expander("Saved views", icon=":material/bookmark:"):
+        st.button("Save this view", on_click=save_view, args=(note,), key="ex_save")
+        saved = list(st.session_state.get("ex_saved", {}))
+        if saved:
+            pick = st.selectbox("Saved in this session", saved[::-1], key="ex_saved_pick")
+            st.button("Open saved view", on_click=open_saved, args=(pick,), key="ex_open_saved")
+        st.caption("Kept for this session only; named by what they show, never by typed text.")
+
+
 def months(scoped) -> list[tuple[str, int]]:
     return session_cached(
         ("histogram", scoped.version, scoped.scope), lambda: ex.link_histogram(scoped.links)

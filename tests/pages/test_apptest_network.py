@@ -71,3 +71,24 @@ def test_period_and_grading_filters(world_env):
     at.sidebar.date_input(key="f_period").set_value((date(2019, 1, 1), date(2026, 11, 1)))
     at.sidebar.selectbox(key="f_grading").select("1A").run()
     assert entity_count(at) == 5  # the four 1A links join CS-1, CS-2, two adults, youth club
+
+
+def test_saved_view_and_undo_bring_a_view_back(world_env):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_network(at)
+    at.text_input(key="ex_search").input("palace").run()
+    at.button(key="ex_open").click().run()
+    assert at.session_state["ex_focus"] == "PL-1"
+    at.button(key="ex_save").click().run()
+    (name,) = at.session_state["ex_saved"]
+    assert name.startswith("View 1: PL-1 · ") and "Chicken" not in name
+    at.text_input(key="ex_search").input("park").run()
+    at.button(key="ex_open").click().run()
+    assert at.session_state["ex_focus"] == "PL-3"
+    at.button(key="ex_undo").click().run()  # one step back: the palace again
+    assert at.session_state["ex_focus"] == "PL-1"
+    at.button(key="ex_open").click().run()  # the park once more
+    at.selectbox(key="ex_saved_pick").select(name).run()
+    at.button(key="ex_open_saved").click().run()
+    assert at.session_state["ex_focus"] == "PL-1"
+    assert not at.exception

@@ -71,8 +71,38 @@ def record(
         "detail": text,
         "dataset_version": dataset_version,
     }
+    _with_retry(lambda: _append(store, values))
+
+
+def _append(store: Store, values: dict) -> None:
     with store.engine.begin() as conn:
         audit_chain.append(store, conn, values)
+
+
+#: How long an audit write keeps trying while another writer (a long import) holds the
+#: database: an audit row is never dropped because the database was busy.
+AUDIT_WAIT_SECONDS = 600
+
+
+def _with_retry(write) -> None:
+    """Run ``write`` until it succeeds, waiting out "database is locked" (SQLite's own wait
+    is 10 s; a large import holds its write longer) up to :data:`AUDIT_WAIT_SECONDS`."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    deadline = time.monotonic() + AUDIT_WAIT_SECONDS
+    pause = 0.2
+    while True:
+        try:
+            write()
+            return
+        except OperationalError as problem:
+            busy = "locked" in str(problem).lower() or "busy" in str(problem).lower()
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 #: What a code the reader's role may not see is replaced by, in every audit output.

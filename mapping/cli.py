@@ -141,6 +141,7 @@ def cmd_import(args) -> int:
     from loaders.importer import Source, import_files
     from loaders.problems import ImportFailed
     from loaders.pseudonymise import Pseudonymiser
+    from mapping.locks import ImportBusy, import_lock
 
     key_path = config.key_file(args.key_file)
     # a first import (no database file or no key yet) creates neither until it has passed
@@ -169,16 +170,20 @@ def cmd_import(args) -> int:
                 raise ImportFailed(check.problems, check.unknown_terms)
             store = Store(args.db)
         pseudonymiser = Pseudonymiser.from_file(key_path)
-        result = import_files(
-            sources,
-            store,
-            pseudonymiser,
-            created_by=args.by,
-            profile=profile,
-            keep_notes=args.keep_notes,
-            add_to_latest=args.add,
-            progress=TextProgress(),
-        )
+        with import_lock(store):  # one import at a time per database
+            result = import_files(
+                sources,
+                store,
+                pseudonymiser,
+                created_by=args.by,
+                profile=profile,
+                keep_notes=args.keep_notes,
+                add_to_latest=args.add,
+                progress=TextProgress(),
+            )
+    except ImportBusy as busy:
+        print(f"ERROR: {busy}; nothing was stored", file=sys.stderr)
+        return 1
     except ImportFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
@@ -370,7 +375,17 @@ def cmd_export(args) -> int:
     from mapping.export.run import run_export
 
     scoped, _info = load_scoped(args)
-    run_export(Store(args.db), scoped, args.format, args.out, user=trust_cli.cli_user(), args=args)
+    try:  # written under a partial name, renamed into place (never a truncated file)
+        run_export(
+            Store(args.db), scoped, args.format, args.out, user=trust_cli.cli_user(), args=args
+        )
+    except OSError as problem:
+        print(
+            f"ERROR: the export could not be written ({problem.strerror}); nothing was left "
+            f"at {args.out}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"wrote {args.format} export to {args.out}")
     from mapping.analysis.explain import scope_explanations
 

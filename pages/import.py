@@ -12,6 +12,7 @@ from loaders.pseudonymise import Pseudonymiser
 from loaders.values import ValueMap, describe_mapped, term_choices, value_key
 from mapping import settings
 from mapping.analysis import cache
+from mapping.locks import ImportBusy, import_lock
 from mapping.render.markdown import md
 from mapping.workspace import ROOT
 from pages.common import require_permission, store
@@ -169,19 +170,24 @@ if st.button("Import as a new dataset version", type="primary", disabled=not (re
     require_permission("import")  # again at the write, in case the role changed
     bar = st.progress(0.0, text="Starting")
     try:
-        result = import_files(
-            sources,
-            store(),
-            Pseudonymiser.from_file(workspace.key_file),
-            profile=profile,
-            keep_notes=keep_notes,
-            add_to_latest=add,
-            created_by=identity().name,
-            note="upload page",
-            progress=lambda stage, fraction, rows: bar.progress(
-                min(1.0, fraction), text=f"{stage.capitalize()} ({rows:,} rows)"
-            ),
-        )
+        with import_lock(store()):  # one import at a time per database
+            result = import_files(
+                sources,
+                store(),
+                Pseudonymiser.from_file(workspace.key_file),
+                profile=profile,
+                keep_notes=keep_notes,
+                add_to_latest=add,
+                created_by=identity().name,
+                note="upload page",
+                progress=lambda stage, fraction, rows: bar.progress(
+                    min(1.0, fraction), text=f"{stage.capitalize()} ({rows:,} rows)"
+                ),
+            )
+    except ImportBusy as busy:
+        bar.progress(1.0, text="Not started: nothing was stored")
+        st.warning(str(busy).capitalize() + ".")
+        st.stop()
     except ImportFailed as failed:
         event(
             "import_failed", {"files": [s.name for s in sources], "problems": len(failed.problems)}

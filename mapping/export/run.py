@@ -49,8 +49,7 @@ def run_export(
     from mapping.audit import record
 
     metadata = metadata or export_metadata(scoped)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    FORMATS[fmt](scoped, out, metadata, args)
+    write_atomically(lambda target: FORMATS[fmt](scoped, target, metadata, args), out)
     detail = {
         "format": fmt,
         "file": out.name,
@@ -62,3 +61,30 @@ def run_export(
     }
     record(store, user, scoped.scope.role, "export", detail, scoped.version)
     return detail
+
+
+def write_atomically(write, out: Path) -> None:
+    """Run ``write(path)`` on a hidden partial name beside ``out``, then rename it into
+    place, so a full disk or a crash never leaves a truncated export under the real name
+    (a format that writes a folder of files is swapped in whole). On failure the partial
+    output is removed and the error raised."""
+    import os
+    import shutil
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.stem}.partial-{os.getpid()}{out.suffix}")
+    try:
+        write(partial)
+        if partial.is_dir() and out.is_dir():
+            old = out.with_name(f".{out.stem}.old-{os.getpid()}{out.suffix}")
+            out.rename(old)
+            partial.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(partial, out)
+    except BaseException:
+        if partial.is_dir():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.unlink(missing_ok=True)
+        raise

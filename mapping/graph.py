@@ -133,7 +133,7 @@ def _redact(links: pd.DataFrame, entities: pd.DataFrame, role_key: str) -> pd.Da
     if not role.sees_person_links_to_adults:
         adults = entities.loc[
             (entities["entity_type"] == "adult")
-            & (entities["adult_role"].fillna("") != "trusted_adult"),
+            & ~entities["adult_role"].isin(MODEL.adult_roles.with_flag("protective")),
             "entity_id",
         ]
         links = links[~links["source_id"].isin(adults) & ~links["target_id"].isin(adults)]

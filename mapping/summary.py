@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mapping.analysis.harms import short_label
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -99,7 +100,7 @@ def young_people_by_period(scoped: ScopedGraph, freq: str = "Q") -> pd.DataFrame
 
 
 def _harm_label(harm: str) -> str:
-    return MODEL.harms[harm].attrs.get("short", harm) if harm in MODEL.harms else harm
+    return short_label(harm)
 
 
 def summarise(counts: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mapping.analysis.harms import harm_counts_text
 from mapping.graph import ScopedGraph
 from mapping.model import LIST_SEPARATOR, MODEL
 
@@ -25,7 +26,7 @@ EVIDENCE_COLUMNS = [
 
 
 def harm_summary(harms: dict[str, int]) -> str:
-    return ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
+    return harm_counts_text(harms)
 
 
 def cluster_table(clusters) -> pd.DataFrame:

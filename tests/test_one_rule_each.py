@@ -63,3 +63,18 @@ def test_marking_and_association_notice_are_declared_once():
 def test_cli_exports_through_run_export():
     """One export path: the CLI writes and audits through ``export.run.run_export``."""
     assert holders(r"FORMATS\[[^\]]+\]\(") == ["mapping/export/run.py"]
+
+
+def test_harm_rules_come_from_the_model_not_literals():
+    """``has_ideology`` and ``protective`` are model flags: no code names the harm or role."""
+    # harms.py names it in its doctests; sample.py writes the fictional world's data
+    assert holders(r'"radicalisation"') == ["mapping/analysis/harms.py", "mapping/sample.py"]
+    assert holders(r'== "trusted_adult"|!= "trusted_adult"') == []
+    assert holders(r"attrs\.get\(.short") == ["mapping/analysis/harms.py"]
+
+
+def test_one_harm_profile():
+    assert holders(r"def harm_profile\b") == ["mapping/analysis/harms.py"]
+    assert holders(r"def overlap_harms\b|def short_label\b|def harm_counts_text\b") == [
+        "mapping/analysis/harms.py"
+    ]

@@ -21,6 +21,7 @@ import networkx as nx
 import numpy as np
 
 from mapping.analysis.engine import choose_engine, edge_arrays, louvain_arrays, weighted_edges
+from mapping.analysis.harms import OVERLAP_HARMS, harm_profile
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -37,7 +38,6 @@ MAX_CLUSTER_SHARE = 1 / 3
 MIN_SPLIT_PEOPLE = 20
 SPLIT_RESOLUTION = 1.0
 #: Harm flags in model order (Vocabulary iterates over terms, not keys).
-HARM_KEYS = tuple(MODEL.harms.keys())
 CLUSTER_WEIGHT = "cluster_weight"
 
 
@@ -67,12 +67,7 @@ class Cluster:
 
     @property
     def harm_types(self) -> list[str]:
-        return [h for h in self.harms if MODEL.harms[h].attrs.get("overlap", True)]
-
-
-def overlap_harms() -> set[str]:
-    """Harm flags that count towards an overlap verdict (see model.yaml)."""
-    return {t.key for t in MODEL.harms if t.attrs.get("overlap", True)}
+        return [h for h in self.harms if h in OVERLAP_HARMS]
 
 
 #: Entity types that are contexts (places, online spaces), read from the model once.
@@ -230,17 +225,7 @@ def summarise(graph: nx.Graph, members) -> Cluster:
     kinds = {n: graph.nodes[n]["entity_type"] for n in member_set}
     young = sorted(n for n, k in kinds.items() if k == "young_person")
     adults = sorted(n for n, k in kinds.items() if k == "adult")
-    harms: Counter[str] = Counter()
-    ideologies: Counter[str] = Counter()
-    counted = overlap_harms()
-    multi = []
-    for person in young:
-        flags = graph.nodes[person]["harms"]
-        harms.update(flags)
-        if graph.nodes[person].get("ideology") and "radicalisation" in flags:
-            ideologies[graph.nodes[person]["ideology"]] += 1
-        if len(set(flags) & counted) >= 2:
-            multi.append(person)
+    profile = harm_profile(graph, young)
     shared = Counter(
         n
         for p in young
@@ -251,7 +236,6 @@ def summarise(graph: nx.Graph, members) -> Cluster:
         {n for n, k in kinds.items() if k in CONTEXT_TYPES}
         | {n for n, count in shared.items() if count >= 2}
     )
-    harm_counts = {h: harms[h] for h in HARM_KEYS if harms[h]}
     people = member_set - set(contexts)
     inside = member_set | set(contexts)
     return Cluster(
@@ -260,10 +244,10 @@ def summarise(graph: nx.Graph, members) -> Cluster:
         young_people=young,
         adults=adults,
         contexts=contexts,
-        harms=harm_counts,
-        ideologies=dict(sorted(ideologies.items())),
-        multi_harm_young_people=multi,
-        overlap=len(set(harm_counts) & counted) >= 2,
+        harms=profile["harms"],
+        ideologies=profile["ideologies"],
+        multi_harm_young_people=profile["multi_harm_young_people"],
+        overlap=profile["overlap"],
         protective=protective_in(graph, inside),
         evidence=evidence_within(graph, member_set, inside),
     )
@@ -289,7 +273,8 @@ def evidence_within(graph: nx.Graph, member_set: set, inside: set) -> list[str]:
 def protective_in(graph: nx.Graph, nodes) -> dict[str, list[str]]:
     """Trusted adults and protective places among ``nodes``, listed beside the risks."""
     protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
-    trusted = sorted(n for n in nodes if graph.nodes[n].get("adult_role") == "trusted_adult")
+    protective_roles = set(MODEL.adult_roles.with_flag("protective"))
+    trusted = sorted(n for n in nodes if graph.nodes[n].get("adult_role") in protective_roles)
     places = sorted(n for n in nodes if graph.nodes[n].get("place_kind") in protective_kinds)
     return {"trusted_adults": trusted, "protective_places": places}
 

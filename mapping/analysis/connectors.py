@@ -25,6 +25,7 @@ import pandas as pd
 
 from mapping.analysis import engine as engines
 from mapping.analysis.clusters import POPULAR_CONTEXT_SIZE, context_scales
+from mapping.analysis.harms import is_protective
 from mapping.analysis.neighbourhood import paths_between
 from mapping.analysis.overlap import context_kind
 from mapping.graph import ScopedGraph
@@ -127,7 +128,6 @@ def find_connectors(
     damping = context_scales(graph, popular_context_size)
     cuts = engines.articulation_points(graph, engine=engine)
     roles = incident_roles(scoped.links)
-    protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
     kinds = dict(graph.nodes(data="entity_type"))
     found = []
     for node, data in graph.nodes(data=True):
@@ -154,8 +154,7 @@ def find_connectors(
                 "articulation_point": node in cuts,
                 "damping": round(damping.get(node, 1.0), 6),
                 "adult_role_inferred": bool(data.get("adult_role_inferred")),
-                "protective": data.get("adult_role") == "trusted_adult"
-                or data.get("place_kind") in protective_kinds,
+                "protective": is_protective(data),
                 "incident_roles": roles.get(node, {}),
                 "evidence": evidence,
             }

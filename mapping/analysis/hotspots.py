@@ -15,9 +15,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mapping.analysis.clusters import HARM_KEYS
 from mapping.analysis.engine import choose_engine, edge_arrays, louvain_arrays
-from mapping.analysis.overlap import context_kind, harm_profile
+from mapping.analysis.harms import HARM_KEYS, harm_profile
+from mapping.analysis.overlap import context_kind
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 

@@ -12,43 +12,10 @@ own, do not by themselves make an overlap (``overlap: false`` in model.yaml).
 
 from __future__ import annotations
 
-from collections import Counter
-
-import networkx as nx
-
-from mapping.analysis.clusters import HARM_KEYS, Cluster, overlap_harms
+from mapping.analysis.clusters import Cluster
+from mapping.analysis.harms import HARM_KEYS, harm_profile, overlap_harms
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
-
-
-def harm_profile(graph: nx.Graph, young_people) -> dict:
-    """Harm flags and ideologies among ``young_people``, as counts of young people.
-
-    Returns ``harms`` {flag: n}, ``ideologies`` {ideology: n} (of those flagged for
-    radicalisation), ``harm_types`` (flags that count towards overlap, in model order),
-    ``multi_harm_young_people`` and ``overlap`` (two or more harm types meet).
-    """
-    harms: Counter[str] = Counter()
-    ideologies: Counter[str] = Counter()
-    counted = overlap_harms()
-    multi = []
-    for person in sorted(young_people):
-        data = graph.nodes[person]
-        flags = set(data.get("harms", ()))
-        harms.update(flags)
-        if "radicalisation" in flags and data.get("ideology"):
-            ideologies[data["ideology"]] += 1
-        if len(flags & counted) >= 2:
-            multi.append(person)
-    ordered = {h: harms[h] for h in HARM_KEYS if harms[h]}
-    types = [h for h in ordered if h in counted]
-    return {
-        "harms": ordered,
-        "ideologies": dict(sorted(ideologies.items())),
-        "harm_types": types,
-        "multi_harm_young_people": multi,
-        "overlap": len(types) >= 2,
-    }
 
 
 def context_kind(data: dict) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from mapping.analysis.harms import carries_ideology, short_label
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -28,7 +29,7 @@ def themes(scoped: ScopedGraph) -> dict:
     ideologies = Counter(
         graph.nodes[p]["ideology"]
         for p in young
-        if graph.nodes[p].get("ideology") and "radicalisation" in graph.nodes[p]["harms"]
+        if carries_ideology(graph.nodes[p]["harms"], graph.nodes[p].get("ideology"))
     )
     online, schools = [], []
     for node, data in graph.nodes(data=True):
@@ -45,9 +46,7 @@ def themes(scoped: ScopedGraph) -> dict:
                 }
             )
     return {
-        "harm_mix": {
-            MODEL.harms[h].attrs.get("short", h): harms[h] for h in MODEL.harms.keys() if harms[h]
-        },
+        "harm_mix": {short_label(h): harms[h] for h in MODEL.harms.keys() if harms[h]},
         "ideologies": {MODEL.ideologies.label(k): n for k, n in sorted(ideologies.items())},
         "online_spaces": sorted(online, key=lambda o: (-o["flagged"], o["code"])),
         "schools": sorted(schools, key=lambda s: (-s["flagged_pupils"], s["code"])),

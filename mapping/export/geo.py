@@ -17,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from mapping import settings
+from mapping.analysis.harms import harm_profile
 from mapping.export.graphml import xml_text
 from mapping.export.records import entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
@@ -42,7 +43,7 @@ def _harms_near(scoped: ScopedGraph, node: str) -> tuple[int, str]:
     """How many young people are linked to ``node`` in scope, and their harm flags counted."""
     graph = scoped.graph
     young = [n for n in graph.neighbors(node) if graph.nodes[n]["entity_type"] == "young_person"]
-    counts = Counter(h for n in young for h in graph.nodes[n].get("harms") or ())
+    counts = harm_profile(graph, young)["harms"]
     return len(young), "; ".join(f"{h}: {c}" for h, c in sorted(counts.items()))
 
 

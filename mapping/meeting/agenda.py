@@ -16,6 +16,7 @@ from datetime import date
 
 from mapping.analysis.adults import MIN_YOUNG_PEOPLE_PER_ADULT, adults_of_concern
 from mapping.analysis.changes import previous_graph
+from mapping.analysis.harms import harm_counts_text
 from mapping.analysis.hotspots import find_hotspots
 from mapping.analysis.report import analyse
 from mapping.analysis.themes import MIN_FLAGGED_PUPILS, online_spaces_across_districts, themes
@@ -266,7 +267,7 @@ def _cluster_row(c: dict) -> dict:
 
 
 def _harm_text(harms: dict) -> str:
-    return ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
+    return harm_counts_text(harms)
 
 
 def _concerns(scoped: ScopedGraph) -> set[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from mapping.analysis.harms import harm_counts_text
 from mapping.model import MODEL
 from mapping.render.network import harm_tag, layout, vis_elements, vis_network_js
 
@@ -56,7 +57,7 @@ def group_node(
     """A collapsed cluster drawn as one node: size = members, colour = harm mix."""
     order = MODEL.harms.keys()  # model order
     tag = harm_tag([h for h in order if harms.get(h)])
-    mix = ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
+    mix = harm_counts_text(harms)
     return {
         "id": group_id,
         "label": f"{title}\n{size} members" + (f"\n[{tag}]" if tag else ""),

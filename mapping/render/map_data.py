@@ -18,9 +18,10 @@ import networkx as nx
 import pandas as pd
 
 from mapping import geo
-from mapping.analysis.clusters import HARM_KEYS, Cluster, membership
+from mapping.analysis.clusters import Cluster, membership
+from mapping.analysis.harms import HARM_KEYS, harm_counts_text, harm_profile
 from mapping.analysis.hotspots import flagged_neighbours
-from mapping.analysis.overlap import context_kind, harm_profile
+from mapping.analysis.overlap import context_kind
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -267,7 +268,7 @@ def kind_label(kind: str) -> str:
 
 def harm_text(harms: dict[str, int]) -> str:
     """``CCE 3, CSE 1``: short harm labels with the number of young people flagged."""
-    return ", ".join(f"{MODEL.harms[h].attrs.get('short', h)} {n}" for h, n in harms.items())
+    return harm_counts_text(harms)
 
 
 def find_context(data: MapData, node: str | None) -> ContextOnMap | None:

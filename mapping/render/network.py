@@ -21,6 +21,7 @@ from importlib import resources
 
 import networkx as nx
 
+from mapping.analysis.harms import is_protective, short_label
 from mapping.model import ASSOCIATION_NOTICE, MARKING, MODEL
 
 #: Above this many nodes the spring layout is replaced by igraph's faster DrL layout.
@@ -96,7 +97,7 @@ def layout(graph: nx.Graph, seed: int = 0) -> dict[str, tuple[float, float]]:
 
 
 def harm_tag(harms) -> str:
-    return "·".join(MODEL.harms[h].attrs.get("short", h) for h in harms if h in MODEL.harms)
+    return "·".join(short_label(h) for h in harms if h in MODEL.harms)
 
 
 def node_tooltip(node: str, data: dict) -> str:
@@ -124,12 +125,6 @@ def node_tooltip(node: str, data: dict) -> str:
 def is_inferred(data: dict) -> bool:
     """True when the entity's adult role was inferred from the evidence, not recorded."""
     return bool(data.get("adult_role_inferred")) or data.get("adult_role_source") == "inferred"
-
-
-def is_protective(data: dict) -> bool:
-    return data.get("adult_role") in MODEL.adult_roles.with_flag("protective") or (
-        data.get("place_kind") in MODEL.place_kinds.with_flag("protective")
-    )
 
 
 def node_style(data: dict) -> dict:
@@ -248,7 +243,7 @@ def legend_items() -> dict[str, list[dict]]:
     )
     harms = [
         _entity_item(
-            f"{t.attrs.get('short', t.key)} = {t.label}",
+            f"{short_label(t.key)} = {t.label}",
             {"entity_type": "young_person", "harms": (t.key,)},
         )
         for t in MODEL.harms

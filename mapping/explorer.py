@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from mapping.analysis.harms import short_label
 from mapping.analysis.neighbourhood import neighbourhood
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
@@ -109,7 +110,7 @@ def attribute_words(data: dict) -> set[str]:
             words |= {value, vocabulary.label(value) if value in vocabulary else value}
     for harm in data.get("harms") or ():
         if harm in MODEL.harms:
-            words |= {harm, MODEL.harms.label(harm), MODEL.harms[harm].attrs.get("short", harm)}
+            words |= {harm, MODEL.harms.label(harm), short_label(harm)}
     for key in ("district", "age_band", "platform"):
         if data.get(key):
             words.add(str(data[key]))

@@ -15,17 +15,17 @@ from mapping.export.pack_files import build_pack, pack_label
 from mapping.export.pack_images import map_png
 from mapping.model import MODEL
 from mapping.render.markdown import md
-from mapping.render.network import MARKING, network_html
-from pages.common import may, require_permission, shared_cached, store
+from mapping.render.network import network_html
+from mapping.render.presentation import presentation_html
+from pages.common import may, require_permission, session_cached, shared_cached, store
 from pages.sign_in import current_role, event, identity
 
-#: Our own constant CSS (no data in it): hide the sidebar and header, large type. A metric's
-#: value is a markdown paragraph inside stMetricValue, so the rule must reach that <p>.
+#: Our own constant CSS (no data in it): the presentation's frame covers the whole window
+#: (sidebar, header and set-up out of sight), so the projector shows one item per screen.
 PRESENTATION_CSS = """<style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;}
-div[data-testid="stMainBlockContainer"] {max-width: 100%; padding-top: 1rem;}
-div[data-testid="stMarkdownContainer"] p, div[data-testid="stMarkdownContainer"] li {font-size: 1.5rem;}
-div[data-testid="stMetricValue"] div[data-testid="stMarkdownContainer"] p {font-size: 3.5rem; line-height: 1.15;}
+iframe[title="st.iframe"], iframe[data-testid="stIFrame"] {position: fixed; inset: 0;
+  width: 100vw !important; height: 100vh !important; z-index: 999990; border: 0; background: #fff;}
 </style>"""
 DROP = ["evidence", "members", "context_codes", "id"]
 
@@ -129,14 +129,27 @@ key = (
     meeting["period_end"],
     meeting["previous_meeting_id"],
     role,
+    mt.log_stamp(store(), meeting),  # a recorded or closed action makes a new agenda
 )
 agenda = shared_cached(("agenda", *key), lambda: mt.build_agenda(store(), meeting, role))
 graph = agenda.scoped.graph
 present = st.toggle("Presentation view", key="m_present")
-if present:
-    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-    st.markdown(f"### :red-background[{MARKING}]")
 number = min(st.session_state.setdefault("m_item", 0), len(agenda.items) - 1)
+if present:  # one full screen per item, keys and clicker move on (mapping.render.presentation)
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+    sees = MODEL.roles[role].sees_true_addresses
+    maps = session_cached(
+        ("maps", *key),
+        lambda: {
+            i.district: map_png(
+                graph.subgraph(i.nodes), i.highlight, i.district, role_sees_addresses=sees
+            )
+            for i in agenda.districts
+        },
+    )
+    deck = presentation_html(agenda, maps, number, st.session_state.get("m_timer", 0))
+    components.html(deck, height=1080)
+    st.stop()
 item = agenda.items[number]
 back, where, forward = st.columns([1, 3, 1])
 if back.button("Previous", disabled=number == 0, key="m_back", width="stretch"):
@@ -243,7 +256,7 @@ else:
             due = st.date_input(
                 "Due",
                 value=date.fromisoformat(meeting["meeting_date"]) + timedelta(days=28),
-                key="m_due",
+                key=f"m_due_{meeting['id']}",
                 format="DD/MM/YYYY",
             )
             if st.form_submit_button("Record action") and kind and code:
@@ -284,7 +297,7 @@ if may("close_action") and (agreed or review):
             on = st.date_input(
                 "On",
                 value=date.fromisoformat(meeting["meeting_date"]),
-                key="m_close_on",
+                key=f"m_close_on_{meeting['id']}",
                 format="DD/MM/YYYY",
             )
             if st.form_submit_button("Save the outcome") and chosen is not None:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command to install everything the tests need and run the whole suite: Debian packages
-# (Chromium, PostgreSQL, poppler, DejaVu fonts, Node) when missing, .venv with
-# requirements-dev.txt, the Node test packages, then a throwaway PostgreSQL server on
-# loopback (stopped and deleted on exit), the data-file guard, and pytest.
+# (Chromium, PostgreSQL, poppler, DejaVu and Liberation fonts, LibreOffice Impress, Node)
+# when missing, .venv with requirements-dev.txt, the Node test packages, then a throwaway
+# PostgreSQL server on loopback (stopped and deleted on exit), the data-file guard, and pytest.
 # Usage: bash scripts/test.sh [pytest options and paths]. This is what CI runs (.ci/run).
 # Exits non-zero when a test fails, and also when pytest collected no tests (exit code 5).
 set -euo pipefail
@@ -14,6 +14,10 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+# LibreOffice renders the meeting pack's PPTX in tests/mapping/test_pack_render.py; Liberation
+# Sans has Arial's (and Helvetica's) metrics, which the pack measures its tables with.
+command -v soffice >/dev/null || need+=(libreoffice-impress)
+[ -d /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then

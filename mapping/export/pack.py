@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mapping.export.pack_images import map_png, network_png
+from mapping.export.pack_layout import Table
 from mapping.graph import ScopedGraph, build_scoped_graph
 from mapping.meeting import (
     Agenda,
@@ -36,14 +37,6 @@ NOTICE = f"{ASSOCIATION_NOTICE} {MODEL.notices['codes_only']}"
 #: Rows per table on a slide; the rest are counted in a note so the slide stays readable.
 MAX_ROWS = 5
 ACTION_COLUMNS = ["district", "against", "tactic", "owner", "due", "status", "outcome"]
-
-
-@dataclass
-class Table:
-    caption: str
-    columns: list[str]
-    rows: list[list[str]]
-    more: int = 0
 
 
 @dataclass

@@ -1,8 +1,11 @@
 """Draw the meeting pack's slides as PowerPoint (python-pptx), PDF (reportlab) and an
 offline interactive HTML page; and the writers ``python -m mapping export --meeting`` uses.
 
-Every slide and page carries the OFFICIAL-SENSITIVE marking top and bottom. Type is large
-(titles 30 pt, text 18 pt, tables 14 pt) so the pack reads on a projector.
+PowerPoint and PDF draw the same measured pages (mapping.export.pack_layout): the same
+title, text, pictures and table frames in the same places, so a table never runs under
+another and a district's title always heads its pictures. Every slide and page carries the
+OFFICIAL-SENSITIVE marking top and bottom. Type is large (titles 28 pt, text 16 pt, tables
+14 pt) so the pack reads on a projector; the PowerPoint carries speaker notes.
 """
 
 from __future__ import annotations
@@ -13,254 +16,218 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from mapping.export import pack_layout as lay
 from mapping.export.pack import Slide, load_agenda, meeting_graph, pack_slides
 from mapping.export.pack_html import meeting_page
 from mapping.model import MARKING, MODEL
 from mapping.store import Store
 
 RED = (0xB0, 0x00, 0x20)
+HEADER_FILL = (0xE8, 0xE8, 0xE8)
+PPTX_FONT = "Arial"  # Helvetica's widths (and Liberation Sans's), which the layout measures
+
+
+def pages_of(slides: list[Slide]) -> list[lay.Page]:
+    return [page for slide in slides for page in lay.layout(slide)]
+
+
+def _fit(png: bytes, width: float, height: float) -> tuple[float, float]:
+    from reportlab.lib.utils import ImageReader
+
+    w, h = ImageReader(io.BytesIO(png)).getSize()
+    scale = min(width / w, height / h)
+    return w * scale, h * scale
 
 
 # -- PowerPoint ----------------------------------------------------------------------------
 def pptx_bytes(slides: list[Slide]) -> bytes:
     from pptx import Presentation
-    from pptx.util import Inches, Pt
+    from pptx.util import Pt
 
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    deck.slide_width, deck.slide_height = Pt(lay.PAGE_W), Pt(lay.PAGE_H)
     blank = deck.slide_layouts[6]
-    for slide in slides:
-        page = deck.slides.add_slide(blank)
-        _marking_bar(page, Inches(0), Inches(13.333))
-        _marking_bar(page, Inches(7.5 - 0.35), Inches(13.333))
-        _text(
-            page,
-            slide.title,
-            Inches(0.4),
-            Inches(0.45),
-            Inches(12.5),
-            Inches(0.8),
-            Pt(30),
-            bold=True,
-        )
-        top = 1.25
-        if slide.lines:
-            _text(
-                page,
-                "\n".join(slide.lines),
-                Inches(0.4),
-                Inches(top),
-                Inches(12.5),
-                Inches(0.4 * len(slide.lines)),
-                Pt(18),
-            )
-            top += 0.42 * len(slide.lines) + 0.1
-        if slide.images:
-            width = 12.5 / len(slide.images)
-            for number, image in enumerate(slide.images):
-                page.shapes.add_picture(
-                    io.BytesIO(image),
-                    Inches(0.4 + number * width),
-                    Inches(top),
-                    height=Inches(7.5 - 0.5 - top),
-                )
-        _pptx_tables(page, slide.tables, top)
-        if slide.notes:
-            page.notes_slide.notes_text_frame.text = slide.notes
+    for page in pages_of(slides):
+        slide = deck.slides.add_slide(blank)
+        _marking_bar(slide, 0)
+        _marking_bar(slide, lay.PAGE_H - lay.BAR)
+        _text(slide, [page.title], lay.MARGIN, lay.TITLE_TOP, lay.CONTENT_W, lay.TITLE_SIZE, True)
+        if page.lines:
+            _text(slide, page.lines, lay.MARGIN, lay.BODY_TOP, lay.CONTENT_W, lay.BODY_SIZE)
+        for png, x, y, width, height in page.images:
+            w, h = _fit(png, width, height)
+            slide.shapes.add_picture(io.BytesIO(png), Pt(x + (width - w) / 2), Pt(y), Pt(w), Pt(h))
+        for placed in page.tables:
+            _pptx_table(slide, placed)
+        if page.notes:
+            slide.notes_slide.notes_text_frame.text = page.notes
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
 
 
-def _marking_bar(page, top, width) -> None:
+def _marking_bar(slide, top: float) -> None:
     from pptx.dml.color import RGBColor
-    from pptx.util import Inches, Pt
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+    from pptx.util import Pt
 
-    bar = page.shapes.add_textbox(0, top, width, Inches(0.35))
+    bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Pt(top), Pt(lay.PAGE_W), Pt(lay.BAR))
     bar.fill.solid()
     bar.fill.fore_color.rgb = RGBColor(*RED)
-    run = bar.text_frame.paragraphs[0].add_run()
+    bar.line.fill.background()
+    frame = bar.text_frame
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame.margin_top = frame.margin_bottom = 0
+    run = frame.paragraphs[0].add_run()
     run.text = MARKING
-    run.font.size, run.font.bold = Pt(14), True
+    run.font.size, run.font.bold, run.font.name = Pt(14), True, PPTX_FONT
     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-    from pptx.enum.text import PP_ALIGN
-
-    bar.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    frame.paragraphs[0].alignment = PP_ALIGN.CENTER
 
 
-def _text(page, text, left, top, width, height, size, bold=False) -> None:
-    box = page.shapes.add_textbox(left, top, width, height)
-    box.text_frame.word_wrap = True
-    for number, line in enumerate(text.split("\n")):
-        paragraph = box.text_frame.paragraphs[0] if number == 0 else box.text_frame.add_paragraph()
+def _text(slide, lines: list[str], x, y, width, size, bold=False) -> None:
+    """Lines already wrapped by the layout, one paragraph each, at the layout's leading."""
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Pt
+
+    box = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(width), Pt(len(lines) * size * lay.LEADING))
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    for number, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+        paragraph.line_spacing = Pt(size * lay.LEADING)
         run = paragraph.add_run()
         run.text = line
-        run.font.size, run.font.bold = size, bold
+        run.font.size, run.font.bold, run.font.name = Pt(size), bold, PPTX_FONT
 
 
-def _pptx_tables(page, tables, top: float) -> None:
-    """Tables two to a row, captions above, 14 pt."""
-    from pptx.util import Inches, Pt
+def _pptx_table(slide, placed: lay.PlacedTable) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
 
-    for number, t in enumerate(tables):
-        left = 0.4 + (number % 3) * 4.2
-        row_top = top + (number // 3) * 2.9
+    t = placed.table
+    caption = lay.wrap(lay._caption(t), placed.width, lay.CAPTION_SIZE, bold=True)
+    _text(slide, caption, placed.x, placed.y, placed.width, lay.CAPTION_SIZE, True)
+    if not t.rows:
         _text(
-            page,
-            t.caption + (f" (and {t.more} more)" if t.more else ""),
-            Inches(left),
-            Inches(row_top),
-            Inches(4.0),
-            Inches(0.4),
-            Pt(16),
-            bold=True,
+            slide,
+            [lay.EMPTY_TEXT],
+            placed.x,
+            placed.y + placed.caption_h,
+            placed.width,
+            lay.CELL_SIZE,
         )
-        if not t.rows:
-            _text(
-                page,
-                "None in this period.",
-                Inches(left),
-                Inches(row_top + 0.4),
-                Inches(4.0),
-                Inches(0.4),
-                Pt(14),
-            )
-            continue
-        shape = page.shapes.add_table(
-            len(t.rows) + 1,
-            len(t.columns),
-            Inches(left),
-            Inches(row_top + 0.45),
-            Inches(4.0),
-            Inches(0.3 * (len(t.rows) + 1)),
-        )
-        for r, row in enumerate([t.columns, *t.rows]):
-            for c, value in enumerate(row):
-                run = shape.table.cell(r, c).text_frame.paragraphs[0].add_run()
-                run.text = value
-                run.font.size = Pt(12)
+        return
+    x, y, width, height = placed.frame
+    shape = slide.shapes.add_table(
+        len(t.rows) + 1, len(t.columns), Pt(x), Pt(y), Pt(width), Pt(height)
+    )
+    grid = shape.table
+    grid.first_row = True
+    grid.horz_banding = False
+    for number, w in enumerate(placed.col_widths):
+        grid.columns[number].width = Pt(w)
+    for number, h in enumerate(placed.row_heights):
+        grid.rows[number].height = Pt(h)
+    for r, row in enumerate([t.columns, *t.rows]):
+        for c, value in enumerate(row):
+            cell = grid.cell(r, c)
+            cell.margin_left = cell.margin_right = Pt(lay.PAD_X)
+            cell.margin_top = cell.margin_bottom = Pt(lay.PAD_Y)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor(*(HEADER_FILL if r == 0 else (0xFF, 0xFF, 0xFF)))
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.line_spacing = Pt(lay.CELL_SIZE * lay.LEADING)
+            run = paragraph.add_run()
+            run.text = value
+            run.font.size, run.font.bold, run.font.name = Pt(lay.CELL_SIZE), r == 0, PPTX_FONT
+            run.font.color.rgb = RGBColor(0, 0, 0)
 
 
 # -- PDF -----------------------------------------------------------------------------------
 def pdf_bytes(slides: list[Slide]) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer
-    from reportlab.platypus import Table as RTable
+    """One PDF page per layout page, drawn where the layout put things (no flowing, so a
+    title can never be left on one page while its pictures go to the next)."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
 
-    page = (960, 540)  # 16:9, like the slides
-    title = ParagraphStyle("t", fontName="Helvetica-Bold", fontSize=28, leading=34)
-    body = ParagraphStyle("b", fontName="Helvetica", fontSize=16, leading=21)
-    caption = ParagraphStyle("c", fontName="Helvetica-Bold", fontSize=15, leading=19)
-    story = []
-    for slide in slides:
-        story += [Paragraph(html.escape(slide.title), title), Spacer(1, 6)]
-        story += [Paragraph(html.escape(line), body) for line in slide.lines]
-        if slide.images:
-            height = 400 - 21 * len(slide.lines)
-            width = 900 / len(slide.images)
-            pictures = [_image(Image, image, width - 10, height) for image in slide.images]
-            story.append(RTable([pictures], colWidths=[width] * len(pictures)))
-        story += _pdf_tables(slide.tables, RTable, Paragraph, caption, body, colors)
-        story.append(PageBreak())
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=page,
-        leftMargin=30,
-        rightMargin=30,
-        topMargin=36,
-        bottomMargin=34,
-        title="MACE meeting pack",
-        subject=MARKING,
-    )
-    document.build(story, onFirstPage=_pdf_marking, onLaterPages=_pdf_marking)
+    canvas = Canvas(buffer, pagesize=(lay.PAGE_W, lay.PAGE_H))
+    canvas.setTitle("MACE meeting pack")
+    canvas.setSubject(MARKING)
+    for number, page in enumerate(pages_of(slides), start=1):
+        _pdf_marking(canvas, number)
+        _pdf_lines(canvas, [page.title], lay.MARGIN, lay.TITLE_TOP, lay.TITLE_SIZE, True)
+        _pdf_lines(canvas, page.lines, lay.MARGIN, lay.BODY_TOP, lay.BODY_SIZE)
+        for png, x, y, width, height in page.images:
+            w, h = _fit(png, width, height)
+            canvas.drawImage(
+                ImageReader(io.BytesIO(png)), x + (width - w) / 2, lay.PAGE_H - y - h, w, h
+            )
+        for placed in page.tables:
+            _pdf_table(canvas, placed)
+        canvas.showPage()
+    canvas.save()
     return buffer.getvalue()
 
 
-def _image(image_class, png: bytes, max_width: float, max_height: float):
-    from reportlab.lib.utils import ImageReader
-
-    width, height = ImageReader(io.BytesIO(png)).getSize()
-    scale = min(max_width / width, max_height / height)
-    return image_class(io.BytesIO(png), width=width * scale, height=height * scale)
-
-
-def _pdf_tables(tables, table_class, paragraph, caption, body, colors) -> list:
-    """Tables two to a row so a district's four tables fit one page."""
-    cells = []
-    for t in tables:
-        heading = paragraph(
-            html.escape(t.caption + (f" (and {t.more} more)" if t.more else "")), caption
-        )
-        if t.rows:
-            cell = body.clone("cell", fontSize=12, leading=14)
-            grid_rows = [
-                [paragraph(html.escape(v), cell) for v in row] for row in [t.columns, *t.rows]
-            ]
-            inner = table_class(grid_rows, hAlign="LEFT", colWidths=_widths(t, 440))
-            inner.setStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
-                ]
-            )
-        else:
-            inner = paragraph("None in this period.", body)
-        cells.append([heading, inner])
-    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
-    if not rows:
-        return []
-    grid = table_class(
-        [row + [""] * (2 - len(row)) for row in rows], colWidths=[450, 450], hAlign="LEFT"
-    )
-    grid.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
-    return [grid]
+def _pdf_lines(canvas, lines, x, y, size, bold=False) -> None:
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(lay.BOLD if bold else lay.FONT, size)
+    line = size * lay.LEADING
+    for number, text in enumerate(lines):
+        baseline = y + number * line + (line - size) / 2 + 0.8 * size
+        canvas.drawString(x, lay.PAGE_H - baseline, text)
 
 
-def _widths(t, total: float, font: str = "Helvetica", size: float = 12) -> list[float]:
-    """Column widths measured in points so that no word breaks: every column gets at least
-    its longest word (of the header or any value: codes and dates stay whole), then the
-    room left goes to the columns whose full text does not fit yet (a harm list wraps at
-    its commas). Headers stay on one line when everything fits."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _pdf_table(canvas, placed: lay.PlacedTable) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as RTable
 
-    pad = 8  # the cell padding (3 pt each side, set in _pdf_tables) and a little air
-
-    def width(text: str) -> float:
-        return stringWidth(text, font, size) + pad
-
-    columns = [[col, *(row[i] for row in t.rows)] for i, col in enumerate(t.columns)]
-    least = [max(width(w) for text in col for w in text.split() or [""]) for col in columns]
-    wanted = [max(width(text) for text in col) for col in columns]
-    if sum(wanted) <= total:
-        return [w * total / sum(wanted) for w in wanted]
-    if sum(least) >= total:
-        return [w * total / sum(least) for w in least]
-    # Room goes to values first (a harm list on fewer lines), to headers only after that.
-    values = [
-        max([m] + [width(text) for text in col[1:]]) for m, col in zip(least, columns, strict=True)
+    t = placed.table
+    caption = lay.wrap(lay._caption(t), placed.width, lay.CAPTION_SIZE, bold=True)
+    _pdf_lines(canvas, caption, placed.x, placed.y, lay.CAPTION_SIZE, True)
+    if not t.rows:
+        _pdf_lines(canvas, [lay.EMPTY_TEXT], placed.x, placed.y + placed.caption_h, lay.CELL_SIZE)
+        return
+    size, leading = lay.CELL_SIZE, lay.CELL_SIZE * lay.LEADING
+    body = ParagraphStyle("cell", fontName=lay.FONT, fontSize=size, leading=leading)
+    head = body.clone("head", fontName=lay.BOLD)
+    cells = [
+        [Paragraph(html.escape(v), head if r == 0 else body) for v in row]
+        for r, row in enumerate([t.columns, *t.rows])
     ]
-    room = total - sum(least)
-    short = [v - m for v, m in zip(values, least, strict=True)]
-    if sum(short) >= room:
-        return [m + room * s / sum(short) for m, s in zip(least, short, strict=True)]
-    room, short = total - sum(values), [w - v for w, v in zip(wanted, values, strict=True)]
-    return [v + room * s / sum(short) for v, s in zip(values, short, strict=True)]
+    grid = RTable(cells, colWidths=placed.col_widths, rowHeights=placed.row_heights)
+    grid.setStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("LEFTPADDING", (0, 0), (-1, -1), lay.PAD_X),
+            ("RIGHTPADDING", (0, 0), (-1, -1), lay.PAD_X),
+            ("TOPPADDING", (0, 0), (-1, -1), lay.PAD_Y),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), lay.PAD_Y),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(*(c / 255 for c in HEADER_FILL))),
+        ]
+    )
+    x, y, width, height = placed.frame
+    grid.wrapOn(canvas, width, height)
+    grid.drawOn(canvas, x, lay.PAGE_H - y - height)
 
 
-def _pdf_marking(canvas, document) -> None:
-    width, height = document.pagesize
+def _pdf_marking(canvas, number: int) -> None:
     canvas.saveState()
     canvas.setFillColorRGB(*(c / 255 for c in RED))
-    canvas.rect(0, height - 24, width, 24, stroke=0, fill=1)
-    canvas.rect(0, 0, width, 22, stroke=0, fill=1)
+    canvas.rect(0, lay.PAGE_H - lay.BAR, lay.PAGE_W, lay.BAR, stroke=0, fill=1)
+    canvas.rect(0, 0, lay.PAGE_W, lay.BAR, stroke=0, fill=1)
     canvas.setFillColorRGB(1, 1, 1)
-    canvas.setFont("Helvetica-Bold", 14)
-    canvas.drawCentredString(width / 2, height - 17, MARKING)
-    canvas.drawCentredString(width / 2, 6, f"{MARKING} · page {document.page}")
+    canvas.setFont(lay.BOLD, 14)
+    canvas.drawCentredString(lay.PAGE_W / 2, lay.PAGE_H - 18, MARKING)
+    canvas.drawCentredString(lay.PAGE_W / 2, 8, f"{MARKING} · page {number}")
     canvas.restoreState()
 
 

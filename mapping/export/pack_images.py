@@ -53,8 +53,11 @@ def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0
     kinds: dict[str, list] = {}
     for node, kind in graph.nodes(data="entity_type"):
         kinds.setdefault(kind, []).append(node)
+    harms_seen: set[str] = set()
     for kind, nodes in kinds.items():
         term = MODEL.entity_types[kind]
+        # A young person's border is the colour of their first harm flag, as in the explorer.
+        borders = [_harm_colour(graph.nodes[n], harms_seen) or term.colour for n in nodes]
         nx.draw_networkx_nodes(
             graph,
             positions,
@@ -62,6 +65,8 @@ def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0
             ax=ax,
             node_size=70,
             node_color=term.colour,
+            edgecolors=borders,
+            linewidths=2.2,
             node_shape=MARKERS.get(term.attrs.get("shape", ""), "o"),
         )
     marked = [n for n in highlight if n in graph][:MAX_LABELS]
@@ -78,10 +83,10 @@ def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0
         )
         place_labels(ax, [(n, *positions[n]) for n in marked])
     ax.legend(
-        handles=_legend_handles(kinds),
+        handles=_legend_handles(kinds, harms_seen),
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        ncol=3,
+        ncol=4,
         fontsize=FONT - 2,
         frameon=False,
     )
@@ -154,7 +159,15 @@ def drawn_part(graph: nx.Graph, highlight=()) -> nx.Graph:
     return graph.subgraph(set().union(*parts))
 
 
-def _legend_handles(kinds) -> list:
+def _harm_colour(data: dict, seen: set[str]) -> str | None:
+    harms = [h for h in data.get("harms") or () if h in MODEL.harms]
+    if data.get("entity_type") != "young_person" or not harms:
+        return None
+    seen.add(harms[0])
+    return MODEL.harms[harms[0]].colour
+
+
+def _legend_handles(kinds, harms=()) -> list:
     handles = [
         Line2D(
             [],
@@ -167,6 +180,22 @@ def _legend_handles(kinds) -> list:
         )
         for t in MODEL.entity_types
         if t.key in kinds
+    ]
+    young = MODEL.entity_types["young_person"].colour
+    handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markersize=11,
+            color=young,
+            markeredgecolor=t.colour,
+            markeredgewidth=2.5,
+            label=f"Harm: {t.attrs.get('short', t.label)}",
+        )
+        for t in MODEL.harms
+        if t.key in harms
     ]
     handles.append(
         Line2D(

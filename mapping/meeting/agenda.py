@@ -61,6 +61,8 @@ class Agenda:
     visible: set[str] = field(default_factory=set)
     #: The whole meeting (every district) for the role: pictures and the summary draw from it.
     scoped: ScopedGraph | None = None
+    #: Public places' and online spaces' names by code (shown beside codes everywhere).
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def districts(self) -> list[AgendaItem]:
@@ -68,7 +70,7 @@ class Agenda:
 
     def agreed_rows(self, store: Store) -> list[dict]:
         """Actions agreed at this meeting, as the role may see them."""
-        return action_rows(meeting_actions(store, self.meeting.get("id")), self.visible)
+        return action_rows(meeting_actions(store, self.meeting.get("id")), self.visible, self.names)
 
 
 def meeting_scope(meeting: dict, role: str, district: str | None = None) -> Scope:
@@ -117,19 +119,20 @@ def build_agenda(store: Store, meeting: dict, role: str = "chair", seed: int = 0
         build_scoped_graph(tables, Scope(role=role, include_stale=True, today=day), version).graph
     )
     whole = build_scoped_graph(tables, meeting_scope(meeting, role), version)
+    names = {c: n for c in whole.graph if (n := context_name(whole.graph, c))}
     previous = meeting_by_id(store, meeting.get("previous_meeting_id"))
     review = actions_to_review(
         store, meeting["meeting_date"], since=previous["meeting_date"] if previous else None
     )
-    items = [opening_item(meeting, previous, action_rows(review, visible))]
+    items = [opening_item(meeting, previous, action_rows(review, visible, names))]
     for district in districts_of(store, version):
         scoped = build_scoped_graph(tables, meeting_scope(meeting, role, district), version)
         before = _previous_scoped(store, scoped, previous)
         report = analyse(scoped, seed=seed, previous=before, connector_limit=20)
         mine = [a for a in review if a.get("district") == district]
-        items.append(district_item(scoped, report, district, mine, before, visible))
+        items.append(district_item(scoped, report, district, mine, before, visible, names))
     items.append(online_item(whole))
-    return Agenda(meeting, role, items, previous, visible, whole)
+    return Agenda(meeting, role, items, previous, visible, whole, names)
 
 
 def _previous_scoped(store: Store, scoped: ScopedGraph, previous: dict | None):
@@ -173,6 +176,7 @@ def district_item(
     review: list[dict],
     before: ScopedGraph | None = None,
     visible: set[str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> AgendaItem:
     """One district's section: VOLT (victims, offenders, locations, themes), protective
     contexts, changes since the last meeting and what happened to each action."""
@@ -184,7 +188,7 @@ def district_item(
         {x for part in (hotspots, clusters, adults) for h in part for x in h["evidence"]}
     )
     highlight = [h["id"] for h in hotspots] + [a["id"] for a in adults]
-    rows = action_rows(review, visible)
+    rows = action_rows(review, visible, names)
     return AgendaItem(
         key=f"district:{district}",
         title=f"District: {district}",
@@ -297,7 +301,7 @@ def change_summary(
         against = [
             f"{a['tactic']} ({a['status']})"
             for a in actions
-            if a["against"].endswith(f" {code}") and a["status"].startswith("open")
+            if f" {code} " in f"{a['against']} " and a["status"].startswith("open")
         ]
         return {"code": code, "name": name, "open_actions": "; ".join(against)}
 
@@ -318,8 +322,14 @@ def change_summary(
         ],
         "clusters_merged": len(changes["merged"]),
         "clusters_split": len(changes["split"]),
-        "merged": [f"{m['cluster']} from {', '.join(m['from'])}" for m in changes["merged"]],
-        "split": [f"{s['cluster']} into {', '.join(s['into'])}" for s in changes["split"]],
+        "merged": [
+            f"{m['cluster']} now draws on {', '.join(m['from'])} of the last meeting"
+            for m in changes["merged"]
+        ],
+        "split": [
+            f"{s['cluster']} of the last meeting is now {', '.join(s['into'])}"
+            for s in changes["split"]
+        ],
         "actions": [
             f"{a['tactic']} against {a['against']}: {a['status']}"
             + (f" ({a['outcome']})" if a.get("outcome") else "")

@@ -10,6 +10,7 @@ its code (:func:`action_rows`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -324,14 +325,31 @@ def actions_to_review(
         return found
 
 
-def action_rows(items: list[dict], visible: set[str] | None = None) -> list[dict]:
+def log_stamp(store: Store, meeting: dict) -> str:
+    """Changes whenever an action is recorded or closed, or the meeting's minutes change:
+    part of the key of a cached agenda, so no one is shown a stale action log."""
+    from sqlalchemy import func
+
+    with store.engine.connect() as conn:
+        count, created, updated = conn.execute(
+            select(func.count(), func.max(actions.c.created_at), func.max(actions.c.updated_at))
+        ).one()
+    minutes = f"{meeting.get('attendance') or ''}|{meeting.get('decisions') or ''}"
+    digest = hashlib.sha256(minutes.encode("utf-8")).hexdigest()[:12]
+    return f"{count}|{created}|{updated}|{digest}"
+
+
+def action_rows(
+    items: list[dict], visible: set[str] | None = None, names: dict[str, str] | None = None
+) -> list[dict]:
     """Actions as table rows in the field's words (codes for targets).
 
     ``visible``: the codes the reader's role may see; an action against anything else
     keeps its row (so the count is honest) but says :data:`WITHHELD` for the target and the
     description, never the code. ``None`` means every code may be shown (the chair's own
-    records in tests).
+    records in tests). ``names``: public places' names by code, shown beside the code.
     """
+    names = names or {}
     rows = []
     for a in items:
         hidden = (
@@ -352,7 +370,11 @@ def action_rows(items: list[dict], visible: set[str] | None = None) -> list[dict
             {
                 "id": a["id"],
                 "district": a.get("district") or "all",
-                "against": WITHHELD if hidden else f"{against} {a['target_id']}",
+                "against": WITHHELD
+                if hidden
+                else " ".join(
+                    p for p in (against, a["target_id"], names.get(a["target_id"], "")) if p
+                ),
                 "tactic": TACTICS.label(a["tactic"]) if a["tactic"] in TACTICS else a["tactic"],
                 "description": WITHHELD if hidden else (a.get("description") or ""),
                 "owner": owner,

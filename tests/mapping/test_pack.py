@@ -164,27 +164,31 @@ def test_codes_on_a_crowded_picture_do_not_overlap():
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
-def test_pdf_table_columns_never_break_a_code_or_a_date():
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def test_table_columns_never_break_a_code_or_a_date():
+    from mapping.export.pack_layout import (
+        CELL_SIZE,
+        CONTENT_W,
+        HALF_W,
+        PAD_X,
+        column_widths,
+        least_width,
+        text_width,
+    )
 
-    from mapping.export.pack import Table
-    from mapping.export.pack_files import _widths
-
+    columns = ["code", "kind", "young people", "harms", "adults of concern", "last seen"]
     rows = [
         ["AR-UEWVVYBKPOWR", "transport hub", "7", "CCE 3, RAD 1, MISS 3, SYV 1", "0", "2026-10-27"]
     ] * 3
-    t = Table(
-        "Locations",
-        ["code", "kind", "young people", "harms", "adults of concern", "last seen"],
-        rows,
-    )
-    widths = _widths(t, 440)
-    assert abs(sum(widths) - 440) < 1e-6
-    for column, width in zip(zip(t.columns, *rows, strict=True), widths, strict=True):
-        longest = max(stringWidth(w, "Helvetica", 12) for text in column for w in text.split())
-        assert width >= longest + 6, (column[0], width)  # 3 pt padding each side
-    short = Table("Schools", ["code", "flagged pupils"], [["PL-012", "6"]])
-    assert all(
-        w >= stringWidth(h, "Helvetica", 12) + 6
-        for h, w in zip(short.columns, _widths(short, 440), strict=True)
-    )
+    # Too wide for half a slide without breaking a word, so the layout gives it the width.
+    assert least_width(columns, rows) > HALF_W
+    widths = column_widths(columns, rows, CONTENT_W)
+    assert abs(sum(widths) - CONTENT_W) < 1e-6
+    for column, width in zip(zip(columns, *rows, strict=True), widths, strict=True):
+        longest = max(
+            text_width(w, CELL_SIZE, bold=n == 0)
+            for n, text in enumerate(column)
+            for w in text.split()
+        )
+        assert width >= longest + 2 * PAD_X, (column[0], width)
+    short = column_widths(["code", "flagged pupils"], [["PL-012", "6"]], 440)
+    assert short[1] >= text_width("flagged pupils", CELL_SIZE, bold=True) + 2 * PAD_X

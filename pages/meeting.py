@@ -137,13 +137,10 @@ present = st.toggle("Presentation view", key="m_present")
 number = min(st.session_state.setdefault("m_item", 0), len(agenda.items) - 1)
 if present:  # one full screen per item, keys and clicker move on (mapping.render.presentation)
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-    sees = MODEL.roles[role].sees_true_addresses
     maps = session_cached(
         ("maps", *key),
         lambda: {
-            i.district: map_png(
-                graph.subgraph(i.nodes), i.highlight, i.district, role_sees_addresses=sees
-            )
+            i.district: map_png(graph.subgraph(i.nodes), i.highlight, i.district)
             for i in agenda.districts
         },
     )

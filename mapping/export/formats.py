@@ -102,6 +102,7 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
     "map": (".html", ".htm"),
     "pptx": (".pptx",),
     "pdf": (".pdf",),
+    "summary": (".csv",),  # the strategic summary's figures, as shown
 }
 
 

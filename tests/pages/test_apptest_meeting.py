@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapping.render.markdown import md
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 DISTRICTS = sorted(
@@ -60,10 +62,10 @@ def test_meeting_agenda_has_every_district_and_steps_through(demo_env):
             assert [m.label for m in at.metric][:2] == ["Young people", "Locations of concern"]
             hotspots = at.dataframe[0].value
             assert hotspots.empty or hotspots["code"].str.match(r"^[A-Z]{2}-").all()
-    assert titles == [
-        "Opening: actions to review",
-        *(f"District: {d}" for d in DISTRICTS),
-        "Online spaces across districts",
+    assert titles == [  # a title is data, escaped for Markdown (mapping.render.markdown)
+        md("Opening: actions to review"),
+        *(md(f"District: {d}") for d in DISTRICTS),
+        md("Online spaces across districts"),
     ]
     assert at.button(key="m_next").disabled
 

@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from mapping import settings  # noqa: E402
+from mapping.analysis.harms import short_label  # noqa: E402
 from mapping.model import MODEL  # noqa: E402
 from mapping.render.network import layout  # noqa: E402
 
@@ -192,7 +193,7 @@ def _legend_handles(kinds, harms=()) -> list:
             color=young,
             markeredgecolor=t.colour,
             markeredgewidth=2.5,
-            label=f"Harm: {t.attrs.get('short', t.label)}",
+            label=f"Harm: {short_label(t.key)}",
         )
         for t in MODEL.harms
         if t.key in harms

@@ -216,3 +216,16 @@ def long_field_problem(name: str, sheet: str, row: int | None, column: str | Non
         f"a cell holds more than {MAX_FIELD_CHARS:,} characters (Excel's own limit for one "
         "cell); shorten it or leave it out",
     )
+
+
+def nul_problem(name: str, sheet: str, row: int | None, column: str | None) -> Problem:
+    return Problem(
+        ERROR,
+        name,
+        sheet,
+        row,
+        column,
+        "NUL character",
+        "a cell holds a NUL character, usually the sign of a damaged or binary file; "
+        "re-export the file from its source system",
+    )

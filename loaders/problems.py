@@ -23,14 +23,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [printable(self.file)]
         if self.sheet:
-            where.append(f"sheet {self.sheet}")
+            where.append(f"sheet {printable(self.sheet)}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column {self.column}")
-        return f"{self.severity.upper()}: {', '.join(where)}: {self.message}"
+        return f"{self.severity.upper()}: {', '.join(where)}: {printable(self.message)}"
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -117,3 +117,22 @@ def group_repeated(
     for position, summary in sorted(summaries, key=lambda item: -item[0]):
         listed.insert(position, summary)
     return listed
+
+
+def printable(text: object) -> str:
+    r"""``text`` with control, format and bidirectional characters shown as escapes, so a
+    file name holding a newline or a right-to-left override cannot forge or reorder lines
+    on a terminal or in a log.
+
+    >>> print(printable("a\nb\u202ec"))
+    a\nb\u202ec
+    """
+    import unicodedata
+
+    out = []
+    for ch in str(text):
+        if unicodedata.category(ch) in ("Cc", "Cf") and ch != " ":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -36,7 +36,26 @@ def load_key_chain(path: Path) -> list[bytes]:
     keys = [line.strip() for line in Path(path).read_bytes().splitlines() if line.strip()]
     if not keys or any(len(k) < 32 for k in keys):
         raise ValueError(f"pseudonymisation key {path} is too short; restore it from backup")
+    if any(weak_key(k) for k in keys):
+        raise ValueError(
+            f"pseudonymisation key {path} is not random (a placeholder, repeated or too few "
+            "different characters): anyone could guess it and recompute codes from names. "
+            "Create a real one (delete the file before the first import) or rotate with rekey"
+        )
     return keys
+
+
+def weak_key(key: bytes) -> bool:
+    """A key a person typed rather than drew: a placeholder word, or too few different
+    characters for its length (a random base-32 key of 52 characters uses about 26).
+
+    >>> weak_key(b"changeme" * 4), weak_key(b"0" * 52), weak_key(new_key())
+    (True, True, False)
+    """
+    lowered = key.lower()
+    if any(word in lowered for word in (b"changeme", b"password", b"secret", b"example")):
+        return True
+    return len(set(key)) < 12
 
 
 def new_key() -> bytes:

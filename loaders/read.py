@@ -177,7 +177,8 @@ def read_delimited(path: Path, name: str) -> RawSheet:
 
 
 def check_field_lengths(frame: pd.DataFrame, name: str, sheet: str, first_row: int = 1) -> None:
-    """Refuse a table holding a cell longer than ``bounds.MAX_FIELD_CHARS`` (no echo)."""
+    """Refuse a table holding a cell longer than ``bounds.MAX_FIELD_CHARS`` or a NUL
+    character (no echo)."""
     for position in range(frame.shape[1]):
         lengths = frame.iloc[:, position].astype("string").str.len()
         too_long = lengths > bounds.MAX_FIELD_CHARS
@@ -186,6 +187,10 @@ def check_field_lengths(frame: pd.DataFrame, name: str, sheet: str, first_row: i
             raise ImportFailed(
                 [bounds.long_field_problem(name, sheet, row, f"column {position + 1}")]
             )
+        nul = frame.iloc[:, position].astype("string").str.contains("\x00", regex=False)
+        if nul.fillna(False).any():
+            row = int(nul.fillna(False).to_numpy().nonzero()[0][0]) + first_row
+            raise ImportFailed([bounds.nul_problem(name, sheet, row, f"column {position + 1}")])
 
 
 def _first_line(exc: Exception) -> str:

@@ -109,3 +109,24 @@ def _chain(head: bytes, rest):
     if head:
         yield head
     yield from rest
+
+
+#: The oldest expat without known entity-expansion and reparse flaws (CVE-2023-52425 and
+#: CVE-2024-28757 are fixed in 2.6.0; defusedxml and the DOCTYPE scan above still refuse
+#: entities, so an older expat is a warning, not a refusal).
+MIN_EXPAT = (2, 6, 0)
+
+
+def expat_problem(version: tuple[int, int, int] | None = None) -> str | None:
+    """A warning when the XML parser library is older than :data:`MIN_EXPAT`, else None."""
+    import pyexpat
+
+    found = version or tuple(pyexpat.version_info)
+    if tuple(found) >= MIN_EXPAT:
+        return None
+    shown = ".".join(map(str, found))
+    wanted = ".".join(map(str, MIN_EXPAT))
+    return (
+        f"the XML parser library (expat {shown}) is older than {wanted}; XML imports are "
+        "still checked for DTDs and entities, but update the system's expat (or Python) soon"
+    )

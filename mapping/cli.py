@@ -141,7 +141,11 @@ def cmd_import(args) -> int:
     from loaders.importer import Source, import_files
     from loaders.problems import ImportFailed
     from loaders.pseudonymise import Pseudonymiser
+    from loaders.xmlsafety import expat_problem
     from mapping.locks import ImportBusy, import_lock
+
+    if expat_problem():  # a start-up check of the parser library the import relies on
+        print(f"WARNING: {expat_problem()}", file=sys.stderr)
 
     key_path = config.key_file(args.key_file)
     # a first import (no database file or no key yet) creates neither until it has passed

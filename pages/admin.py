@@ -5,12 +5,15 @@ import pandas as pd
 import streamlit as st
 
 from loaders.pseudonymise import Pseudonymiser
+from loaders.xmlsafety import expat_problem
 from mapping import audit
 from pages.common import may, require_permission, session_cached, store
 from pages.sign_in import current_role, event
 
 st.title("Audit log and subject access requests")
 require_permission("view_audit")  # model.yaml permissions; a refusal is audited
+if expat_problem():  # library version check, for the people who run the tool
+    st.warning(expat_problem())
 
 st.subheader("Audit log")
 st.caption(

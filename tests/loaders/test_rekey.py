@@ -11,7 +11,7 @@ import pytest
 
 from loaders.importer import Source, import_files
 from loaders.problems import ImportFailed
-from loaders.pseudonymise import Pseudonymiser, write_key_file
+from loaders.pseudonymise import Pseudonymiser, new_key, write_key_file
 from loaders.rekey import rekey_database, rotate_key_file
 from mapping.lookup import lookup
 from mapping.store import Store
@@ -29,7 +29,7 @@ def sources(folder: Path) -> list[Source]:
 @pytest.fixture
 def keyed(db_url, tmp_path):
     old_file = tmp_path / "old.key"
-    write_key_file(old_file, [b"A" * 52])
+    write_key_file(old_file, [new_key()])
     store = Store(db_url)
     import_files(sources(tmp_path / "m1"), store, Pseudonymiser.from_file(old_file), today=TODAY)
     return store, old_file, tmp_path

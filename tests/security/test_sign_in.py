@@ -108,3 +108,13 @@ def test_admin_page_lists_the_audit_log_for_police(signed_in_env):
     assert not at.exception
     log = at.dataframe[0].value
     assert "sign_in" in set(log["action"])
+
+
+@pytest.mark.parametrize("page", ["admin.py", "import.py", "meeting.py", "network.py"])
+def test_a_page_run_before_any_session_setup_refuses_without_an_error(signed_in_env, page):
+    # A freshly started server may run a page file directly from pages/ before app.py has
+    # set up the session: the page must say "sign in", not show an error box.
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / page), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == ["Please sign in first."]
+    assert not at.dataframe

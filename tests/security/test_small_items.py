@@ -1,0 +1,60 @@
+"""Smaller items of the sweep (issue 18 group 15): weak keys refused, NUL refused, control
+characters in file names escaped on the terminal, the expat version checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders.importer import Source, import_files
+from loaders.problems import ImportFailed, Problem
+from loaders.pseudonymise import Pseudonymiser, new_key, write_key_file
+from loaders.xmlsafety import expat_problem
+from mapping.cli import main
+from mapping.store import Store
+
+
+@pytest.mark.parametrize("key", [b"changeme" * 4, b"0" * 52, b"ab" * 26])
+def test_a_weak_key_is_refused(tmp_path, key):
+    write_key_file(tmp_path / "k.key", [key])
+    with pytest.raises(ValueError, match="not random"):
+        Pseudonymiser.from_file(tmp_path / "k.key")
+
+
+def test_a_random_key_is_accepted(tmp_path):
+    write_key_file(tmp_path / "k.key", [new_key()])
+    assert Pseudonymiser.from_file(tmp_path / "k.key")
+
+
+def test_a_nul_character_is_refused(tmp_path):
+    path = tmp_path / "links.csv"
+    path.write_bytes(b"source_id,target_id,link_type\nP1,P\x002,peer\n")
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with pytest.raises(ImportFailed) as failure:
+        import_files([Source(path, "links.csv")], store, Pseudonymiser.from_file(tmp_path / "k"))
+    assert [p.kind for p in failure.value.problems] == ["NUL character"]
+    assert store.latest_version() is None
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path, capsys):
+    name = "evil\nINFO: imported 0 problems\u202e.csv"
+    assert "\n" not in str(Problem("error", name, "", None, None, "x", "bad"))
+    path = tmp_path / name
+    path.write_text("nothing,useful\n1,2\n")
+    main(
+        [
+            "import",
+            str(path),
+            "--db",
+            f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "--key-file",
+            str(tmp_path / "k.key"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert "\nINFO: imported 0 problems" not in err
+    assert "\u202e" not in err
+
+
+def test_an_old_expat_is_reported():
+    assert "(expat 2.5.0) is older than 2.6.0" in expat_problem((2, 5, 0))
+    assert expat_problem((2, 6, 3)) is None

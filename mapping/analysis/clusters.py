@@ -19,8 +19,16 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
-from mapping.analysis.engine import choose_engine, edge_arrays, louvain_arrays, weighted_edges
+from mapping.analysis.engine import (
+    choose_engine,
+    edge_arrays,
+    engine_for_edges,
+    louvain_arrays,
+    sub_arrays,
+    weighted_edges,
+)
 from mapping.analysis.harms import OVERLAP_HARMS, harm_profile
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
@@ -160,11 +168,10 @@ def find_clusters(
     parts = _split_oversized(
         graph, communities, people_in_scope, popular_context_size, resolution, seed, engine
     )
+    parts = [p for p in parts if _reported(graph, p[0], min_young_people)]
     clusters = []
-    for members, split, oversized in parts:
-        if not _reported(graph, members, min_young_people):
-            continue
-        cluster = summarise(graph, members)
+    summaries = summarise_all(graph, [members for members, _split, _big in parts])
+    for cluster, (_members, split, oversized) in zip(summaries, parts, strict=True):
         cluster.network = "young_people" if cluster.young_people else "adults"
         cluster.share = round(len(cluster.members) / people_in_scope, 4) if people_in_scope else 0
         cluster.split, cluster.oversized = split, oversized
@@ -192,16 +199,16 @@ def _split_oversized(graph, communities, people_in_scope, popular, resolution, s
         if _people(graph, members) <= limit:
             out.append((members, False, False))
             continue
-        inside = graph.subgraph(members)
-        arrays, weights = damped_weights(inside, popular)
+        arrays = sub_arrays(edge_arrays(graph), members)  # the community's own links
+        scale = _scale_array(arrays, popular)
         parts = louvain_arrays(
             arrays.nodes,
             arrays.low,
             arrays.high,
-            weights,
+            arrays.weight * scale[arrays.low] * scale[arrays.high],
             resolution=resolution * SPLIT_RESOLUTION,
             seed=seed,
-            engine=choose_engine(inside, engine),
+            engine=engine_for_edges(len(arrays.low), engine),
         )
         kept = sum(_people(graph, p) for p in parts if _people(graph, p) >= MIN_PEOPLE)
         # a split that shatters the community into pairs and singletons explains nothing
@@ -222,20 +229,74 @@ def _reported(graph: nx.Graph, members, min_young_people: int) -> bool:
 def summarise(graph: nx.Graph, members) -> Cluster:
     """Describe one group of nodes: who is in it, which harms meet, and on what evidence."""
     member_set = set(members)
-    kinds = {n: graph.nodes[n]["entity_type"] for n in member_set}
-    young = sorted(n for n, k in kinds.items() if k == "young_person")
-    adults = sorted(n for n, k in kinds.items() if k == "adult")
-    profile = harm_profile(graph, young)
+    young = [n for n in member_set if graph.nodes[n]["entity_type"] == "young_person"]
     shared = Counter(
         n
         for p in young
         for n in graph.neighbors(p)
         if graph.nodes[n]["entity_type"] in CONTEXT_TYPES
     )
-    contexts = sorted(
-        {n for n, k in kinds.items() if k in CONTEXT_TYPES}
-        | {n for n, count in shared.items() if count >= 2}
-    )
+    contexts = {n for n, count in shared.items() if count >= 2}
+    inside = member_set | contexts
+    return _describe(graph, member_set, contexts, evidence_within(graph, member_set, inside))
+
+
+def summarise_all(graph: nx.Graph, communities) -> list[Cluster]:
+    """``summarise`` for each of several disjoint ``communities`` (in their order), with
+    shared contexts and evidence found in one pass over the edge arrays for all of them.
+
+    An edge is evidence for the community of one of its ends when the other end is in that
+    community or is a context two or more of its young people are linked to: the rule of
+    ``evidence_within``, as array operations rather than a walk per cluster.
+    """
+    if not communities:
+        return []
+    arrays = edge_arrays(graph)
+    n = len(arrays.nodes)
+    member_of = np.full(n, -1, dtype=np.int64)
+    index = pd.Index(arrays.nodes)
+    for number, members in enumerate(communities):
+        member_of[index.get_indexer(list(members))] = number
+    young = arrays.kinds == "young_person"
+    context = np.isin(arrays.kinds, list(CONTEXT_TYPES))
+    low, high = arrays.low, arrays.high
+    linked = []  # (community of a young member) * n + (context it is linked to), per edge
+    for person, other in ((low, high), (high, low)):
+        rows = young[person] & context[other] & (member_of[person] >= 0)
+        linked.append(member_of[person[rows]] * n + other[rows])
+    codes, counts = np.unique(np.concatenate(linked), return_counts=True)
+    shared_codes = codes[counts >= 2]
+    c_low, c_high = member_of[low], member_of[high]
+    for_low = (c_low >= 0) & ((c_high == c_low) | np.isin(c_low * n + high, shared_codes))
+    for_high = (c_high >= 0) & (c_high != c_low) & np.isin(c_high * n + low, shared_codes)
+    evidence: list[set[str]] = [set() for _ in communities]
+    adjacency, nodes = graph.adj, arrays.nodes
+    for owner, rows in ((c_low, for_low), (c_high, for_high)):
+        picked = np.flatnonzero(rows)
+        triples = zip(
+            owner[picked].tolist(), low[picked].tolist(), high[picked].tolist(), strict=True
+        )
+        for c, u, v in triples:
+            evidence[c].update(adjacency[nodes[u]][nodes[v]]["links"])
+    for node in nx.nodes_with_selfloops(graph):  # a member's link to itself, as before
+        if member_of[index.get_loc(node)] >= 0:
+            evidence[member_of[index.get_loc(node)]].update(adjacency[node][node]["links"])
+    shared: list[set[str]] = [set() for _ in communities]
+    for code in shared_codes.tolist():
+        shared[code // n].add(nodes[code % n])
+    return [
+        _describe(graph, set(members), shared[number], sorted(evidence[number]))
+        for number, members in enumerate(communities)
+    ]
+
+
+def _describe(graph: nx.Graph, member_set: set, shared: set, evidence: list[str]) -> Cluster:
+    """The Cluster of ``member_set`` given its shared contexts and its evidence."""
+    kinds = {n: graph.nodes[n]["entity_type"] for n in member_set}
+    young = sorted(n for n, k in kinds.items() if k == "young_person")
+    adults = sorted(n for n, k in kinds.items() if k == "adult")
+    profile = harm_profile(graph, young)
+    contexts = sorted({n for n, k in kinds.items() if k in CONTEXT_TYPES} | shared)
     people = member_set - set(contexts)
     inside = member_set | set(contexts)
     return Cluster(
@@ -249,7 +310,7 @@ def summarise(graph: nx.Graph, members) -> Cluster:
         multi_harm_young_people=profile["multi_harm_young_people"],
         overlap=profile["overlap"],
         protective=protective_in(graph, inside),
-        evidence=evidence_within(graph, member_set, inside),
+        evidence=evidence,
     )
 
 

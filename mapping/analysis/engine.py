@@ -99,6 +99,24 @@ def edge_arrays(graph: nx.Graph, links: pd.DataFrame | None = None) -> EdgeArray
     return arrays
 
 
+def sub_arrays(arrays: EdgeArrays, members) -> EdgeArrays:
+    """The :class:`EdgeArrays` of the subgraph induced by ``members``, cut from ``arrays``
+    (the same rows, renumbered, in the same sorted order) without a subgraph view, whose
+    Python-level filtering cost seconds per call at 1M links."""
+    keep = np.zeros(len(arrays.nodes), dtype=bool)
+    keep[pd.Index(arrays.nodes).get_indexer(list(members))] = True
+    rank = np.cumsum(keep) - 1
+    rows = keep[arrays.low] & keep[arrays.high]
+    nodes = [n for n, flag in zip(arrays.nodes, keep.tolist(), strict=True) if flag]
+    return EdgeArrays(
+        nodes,
+        arrays.kinds[keep],
+        rank[arrays.low[rows]],
+        rank[arrays.high[rows]],
+        arrays.weight[rows],
+    )
+
+
 def _arrays_from_links(nodes, kinds, links: pd.DataFrame, edges: int) -> EdgeArrays | None:
     index = pd.Index(nodes)
     source = index.get_indexer(links["source_id"].to_numpy(dtype=object))

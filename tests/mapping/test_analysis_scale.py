@@ -105,3 +105,62 @@ def test_edge_arrays_from_the_link_table_are_the_graphs_own(sample_world, role):
     assert from_links is not None and len(from_links.low) == graph.number_of_edges()
     for name in ("low", "high", "weight"):
         assert np.array_equal(getattr(from_links, name), getattr(walked, name)), name
+
+
+@pytest.mark.parametrize("engine", ["networkx", "igraph"])
+def test_all_clusters_summarised_in_one_pass_equal_one_by_one(sample_world, engine):
+    from mapping.analysis.clusters import summarise_all
+
+    store, _pseudonymiser, _truth = sample_world
+    for role in ("analyst", "partner"):
+        graph = build_scoped_graph(store.read_version(), Scope(role=role, today=TODAY), 1).graph
+        communities = louvain_edges(list(graph.nodes), damped_edges(graph), engine=engine)
+        together = summarise_all(graph, communities)
+        assert len(together) == len(communities) > 5
+        for community, cluster in zip(communities, together, strict=True):
+            assert cluster == summarise(graph, community)
+
+
+def test_one_pass_summary_keeps_shared_contexts_and_self_links():
+    from mapping.analysis.clusters import summarise_all
+
+    graph = nx.Graph()
+    people = {"YP-1": "A", "YP-2": "A", "YP-3": "B", "YP-4": "B"}
+    for person in people:
+        graph.add_node(person, entity_type="young_person", harms=("cce",))
+    graph.add_node("PL-school", entity_type="place", harms=())
+    graph.add_node("PL-park", entity_type="place", harms=())
+    edges = [
+        ("YP-1", "YP-2", "L1"),
+        ("YP-3", "YP-4", "L2"),
+        ("YP-1", "PL-school", "L3"),
+        ("YP-2", "PL-school", "L4"),
+        ("YP-3", "PL-school", "L5"),
+        ("YP-4", "PL-school", "L6"),
+        ("PL-school", "PL-park", "L7"),
+        ("YP-3", "PL-park", "L8"),
+        ("YP-1", "YP-1", "L9"),
+    ]
+    for u, v, link in edges:
+        graph.add_edge(u, v, links=[link], weight=1.0)
+    communities = [("YP-1", "YP-2"), ("PL-park", "YP-3", "YP-4")]
+    first, second = summarise_all(graph, communities)
+    assert first.contexts == ["PL-school"] and first.evidence == ["L1", "L3", "L4", "L9"]
+    assert second.contexts == ["PL-park", "PL-school"]
+    assert second.evidence == ["L2", "L5", "L6", "L7", "L8"]
+    assert [first, second] == [summarise(graph, c) for c in communities]
+
+
+def test_arrays_cut_for_a_community_are_its_subgraphs_arrays(sample_world):
+    from mapping.analysis import engine
+
+    store, _pseudonymiser, _truth = sample_world
+    graph = build_scoped_graph(store.read_version(), Scope(today=TODAY), 1).graph
+    members = louvain_edges(list(graph.nodes), damped_edges(graph))[0]
+    inside = graph.subgraph(members)
+    kinds = np.array([graph.nodes[n]["entity_type"] for n in sorted(inside)], dtype=object)
+    walked = engine._arrays_from_graph(inside, sorted(inside), kinds)
+    cut = engine.sub_arrays(engine.edge_arrays(graph), members)
+    assert cut.nodes == walked.nodes and len(cut.low) == inside.number_of_edges() > 10
+    for name in ("kinds", "low", "high", "weight"):
+        assert np.array_equal(getattr(cut, name), getattr(walked, name)), name

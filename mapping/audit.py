@@ -257,7 +257,7 @@ def _full_report(store: Store, raw_id: str, pseudonymiser) -> SubjectAccessRepor
     report.codes = sorted({r["entity_id"] for r in report.held}) or candidates[:-1]
     for code in report.codes:
         for row in list_audit(store, mentions=code).to_dict("records"):
-            if row["action"] != "export":
+            if row["action"] not in ("export", "build_pack"):
                 report.seen.append(row)
     report.received = _exports_including(store, set(report.codes))
     return report
@@ -267,7 +267,11 @@ def _exports_including(store: Store, codes: set[str]) -> list[dict]:
     """Exports whose recorded scope, rebuilt on the exported version, held one of ``codes``."""
     received = []
     tables_by_version: dict[int, VersionTables | None] = {}
-    for row in list_audit(store, action="export").to_dict("records"):
+    sent = [
+        *list_audit(store, action="export").to_dict("records"),
+        *list_audit(store, action="build_pack").to_dict("records"),  # meeting packs
+    ]
+    for row in sent:
         version = row["dataset_version"]
         detail = json.loads(row["detail"] or "{}")
         if version is None or "scope" not in detail:

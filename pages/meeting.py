@@ -346,7 +346,14 @@ if may("build_pack") and st.button("Make meeting pack", key="m_pack_build"):
     st.session_state.m_pack = {"key": pack_key, "files": files, "label": pack_label(agenda)}
     event(
         "build_pack",
-        {"meeting": meeting["meeting_date"], "role": role, "formats": sorted(files)},
+        {
+            "meeting": meeting["meeting_date"],
+            "role": role,
+            "formats": sorted(files),
+            # Scope and recipient, so a subject access report finds who received whom.
+            "scope": mt.meeting_scope(meeting, role).describe(),
+            "recipient": who.name if who else "unknown",
+        },
         version=meeting["dataset_version"],
     )
     bar.empty()

@@ -74,3 +74,23 @@ def test_admin_page_shows_the_record_to_police(signed_in_env):
     at.button[-1].click().run()
     assert not at.exception
     assert c_only in all_text(at)
+
+
+def test_a_meeting_pack_counts_as_received_with_its_scope_and_recipient(signed_in_env):
+    from mapping.graph import Scope
+
+    store, pseudonymiser, c_only, child = codes(signed_in_env)
+    scope = Scope(role="analyst").describe()
+    detail = {
+        "meeting": "2026-11-29",
+        "role": "analyst",
+        "formats": ["pdf"],
+        "scope": scope,
+        "recipient": "ana",
+    }
+    audit.record(store, "ana", "analyst", "build_pack", detail, signed_in_env["version"])
+    [received] = audit.subject_access_report(store, RAW_IDS[0], pseudonymiser).received
+    assert received["action"] == "build_pack" and received["included"] == "yes"
+    assert json.loads(received["detail"])["recipient"] == "ana"
+    # The analyst's pack never held the C-only adult, so their report lists no pack.
+    assert audit.subject_access_report(store, C_LINK[1], pseudonymiser).received == []

@@ -166,10 +166,38 @@ def check_dates(sheet, frame, column, collector, date_order, *, required=False) 
             "unparseable date",
             f"{describe(column, frame.at[index, column])} is not a date: {hint[reason]}",
         )
+    short_year = stripped.str.match(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$") & reasons.isna()
+    for index in frame.index[short_year.fillna(False)]:
+        collector.add(
+            sheet,
+            WARNING,
+            index,
+            column,
+            "two-digit year",
+            "the year has two digits and was read as 20YY; write four digits (e.g. 03/04/2024) "
+            "if it belongs to another century",
+        )
     if required:
         for index in frame.index[stripped == ""]:
             collector.add(sheet, ERROR, index, column, "blank date", "a date is required here")
     return parsed
+
+
+def check_age_bands(sheet, frame, collector) -> None:
+    """Age bands must be the model's (``age_bands`` in model.yaml); anything else is an
+    error naming the row, never repeating the value."""
+    given = frame["age_band"].str.strip()
+    unknown = (given != "") & ~given.isin(MODEL.age_bands)
+    for index in frame.index[unknown]:
+        collector.add(
+            sheet,
+            ERROR,
+            index,
+            "age_band",
+            "unknown age band",
+            f"{describe('age_band', given[index])} is not an age band; use one of: "
+            f"{', '.join(MODEL.age_bands)}",
+        )
 
 
 # -- vocabularies --------------------------------------------------------------------------
@@ -335,6 +363,7 @@ def future_dates(sheet, frame, columns, collector, today: date) -> None:
 def validate_entities(sheet: MappedSheet, collector: Collector) -> pd.DataFrame:
     frame = sheet.frame.copy()
     check_ids(sheet, frame, "entity_id", collector, unique=True)
+    check_age_bands(sheet, frame, collector)
     frame["entity_type"] = check_vocab(
         sheet, frame, "entity_type", MODEL.entity_types, collector, blank_ok=False
     )

@@ -58,3 +58,25 @@ def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path, capsys):
 def test_an_old_expat_is_reported():
     assert "(expat 2.5.0) is older than 2.6.0" in expat_problem((2, 5, 0))
     assert expat_problem((2, 6, 3)) is None
+
+
+def _import(tmp_path, entities: str, links: str):
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    (folder / "e.csv").write_text("entity_id,entity_type,age_band\n" + entities)
+    (folder / "l.csv").write_text("source_id,target_id,link_type,first_seen\n" + links)
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    sources = [Source(folder / n, n) for n in ("e.csv", "l.csv")]
+    return import_files(sources, store, Pseudonymiser.from_file(tmp_path / "k.key"))
+
+
+def test_an_age_band_outside_the_model_is_refused(tmp_path):
+    with pytest.raises(ImportFailed) as failure:
+        _import(tmp_path, "P1,young_person,14\nP2,young_person,13-15\n", "P1,P2,peer,\n")
+    [problem] = [p for p in failure.value.problems if p.kind == "unknown age band"]
+    assert problem.row == 2 and "13-15" in problem.message
+
+
+def test_a_two_digit_year_is_warned(tmp_path):
+    result = _import(tmp_path, "P1,young_person,\nP2,young_person,\n", "P1,P2,peer,03/04/24\n")
+    assert [p.row for p in result.warnings if p.kind == "two-digit year"] == [2]

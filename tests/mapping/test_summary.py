@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -250,3 +251,63 @@ def test_counts_young_people_per_quarter_they_were_seen(make_tables):
     assert counts.loc[("2026Q2", "A", "cce"), "young_people"] == 2
     assert counts.loc[("2026Q2", "A", "cse"), "young_people"] == 1
     assert "B" not in counts.index.get_level_values("district")  # Y3 carries no harm flag
+
+
+# -- real counts ----------------------------------------------------------------------------
+REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
+
+
+def propagated(cells: dict, totals: list) -> dict:
+    """Bounds a reader reaches by "a total minus the others" across every row, column and
+    total, repeated until nothing narrows (works on tables too large to brute-force)."""
+    bounds = dict(cells)
+    changed = True
+    while changed:
+        changed = False
+        for keys, lo, hi in totals:
+            low_sum = sum(bounds[k][0] for k in keys)
+            high_sum = sum(bounds[k][1] for k in keys)
+            for k in keys:
+                a, b = bounds[k]
+                new = (max(a, lo - (high_sum - b)), min(b, hi - (low_sum - a)))
+                if new != (a, b):
+                    bounds[k], changed = new, True
+    return {k: v for k, v in bounds.items() if cells[k][0] < cells[k][1]}
+
+
+def test_real_small_counts_cannot_be_narrowed():
+    """The Ndrangheta summit network's members by local unit and role (17 x 3, 24 cells of
+    1 to 4) as a district x harm table: propagation narrows no hidden cell, while the same
+    attack on exact totals gives cells back (the control)."""
+    frame = pd.read_csv(REALDATA / "ndrangheta_summits_146.csv")
+    harm_of = {"aff": "cce", "boss": "cse", "miss": "radicalisation"}
+    counts = (
+        frame.groupby(["node_meta.Locale", "node_meta.Role"])
+        .size()
+        .rename("young_people")
+        .reset_index()
+        .rename(columns={"node_meta.Locale": "district", "node_meta.Role": "harm"})
+        .assign(period="2009Q1", harm=lambda f: f["harm"].map(harm_of))
+    )
+    summary = summarise(counts)
+    rows = list(summary[["period", "district", "harm", "shown"]].itertuples(index=False))
+    cells, totals = constraints_from_long(rows)
+    hidden = [k for k, (lo, hi) in cells.items() if lo < hi]
+    assert len(hidden) >= 20  # real small counts
+    assert all(v == (1, 4) for v in propagated(cells, totals).values())
+    exact = [(keys, sum(_true(counts, k) for k in keys)) for keys, _lo, _hi in totals]
+    leaked = propagated(cells, [(keys, n, n) for keys, n in exact])
+    assert any(lo == hi for lo, hi in leaked.values())  # exact totals would give cells back
+
+
+def _true(counts: pd.DataFrame, key) -> int:
+    _period, district, harm = key
+    short = {h: _harm_short(h) for h in counts["harm"].unique()}
+    match = counts[(counts["district"] == district) & (counts["harm"].map(short) == harm)]
+    return int(match["young_people"].sum())
+
+
+def _harm_short(harm: str) -> str:
+    from mapping.analysis.harms import short_label
+
+    return short_label(harm)

@@ -160,6 +160,11 @@ def trend(summary: pd.DataFrame) -> pd.DataFrame:
     return rows[["period", "harm", "shown", "low", "high"]].reset_index(drop=True)
 
 
+def harm_colours() -> dict[str, str]:
+    """Each harm's short label (as the summary names it) and its colour from the model."""
+    return {_harm_label(h.key): h.colour for h in MODEL.harms}
+
+
 def summary_csv_rows(summary: pd.DataFrame) -> pd.DataFrame:
     """The export: every shown figure of every period (text and range), nothing more."""
     return summary[["period", "district", "harm", "shown", "low", "high"]]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from mapping.summary import (
     SUPPRESSION_NOTE,
+    harm_colours,
     summarise,
     suppressed_table,
     trend,
@@ -41,12 +42,16 @@ st.caption(
     "exact figure; the tooltip shows what the table shows."
 )
 points = trend(summary)
+harms = harm_colours()  # the model's colour for each harm, in the model's order
 base = alt.Chart(points).encode(
     x=alt.X("period:N", title="Period"),
-    color=alt.Color("harm:N", title="Harm"),
+    xOffset=alt.XOffset("harm:N", sort=list(harms)),  # each harm beside the others
+    color=alt.Color(
+        "harm:N", title="Harm", scale=alt.Scale(domain=list(harms), range=list(harms.values()))
+    ),
     tooltip=[alt.Tooltip("period:N"), alt.Tooltip("harm:N"), alt.Tooltip("shown:N", title="shown")],
 )
-chart = base.mark_rule(strokeWidth=6, opacity=0.5).encode(
+chart = base.mark_rule(strokeWidth=8, opacity=0.6).encode(
     y=alt.Y("low:Q", title="Young people (harm flags)"), y2="high:Q"
 ) + base.mark_point(size=90, filled=True).encode(y="low:Q").transform_filter(
     "datum.low == datum.high"

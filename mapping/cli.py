@@ -383,9 +383,9 @@ def cmd_export(args) -> int:
         run_export(
             Store(args.db), scoped, args.format, args.out, user=trust_cli.cli_user(), args=args
         )
-    except OSError as problem:
+    except OSError as write_error:
         print(
-            f"ERROR: the export could not be written ({problem.strerror}); nothing was left "
+            f"ERROR: the export could not be written ({write_error.strerror}); nothing was left "
             f"at {args.out}",
             file=sys.stderr,
         )

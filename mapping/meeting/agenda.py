@@ -34,6 +34,9 @@ from mapping.store import Store
 
 __all__ = ["MIN_FLAGGED_PUPILS", "MIN_YOUNG_PEOPLE_PER_ADULT", "adults_of_concern", "themes"]
 
+#: A cluster is raised on the agenda when it links at least this many young people.
+MIN_YOUNG_PEOPLE = 2
+
 #: What an empty table on the meeting page says instead of showing no rows.
 EMPTY_NOTE = "None in this period."
 
@@ -182,7 +185,10 @@ def district_item(
     contexts, changes since the last meeting and what happened to each action."""
     graph = scoped.graph
     hotspots = [h for h in report["hotspots"] if not h["protective"]]
-    clusters = report["clusters"]  # overlap clusters first (see clusters.find_clusters)
+    # The agenda keeps its own rule (issue 13): a cluster is raised when it links two or more
+    # young people. Adults' networks stay in the analysis and on the pages, not the agenda.
+    # Overlap clusters come first (see clusters.find_clusters).
+    clusters = [c for c in report["clusters"] if len(c["young_people"]) >= MIN_YOUNG_PEOPLE]
     adults = adults_of_concern(scoped)
     evidence = sorted(
         {x for part in (hotspots, clusters, adults) for h in part for x in h["evidence"]}

@@ -182,3 +182,29 @@ def test_kinds_without_codes_are_not_offered():
 def test_agenda_role_note_names_the_role():
     assert "MACE chair" in mt.agenda_role_note("chair")
     assert "Partner agency" in mt.agenda_role_note("partner")
+
+
+def test_agenda_keeps_its_own_cluster_rule(make_tables):
+    """An adults' network is reported by the analysis (issue 13) but the agenda raises only
+    clusters linking two or more young people."""
+    from mapping.analysis.report import analyse
+
+    entities = [
+        {"entity_id": f"Y{i}", "entity_type": "young_person", "district": "A"} for i in range(4)
+    ]
+    entities += [{"entity_id": f"A{i}", "entity_type": "adult", "district": "A"} for i in range(4)]
+    links = [
+        {"source_id": a, "target_id": b}
+        for group in (["Y0", "Y1", "Y2", "Y3"], ["A0", "A1", "A2", "A3"])
+        for i, a in enumerate(group)
+        for b in group[i + 1 :]
+    ]
+    links.append({"source_id": "Y0", "target_id": "A0"})
+    scoped = build_scoped_graph(make_tables(entities, links), Scope(today=date(2026, 11, 1)))
+    report = analyse(scoped)
+    networks = {c["network"] for c in report["clusters"]}
+    assert networks == {"young_people", "adults"}  # the analysis reports both
+    item = mt.district_item(scoped, report, "A", [])
+    shown = item.sections["clusters"]
+    assert len(shown) == 1
+    assert shown[0]["young_people"] == 4

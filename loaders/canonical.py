@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from loaders.problems import WARNING, Problem
-from loaders.pseudonymise import Pseudonymiser, check_collisions, normalise_raw_id
+from loaders.pseudonymise import check_collisions
 from loaders.roles import merge_roles
 from mapping.model import MODEL
+from mapping.pseudonymise import Pseudonymiser, normalise_raw_id
 from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
 
 #: Stored precision of home-address coordinates: 3 decimal places is about 110 m.

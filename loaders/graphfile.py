@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse as defused_parse
 
 from loaders.problems import ERROR, ImportFailed, Problem
-from loaders.read import RawSheet
+from loaders.rawsheet import RawSheet
 from loaders.xmlsafety import check_xml_file, entity_trick
 
 

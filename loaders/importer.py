@@ -35,7 +35,6 @@ from loaders.problems import (
     group_repeated,
 )
 from loaders.progress import Progress
-from loaders.pseudonymise import Pseudonymiser
 from loaders.read import file_sha256, read_file
 from loaders.validate import (
     Collector,
@@ -46,6 +45,7 @@ from loaders.validate import (
 from loaders.values import UnknownTerm, ValueMap
 from mapping.config import retention_months
 from mapping.model import TEMPLATE_COLUMNS
+from mapping.pseudonymise import Pseudonymiser
 from mapping.store import Store, VersionTables
 
 

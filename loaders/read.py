@@ -15,7 +15,6 @@ import codecs
 import csv
 import hashlib
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pandas as pd
 
 from loaders import bounds
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem
+from loaders.rawsheet import RawSheet
 
 #: Largest total uncompressed size a workbook may declare (zip-bomb guard).
 MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -30,21 +30,6 @@ MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_XLSX_RATIO = 200
 #: How many leading rows are searched for the header row (merged title rows above it).
 HEADER_SEARCH_ROWS = 10
-
-
-@dataclass
-class RawSheet:
-    """One table read from a file, all cells text, with where it came from."""
-
-    file: str
-    sheet: str
-    frame: pd.DataFrame
-    header_row: int = 1  # as numbered in Excel
-    notes: list[Problem] = field(default_factory=list)
-    #: How the file was read (encoding, delimiter), stored with the version's sources.
-    read_as: dict[str, str] = field(default_factory=dict)
-    #: (row, column) positions in ``frame`` of cells that held a formula (never evaluated).
-    formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 def file_sha256(path: Path) -> str:

@@ -3,7 +3,7 @@
 HMAC cannot be inverted and raw identifiers are never stored, so a database cannot be
 re-hashed from raw ids. Instead each stored code is hashed again with the new key
 (``YP-<d>`` becomes ``YP-<HMAC(new, d)>``) and the new key is appended to the key chain;
-imports made with the chain compute exactly the same codes (see ``loaders.pseudonymise``).
+imports made with the chain compute exactly the same codes (see ``mapping.pseudonymise``).
 Which ids are codes is read from the model (people, unknowns and private places), never
 guessed from their shape. Link ids, which are derived from their ends, are recomputed.
 Codes in the audit log's details are re-keyed too (so a subject access report still finds
@@ -21,9 +21,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, literal, 
 
 from loaders.canonical import link_ids
 from loaders.importer import KEY_SETTING
-from loaders.pseudonymise import Pseudonymiser, load_key_chain, new_key, write_key_file
 from mapping import audit_chain
 from mapping.model import MODEL
+from mapping.pseudonymise import Pseudonymiser, load_key_chain, new_key, write_key_file
 from mapping.store import Store, actions, entities, incidents, links
 
 #: Every stored column that may hold a pseudonymised code. A new table that stores person

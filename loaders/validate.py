@@ -17,10 +17,10 @@ import pandas as pd
 from loaders.columns import MappedSheet
 from loaders.duplicates import reversed_duplicates
 from loaders.problems import ERROR, MAX_LISTED, WARNING, Problem, group_repeated, value_kind
-from loaders.pseudonymise import normalise_raw_id
 from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
 from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
+from mapping.pseudonymise import normalise_raw_id
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, text, update
 
-from loaders.pseudonymise import DIGEST_CHARS
 from mapping.model import MODEL
+from mapping.pseudonymise import DIGEST_CHARS
 from mapping.store import Store, audit_log, store_settings
 
 GENESIS = "0" * 64

@@ -140,9 +140,9 @@ def cmd_import(args) -> int:
     from loaders.columns import Profile
     from loaders.importer import Source, import_files
     from loaders.problems import ImportFailed
-    from loaders.pseudonymise import Pseudonymiser
     from loaders.xmlsafety import expat_problem
     from mapping.locks import ImportBusy, import_lock
+    from mapping.pseudonymise import Pseudonymiser
 
     if expat_problem():  # a start-up check of the parser library the import relies on
         print(f"WARNING: {expat_problem()}", file=sys.stderr)
@@ -253,8 +253,8 @@ def unknown_term_lines(terms, profile_path) -> list[str]:
 
 
 def cmd_rekey(args) -> int:
-    from loaders.pseudonymise import Pseudonymiser
     from loaders.rekey import rekey_database, rotate_key_file
+    from mapping.pseudonymise import Pseudonymiser
 
     if args.new_key.exists():
         print(
@@ -352,8 +352,8 @@ def _print_explanations(items: list[dict]) -> None:
 
 
 def cmd_lookup(args) -> int:
-    from loaders.pseudonymise import Pseudonymiser
     from mapping.lookup import lookup
+    from mapping.pseudonymise import Pseudonymiser
 
     key_path = config.key_file(args.key_file)
     pseudonymiser = Pseudonymiser.from_file(key_path) if key_path.exists() else None

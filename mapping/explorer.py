@@ -339,8 +339,8 @@ def raw_id_resolver(store, key_file, version):
 
     The key is read when the function is made and lives only in the returned closure.
     """
-    from loaders.pseudonymise import Pseudonymiser
     from mapping.lookup import lookup
+    from mapping.pseudonymise import Pseudonymiser
 
     pseudonymiser = Pseudonymiser.from_file(key_file) if key_file.exists() else None
     return lambda raw: lookup(store, raw, pseudonymiser, version)

@@ -169,7 +169,7 @@ def cmd_purge(args) -> int:
 
 
 def cmd_sar(args) -> int:
-    from loaders.pseudonymise import Pseudonymiser
+    from mapping.pseudonymise import Pseudonymiser
 
     store = Store(args.db)
     if not permitted("subject_access", store):

@@ -7,15 +7,12 @@ data, and it refuses imports. This module decides that; it never touches Streaml
 
 from __future__ import annotations
 
-import fcntl
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapping import config, settings
-from mapping.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_WORKBOOK = ROOT / "sample_data" / "sample_world.xlsx"
 DEMO_NOTICE = (
     "DEMO MODE: entirely fictional sample data (the 'Wyvern Vale' world). "
     "Imports of other data are refused until sign-in is configured."
@@ -45,32 +42,3 @@ def current_workspace(secrets: dict | None = None) -> Workspace:
         return Workspace("signed_in", config.database_url(), config.key_file())
     demo_dir = config.data_dir() / "demo"
     return Workspace("demo", f"sqlite:///{demo_dir / 'demo.sqlite'}", demo_dir / "demo.key")
-
-
-def ensure_demo_data(workspace: Workspace) -> int:
-    """Import the fictional sample workbook into the demo database once; return its version."""
-    from loaders.importer import Source, import_files
-    from loaders.pseudonymise import Pseudonymiser
-
-    store = Store(workspace.database_url)
-    version = store.latest_version()
-    if version is not None:
-        return version
-    lock_path = workspace.key_file.parent / ".demo.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # two first sessions must not import twice
-        version = store.latest_version()
-        if version is None:
-            result = import_files(
-                [Source(SAMPLE_WORKBOOK, SAMPLE_WORKBOOK.name)],
-                store,
-                Pseudonymiser.from_file(workspace.key_file),
-                created_by="demo",
-                note="fictional sample world",
-            )
-            version = result.version
-            from mapping.analysis import cache
-
-            cache.warm(store, version)  # the first sessions then read the stored analysis
-    return version

@@ -4,9 +4,9 @@ queries are mapping.audit."""
 import pandas as pd
 import streamlit as st
 
-from loaders.pseudonymise import Pseudonymiser
 from loaders.xmlsafety import expat_problem
 from mapping import audit
+from mapping.pseudonymise import Pseudonymiser
 from pages.common import may, require_permission, session_cached, store
 from pages.sign_in import current_role, event
 

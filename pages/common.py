@@ -11,13 +11,14 @@ import gc
 import pandas as pd
 import streamlit as st
 
+from loaders.demo import ensure_demo_data
 from mapping import permissions
 from mapping.analysis import cache
 from mapping.graph import Scope
 from mapping.model import MODEL
 from mapping.render.network import ASSOCIATION_BANNER, MARKING
 from mapping.store import Store
-from mapping.workspace import DEMO_NOTICE, current_workspace, ensure_demo_data
+from mapping.workspace import DEMO_NOTICE, current_workspace
 from pages.sign_in import current_role, event, sign_in_secrets
 
 #: Sidebar widgets whose values must survive a change of page. Streamlit forgets a widget's

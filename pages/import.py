@@ -8,11 +8,11 @@ import streamlit as st
 from loaders.columns import Profile, profile_from_assignments
 from loaders.importer import check_files, check_fingerprint, check_for_import, import_files
 from loaders.problems import ImportFailed, Problem
-from loaders.pseudonymise import Pseudonymiser
 from loaders.values import ValueMap, describe_mapped, term_choices, value_key
 from mapping import settings
 from mapping.analysis import cache
 from mapping.locks import ImportBusy, import_lock
+from mapping.pseudonymise import Pseudonymiser
 from mapping.render.markdown import md
 from mapping.workspace import ROOT
 from pages.common import require_permission, store

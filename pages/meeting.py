@@ -144,8 +144,9 @@ if present:  # one full screen per item, keys and clicker move on (mapping.rende
             for i in agenda.districts
         },
     )
-    deck = presentation_html(agenda, maps, number, st.session_state.get("m_timer", 0))
-    components.html(deck, height=1080)
+    components.html(  # escapes every data value (tests/mapping/test_presentation.py)
+        presentation_html(agenda, maps, number, st.session_state.get("m_timer", 0)), height=1080
+    )
     st.stop()
 item = agenda.items[number]
 back, where, forward = st.columns([1, 3, 1])

@@ -121,6 +121,7 @@ ESCAPING_RENDERERS = {
     "path_html",
     "scroll_script",
     "heading_html",
+    "presentation_html",  # tests/mapping/test_presentation.py::test_data_text_is_escaped
 }
 
 

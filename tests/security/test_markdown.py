@@ -135,6 +135,8 @@ REVIEWED = {
     "import_steps.py: raw.header_row + start",  # a row number
     "meeting.py: made['label']",  # pack_label: meeting date, version, role label, time
     "meeting.py: label",  # the metric labels are fixed words
+    "import.py: label",  # built with md() around the unknown term
+    "network.py: title",  # a cluster id (C3) or "Not in a cluster"
 }
 
 

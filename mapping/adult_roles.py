@@ -31,7 +31,7 @@ def _ends(links: pd.DataFrame, mask: pd.Series) -> set[str]:
 def _role_ends(links: pd.DataFrame, role: str) -> set[str]:
     found: set[str] = set()
     for end in ("source", "target"):
-        roles = links[f"{end}_role"].fillna("").astype(str)
+        roles = links[f"{end}_role"].astype(object).fillna("").astype(str)
         maybe = roles.str.contains(role, regex=False)  # fast pass; then exact keys only
         has = roles[maybe].map(lambda value: role in value.split(LIST_SEPARATOR))
         found |= set(links.loc[has[has].index, f"{end}_id"])
@@ -41,11 +41,12 @@ def _role_ends(links: pd.DataFrame, role: str) -> set[str]:
 def evidence_roles(entities: pd.DataFrame, links: pd.DataFrame) -> dict[str, str]:
     """adult id -> role the evidence gives it, for adults with no recorded role."""
     adults = entities[
-        (entities["entity_type"] == "adult") & (entities["adult_role"].fillna("") == "")
+        (entities["entity_type"] == "adult")
+        & (entities["adult_role"].astype(object).fillna("") == "")
     ]
     if adults.empty:
         return {}
-    factors = adults["protective_factors"].fillna("").astype(str)
+    factors = adults["protective_factors"].astype(object).fillna("").astype(str)
     trusted = set(
         adults.loc[factors.map(lambda f: TRUSTED in f.split(LIST_SEPARATOR)), "entity_id"]
     )
@@ -74,7 +75,9 @@ def infer_adult_roles(entities: pd.DataFrame, links: pd.DataFrame) -> pd.DataFra
 
 def role_counts(entities: pd.DataFrame, links: pd.DataFrame) -> dict[str, int]:
     """For the import's report: adults with no recorded role, and what the evidence gave."""
-    blank = (entities["entity_type"] == "adult") & (entities["adult_role"].fillna("") == "")
+    blank = (entities["entity_type"] == "adult") & (
+        entities["adult_role"].astype(object).fillna("") == ""
+    )
     roles = evidence_roles(entities, links)
     return {
         "no_role": int(blank.sum()),

@@ -428,6 +428,7 @@ def import_files(
         }
         for s in sources
     ]
+    problems += purged_before(store, sources_meta)  # a purged file imported again says so
     total = max(len(built.entities) + len(built.links) + len(built.incidents), 1)
     stored = [0]
 
@@ -483,3 +484,30 @@ def merge_versions(previous: VersionTables, new: VersionTables) -> VersionTables
         links=merge(previous.links, new.links, ["link_id"]),
         incidents=merge(previous.incidents, new.incidents, ["incident_id", "person_id"]),
     )
+
+
+#: Setting holding ``{sha256 of a source file: date}`` for files whose records were purged.
+PURGED_SOURCES = "purged_sources"
+
+
+def purged_before(store: Store, sources_meta: list[dict]) -> list[Problem]:
+    """A warning for each file (by its contents) whose records were purged before: importing
+    it again brings purged records back (mapping.retention records these at each purge)."""
+    import json
+
+    purged = json.loads(store.setting(PURGED_SOURCES) or "{}")
+    return [
+        Problem(
+            WARNING,
+            meta["name"],
+            "",
+            None,
+            None,
+            "purged before",
+            f"a file with exactly these contents was imported before and records from it "
+            f"were purged on {purged[meta['sha256']]} (past their review-by date); importing "
+            "it again brings them back. Keep this import only if they are to be kept",
+        )
+        for meta in sources_meta
+        if meta["sha256"] in purged
+    ]

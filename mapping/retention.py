@@ -19,7 +19,15 @@ from sqlalchemy import and_, delete, func, select, update
 
 from mapping import settings
 from mapping.config import retention_months
-from mapping.store import Store, audit_log, dataset_versions, entities, incidents, links
+from mapping.store import (
+    Store,
+    audit_log,
+    dataset_versions,
+    entities,
+    incidents,
+    links,
+    store_settings,
+)
 
 LAST_CHECK = "retention_last_check"
 PURGED_AT = "retention_purged_at"  # pages compare it to drop per-session caches
@@ -94,9 +102,30 @@ def purge(store: Store, today: date | None = None) -> PurgeResult:
         )
         if result.versions:
             store.forget_analyses(conn)  # stored analyses may name what was purged
+            _remember_purged_sources(store, conn, result.versions, today)
         store.set_setting(PURGED_AT, datetime.now(UTC).isoformat(), conn)
     compact(store)
     return result
+
+
+def _remember_purged_sources(store: Store, conn, versions: list[int], today: date) -> None:
+    """Record the contents hash of every source file of the purged versions, so importing
+    one of them again is flagged (loaders.importer.purged_before). Hashes only: no names."""
+    import json
+
+    name = "purged_sources"
+    known = json.loads(
+        conn.execute(select(store_settings.c.value).where(store_settings.c.name == name)).scalar()
+        or "{}"
+    )
+    rows = conn.execute(
+        select(dataset_versions.c.sources).where(dataset_versions.c.id.in_(versions))
+    ).scalars()
+    for sources in rows:
+        for meta in json.loads(sources or "[]"):
+            if meta.get("sha256"):
+                known.setdefault(meta["sha256"], today.isoformat())
+    store.set_setting(name, json.dumps(known, sort_keys=True), conn)
 
 
 def compact(store: Store) -> None:

@@ -75,10 +75,6 @@ class Collector:
         """The listed problems, each flood followed by one line counting the rest."""
         return group_repeated(self._listed, self._counts, self._more)
 
-    @property
-    def has_errors(self) -> bool:
-        return any(p.severity == ERROR for p in self._listed)
-
 
 def describe(column: str, value: object) -> str:
     """A value as its kind, never its content, whatever the column: a name typed in the

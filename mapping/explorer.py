@@ -66,15 +66,6 @@ class ExplorerView:
     #: The person or place whose network is open (always labelled, drawn larger).
     focus: str | None = None
 
-    def layout_graph(self) -> nx.Graph:
-        """The drawn nodes and edges, groups included, for the seeded layout."""
-        drawn = nx.Graph()
-        drawn.add_nodes_from(self.graph.nodes)
-        drawn.add_edges_from(self.graph.edges)
-        drawn.add_nodes_from(g.id for g in self.groups)
-        drawn.add_edges_from((u, v) for u, v, _ in self.group_edges)
-        return drawn
-
 
 def is_named_context(data: dict) -> bool:
     """Entities searchable by name: contexts and groups, never people or private addresses."""

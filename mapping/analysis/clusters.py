@@ -45,8 +45,6 @@ MIN_PEOPLE = 3
 MAX_CLUSTER_SHARE = 1 / 3
 MIN_SPLIT_PEOPLE = 20
 SPLIT_RESOLUTION = 1.0
-#: Harm flags in model order (Vocabulary iterates over terms, not keys).
-CLUSTER_WEIGHT = "cluster_weight"
 
 
 @dataclass
@@ -123,16 +121,6 @@ def damped_weights(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_
     arrays = edge_arrays(graph, links)
     scale = _scale_array(arrays, popular_context_size)
     return arrays, arrays.weight * scale[arrays.low] * scale[arrays.high]
-
-
-def clustering_graph(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE) -> nx.Graph:
-    """A graph of the same entities whose ``cluster_weight`` damps popular contexts."""
-    weighted = nx.Graph()
-    weighted.add_nodes_from(graph.nodes)
-    weighted.add_weighted_edges_from(
-        damped_edges(graph, popular_context_size), weight=CLUSTER_WEIGHT
-    )
-    return weighted
 
 
 def find_clusters(

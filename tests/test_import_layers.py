@@ -61,3 +61,10 @@ def test_the_graph_is_read():
     graph = import_graph()
     assert graph.has_edge("mapping.cli", "loaders.importer")
     assert graph.has_edge("loaders.canonical", "mapping.pseudonymise")
+
+
+def test_pre_commit_hook_runs_what_ci_checks_first():
+    hook = (ROOT / "scripts" / "pre-commit").read_text("utf-8")
+    for command in ("check-no-data-files.sh", "ruff check", "ruff format --check", "mypy"):
+        assert command in hook, command
+    assert "scripts/pre-commit" in (ROOT / ".pre-commit-config.yaml").read_text("utf-8")

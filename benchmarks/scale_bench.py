@@ -111,21 +111,25 @@ def load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def bench(links: int, k: int, skip_networkx: bool, folder: Path) -> list[dict]:
-    from benchmarks.heavy_world import degree_summary, write_world
-
-    paths = write_world(folder, links)
-    import pandas as pd
-
-    print(json.dumps({"world": degree_summary(pd.read_csv(paths[1], dtype=str))}, default=int))
-    db = f"sqlite:///{folder / 'bench.sqlite'}"
-    env = dict(os.environ, MAPPING_KEY_FILE=str(folder / "bench.key"), PYTHONPATH=str(ROOT))
+def bench(links: int, k: int, skip_networkx: bool, folder: Path, reuse: str | None) -> list:
+    """Write, import and analyse the world; with ``reuse`` (the URL of a database this script
+    imported before, same links and seed) the world is not written and imported again."""
     python = sys.executable
     me = str(Path(__file__).resolve())
-    steps = [
-        ("import", [python, "-m", "mapping", "import", *map(str, paths), "--db", db, "--no-warm"]),
-        ("ours", [python, "-m", "mapping", "analyse", "--db", db]),
-    ]
+    env = dict(os.environ, MAPPING_KEY_FILE=str(folder / "bench.key"), PYTHONPATH=str(ROOT))
+    db = reuse or f"sqlite:///{folder / 'bench.sqlite'}"
+    steps = []
+    if not reuse:
+        from benchmarks.heavy_world import degree_summary, write_world
+
+        paths = write_world(folder, links)
+        import pandas as pd
+
+        summary = degree_summary(pd.read_csv(paths[1], dtype=str))
+        print(json.dumps({"world": summary}, default=int))
+        import_command = [python, "-m", "mapping", "import", *map(str, paths), "--db", db]
+        steps.append(("import", [*import_command, "--no-warm"]))
+    steps.append(("ours", [python, "-m", "mapping", "analyse", "--db", db]))
     if not skip_networkx:
         steps.append(
             ("networkx", [python, me, "--pipeline", "networkx", "--db", db, "--k", str(k)])
@@ -161,7 +165,9 @@ def main(argv=None) -> int:
     parser.add_argument("--k", type=int, default=200, help="networkx betweenness sources")
     parser.add_argument("--skip-networkx", action="store_true", help="(hours at 1M links)")
     parser.add_argument("--pipeline", choices=["networkx", "igraph"], help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--db", help="with --links: reuse a database this script imported (skips the import)"
+    )
     args = parser.parse_args(argv)
     if args.pipeline == "networkx":
         print(json.dumps(networkx_pipeline(args.db, args.k)))
@@ -171,7 +177,7 @@ def main(argv=None) -> int:
         return 0
     print(json.dumps({"links": args.links, "cpus": os.cpu_count(), "load": load()}))
     with tempfile.TemporaryDirectory() as tmp:
-        results = bench(args.links, args.k, args.skip_networkx, Path(tmp))
+        results = bench(args.links, args.k, args.skip_networkx, Path(tmp), args.db)
     print(json.dumps({"ratios": ratios(results)}))
     return 0
 

@@ -295,7 +295,7 @@ def scope_from_detail(described: dict, at: str) -> Scope:
     """The :class:`Scope` an audit row describes, on the day it was recorded."""
     day = date.fromisoformat(at[:10])
     return Scope(
-        role=described.get("role", "analyst"),
+        role=described.get("role", MODEL.default_role),
         since=_as_date(described.get("since")),
         until=_as_date(described.get("until")),
         districts=tuple(described.get("districts") or ()),

@@ -25,7 +25,7 @@ def _add_scope_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", type=int, help="dataset version (default: latest)")
     parser.add_argument(
         "--role",
-        default="analyst",
+        default=MODEL.default_role,
         choices=sorted(MODEL.roles),
         help="view the data as this role (redactions apply)",
     )

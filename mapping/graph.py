@@ -48,7 +48,7 @@ LIST_ATTRIBUTES = ("harms", "vulnerabilities", "protective_factors")
 class Scope:
     """What a viewer asked to see, and who they are."""
 
-    role: str = "analyst"
+    role: str = MODEL.default_role
     since: date | None = None
     until: date | None = None
     districts: tuple[str, ...] = ()

@@ -219,6 +219,8 @@ class Model:
     sexes: tuple[str, ...]
     #: Which roles may do each write action (model.yaml ``permissions:``; mapping.permissions).
     permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The role used when none is given (model.yaml ``default_role:``).
+    default_role: str = ""
     #: The protective marking on every page, picture and export (model.yaml ``marking:``).
     marking: str = ""
     #: Notices shown beside the data (model.yaml ``notices:``), e.g. ``association``.
@@ -330,6 +332,7 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             str(action): tuple(str(r) for r in roles or ())
             for action, roles in (raw.get("permissions") or {}).items()
         },
+        default_role=str(raw["default_role"]),
         marking=str(raw["marking"]),
         notices={str(k): str(v) for k, v in raw["notices"].items()},
     )

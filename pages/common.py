@@ -48,7 +48,7 @@ def start_session() -> None:
         st.session_state.workspace = workspace
         if workspace.is_demo:
             ensure_demo_data(workspace)
-            st.session_state.role = "analyst"
+            st.session_state.role = MODEL.default_role
     workspace = st.session_state.workspace
     st.markdown(f"**:red-background[{MARKING}]**")
     if workspace.is_demo:

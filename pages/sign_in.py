@@ -14,6 +14,7 @@ import streamlit as st
 
 from mapping import audit, auth, retention, settings
 from mapping.auth import Identity
+from mapping.model import MODEL
 from mapping.store import Store
 
 MAX_FAILURES = 5  # per session; then each attempt waits, slowing password guessing
@@ -36,7 +37,7 @@ def identity() -> Identity | None:
     workspace = st.session_state.workspace
     if workspace.is_demo:
         # Demo only: the role picker in the sidebar is for illustration on fictional data.
-        return Identity("demo", st.session_state.get("role", "analyst"), "demo")
+        return Identity("demo", st.session_state.get("role", MODEL.default_role), "demo")
     found = st.session_state.get("identity")
     if found is not None and _timed_out(found):
         return None

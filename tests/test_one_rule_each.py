@@ -78,3 +78,8 @@ def test_one_harm_profile():
     assert holders(r"def overlap_harms\b|def short_label\b|def harm_counts_text\b") == [
         "mapping/analysis/harms.py"
     ]
+
+
+def test_default_role_is_declared_once():
+    """model.yaml ``default_role:``; permissions.py names a role only in its examples."""
+    assert holders(r'"analyst"') == ["mapping/permissions.py"]

@@ -69,7 +69,7 @@ class MapData:
     heat: list[list[float]]
     outside: list[str] = field(default_factory=list)
     assigned: dict[str, str] = field(default_factory=dict)
-    role: str = "analyst"
+    role: str = MODEL.default_role
 
 
 def context_summary(scoped: ScopedGraph, node: str, clusters_of: dict[str, str]) -> ContextOnMap:

@@ -229,3 +229,32 @@ def nul_problem(name: str, sheet: str, row: int | None, column: str | None) -> P
         "a cell holds a NUL character, usually the sign of a damaged or binary file; "
         "re-export the file from its source system",
     )
+
+
+#: Characters that reorder how text is displayed (right-to-left overrides and isolates).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI_PATTERN = "[" + BIDI_CONTROLS + "]"
+
+
+def bidi_problem(frame, name: str, sheet: str) -> Problem | None:
+    """A warning counting cells holding bidirectional control characters, which can make an
+    id or a label display in a misleading order (kept as written), or None."""
+    from loaders.problems import WARNING
+
+    cells = 0
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position].astype("string")
+        cells += int(column.str.contains(_BIDI_PATTERN, regex=True).fillna(False).sum())
+    if not cells:
+        return None
+    return Problem(
+        WARNING,
+        name,
+        sheet,
+        None,
+        None,
+        "bidirectional characters",
+        f"{cells:,} cell(s) hold right-to-left or other direction-control characters, which "
+        "can make an id or a label display in a misleading order; they were kept as "
+        "written: check those cells in the source system",
+    )

@@ -158,6 +158,9 @@ def read_delimited(path: Path, name: str) -> RawSheet:
     sheet = RawSheet(name, "", frame, read_as={"encoding": encoding, "delimiter": delimiter})
     if note:
         sheet.notes.append(Problem(WARNING, name, "", None, None, "encoding", note))
+    bidi = bounds.bidi_problem(frame, name, "")
+    if bidi:
+        sheet.notes.append(bidi)
     return sheet
 
 
@@ -333,6 +336,12 @@ def _read_worksheet(name: str, worksheet) -> RawSheet:
     }
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="string")
     check_field_lengths(frame, name, worksheet.title)
+    bidi = bounds.bidi_problem(frame, name, worksheet.title)
     return RawSheet(
-        name, worksheet.title, frame.fillna(""), formulas=formulas, read_as={"format": "xlsx"}
+        name,
+        worksheet.title,
+        frame.fillna(""),
+        notes=[bidi] if bidi else [],
+        formulas=formulas,
+        read_as={"format": "xlsx"},
     )

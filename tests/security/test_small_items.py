@@ -80,3 +80,15 @@ def test_an_age_band_outside_the_model_is_refused(tmp_path):
 def test_a_two_digit_year_is_warned(tmp_path):
     result = _import(tmp_path, "P1,young_person,\nP2,young_person,\n", "P1,P2,peer,03/04/24\n")
     assert [p.row for p in result.warnings if p.kind == "two-digit year"] == [2]
+
+
+def test_bidirectional_control_characters_are_warned(tmp_path):
+    path = tmp_path / "links.csv"
+    path.write_text("source_id,target_id,link_type\nP1\u202e,P2,peer\nP3,P\u20664,peer\n")
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    result = import_files(
+        [Source(path, "links.csv")], store, Pseudonymiser.from_file(tmp_path / "k")
+    )
+    [warning] = [p for p in result.warnings if p.kind == "bidirectional characters"]
+    assert warning.message.startswith("2 cell(s)")
+    assert "\u202e" not in warning.message

@@ -9,7 +9,7 @@ from mapping import explorer as ex
 from mapping.analysis.neighbourhood import path_steps, paths_between
 from mapping.render.evidence import evidence_html, heading_html, path_html, scroll_script
 from mapping.render.explorer import data_key, payload, view_layout
-from mapping.render.network import legend_html
+from mapping.render.network import MARKING, legend_html
 from mapping.views import cluster_table, evidence_table
 from pages.common import (
     association_banner,
@@ -247,6 +247,7 @@ with canvas:
         **drawing,
         data_key=data_key(scoped.version, scoped.scope, key_extra),
         height=540,
+        marking=MARKING,  # drawn above a saved picture
         selected=st.session_state.ex_selected,
         status=view.note,
         view=st.session_state.ex_view,

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var network = null, nodes = null, edges = null, dataKey = null, clicks = 0, height = 0;
-  var marking = "OFFICIAL-SENSITIVE";
+  var marking = "";  // sent by the page (model.yaml marking:), never spelled here
   var userMoved = false;  // until the person pans or zooms, keep the whole view in frame
   var statusBox = document.getElementById("status");
   var container = document.getElementById("network");

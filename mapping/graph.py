@@ -137,6 +137,8 @@ def _redact(links: pd.DataFrame, entities: pd.DataFrame, role_key: str) -> pd.Da
             "entity_id",
         ]
         links = links[~links["source_id"].isin(adults) & ~links["target_id"].isin(adults)]
+    if not role.sees_notes and "notes" in links:
+        links = links.assign(notes=None)  # free text never reaches this role's outputs
     return links
 
 

@@ -140,6 +140,8 @@ class Role:
     sees_handling_c: bool
     sees_person_links_to_adults: bool
     sees_true_addresses: bool
+    #: Free-text notes on links (kept only with --keep-notes): partners never receive them.
+    sees_notes: bool = True
 
 
 #: Columns of the import template, sheet by sheet (contract: README "Import template").

@@ -92,3 +92,22 @@ def test_bidirectional_control_characters_are_warned(tmp_path):
     [warning] = [p for p in result.warnings if p.kind == "bidirectional characters"]
     assert warning.message.startswith("2 cell(s)")
     assert "\u202e" not in warning.message
+
+
+@pytest.mark.parametrize(
+    "fmt,ext", [("graphml", ".graphml"), ("gexf", ".gexf"), ("csv", ""), ("cyjs", ".cyjs")]
+)
+def test_partners_never_receive_free_text_notes(tmp_path, fmt, ext):
+    from tests.security.world import import_world
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    import_world(url, tmp_path / "k.key", tmp_path / "in", payload="NOTEMARK")
+    texts = {}
+    for role in ("partner", "analyst"):
+        out = tmp_path / f"{role}{ext}"
+        argv = ["export", "--format", fmt, "--out", str(out), "--db", url, "--role", role]
+        assert main([*argv, "--include-stale"]) == 0
+        paths = sorted(out.iterdir()) if out.is_dir() else [out]
+        texts[role] = " ".join(p.read_text(encoding="utf-8") for p in paths)
+    assert "noteNOTEMARK" in texts["analyst"]  # kept notes do reach the analyst
+    assert "noteNOTEMARK" not in texts["partner"]

@@ -255,7 +255,7 @@ with canvas:
         default=None,
     )
     time_bar(scoped)
-    tools = st.columns([1, 3, 3])
+    tools = st.columns([2, 3, 3])
     with tools[0]:
         undo_button()
     with tools[1]:

@@ -255,7 +255,7 @@ def line_items(data: MapData) -> list[dict]:
             "shape": "line",
             "points": line["points"],
             "style": {
-                "color": "#6A3D9A" if line["overlap"] else "#0072B2",
+                "color": "#333333" if line["overlap"] else "#777777",  # greys: no harm colour
                 "weight": 3,
                 "opacity": 0.8,
                 "dashArray": None if line["overlap"] else "6 6",
@@ -280,7 +280,7 @@ def legend_html(data: MapData) -> str:
         f"<b>{text(MARKING)}</b><ul>{harms}<li><span class='cs-sw' style='background:"
         f"{NO_DATA_COLOUR}'></span>No harm flags linked</li></ul>"
         "<div>Size: young people with harm flags linked. Dark ring: harm types overlap."
-        "</div><div>Lines: places one cluster's young people share (solid purple: an "
+        "</div><div>Lines: places one cluster's young people share (solid dark grey: an "
         "overlap cluster).</div><div>Districts: darker = more young people with harm "
         "flags.</div>"
         + (

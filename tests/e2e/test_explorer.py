@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from loaders.columns import Profile, detect
 from loaders.read import read_file
+from tests.e2e.harness import wait_for_app
 from tests.explorer_world import ENTITIES, LINKS, import_world
 
 pytestmark = pytest.mark.e2e
@@ -209,8 +210,18 @@ def test_explorer_end_to_end(explorer_server, upload_file, size, new_page):
     # 5. A filter changes the graph.
     sidebar = page.locator("[data-testid='stSidebar']")
     districts = sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Districts")
-    districts.get_by_role("combobox").click()
-    district = page.get_by_role("option").filter(has_not_text="Select all").first.inner_text()
+    wait_for_app(page)  # the cluster's opening rerun must be over, or it closes the list
+    for _ in range(5):
+        districts.scroll_into_view_if_needed()
+        districts.get_by_role("combobox").click()
+        listed = page.get_by_role("option").filter(has_not_text="Select all").first
+        try:
+            district = listed.inner_text(timeout=10_000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError("the Districts list never opened")
     page.get_by_role("option", name=district, exact=True).click()
     page.keyboard.press("Escape")
     wait_redrawn(frame, opened)

@@ -189,6 +189,7 @@ def test_explorer_end_to_end(explorer_server, upload_file, size, new_page):
     # 3. Click a place: the side panel fills with it and its evidence.
     place = first_node(frame, "n.shape === 'triangle' || n.shape === 'diamond'")
     click_node(page, frame, place)
+    wait_for_app(page)
     page.get_by_text("Kind of place").or_(page.get_by_text("Platform")).first.wait_for()
     expect(page.get_by_text("link(s) behind this entity")).to_be_visible()
     page.get_by_text("link(s) behind this entity").scroll_into_view_if_needed()

@@ -219,3 +219,29 @@ def scoped_and_clusters():
 
 def association_banner() -> None:
     st.caption(ASSOCIATION_BANNER)
+
+
+def show_explanations(items: list[dict], *, shown_above: tuple[str, ...] = ("links_withheld",)):
+    """Why a result shows less than the data holds: the ``message`` of each item of
+    ``mapping.analysis.explain.explanations`` (the sentences the CLI and exports use), as
+    plain text. ``shown_above``: codes the page already states on its own (the withheld
+    count has its notice above the result)."""
+    notes = [e["message"] for e in items if e["code"] not in shown_above]
+    if notes:
+        with st.expander(f"Why some things are not shown ({len(notes)})"):
+            for note in notes:
+                st.text(note)  # plain text: never read as Markdown or HTML
+
+
+def scope_notes(
+    scoped, report: dict | None = None, shown_above: tuple[str, ...] = ("links_withheld",)
+) -> None:
+    """The explanations of a result on ``scoped`` (and its ``report``), shown."""
+    from mapping.analysis.explain import explanations
+
+    show_explanations(explanations(scoped, report), shown_above=shown_above)
+
+
+def stored_report(scoped) -> dict:
+    """The stored analysis report of ``scoped`` (the one the clusters come from)."""
+    return cache.stored_report(store(), scoped)

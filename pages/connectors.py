@@ -7,8 +7,8 @@ from mapping import explorer as ex
 from mapping.analysis.clusters import membership
 from mapping.analysis.connectors import find_connectors
 from mapping.ranked import connector_list, kind_label
-from pages.common import association_banner, scoped_and_clusters, session_cached
-from pages.ranked_common import explanations, item_evidence, ranked_table
+from pages.common import association_banner, scope_notes, scoped_and_clusters, session_cached
+from pages.ranked_common import item_evidence, ranked_table
 
 SIDES = {
     None: "Adults and contexts",
@@ -27,7 +27,7 @@ st.caption(
 withheld = ex.withheld_note(scoped)
 if withheld:
     st.warning(withheld, icon=":material/visibility_off:")
-explanations(scoped)
+scope_notes(scoped)
 connectors = session_cached(
     ("connectors", scoped.version, scoped.scope),
     lambda: find_connectors(scoped, membership(clusters), limit=None),

@@ -8,8 +8,8 @@ from mapping.analysis.clusters import membership
 from mapping.analysis.hotspots import find_hotspots
 from mapping.model import MODEL
 from mapping.ranked import hotspot_list, kind_label
-from pages.common import association_banner, scoped_and_clusters, session_cached
-from pages.ranked_common import explanations, item_evidence, ranked_table
+from pages.common import association_banner, scope_notes, scoped_and_clusters, session_cached
+from pages.ranked_common import item_evidence, ranked_table
 
 st.title("Hotspots")
 scoped, clusters = scoped_and_clusters()
@@ -22,7 +22,7 @@ st.caption(
 withheld = ex.withheld_note(scoped)
 if withheld:
     st.warning(withheld, icon=":material/visibility_off:")
-explanations(scoped)
+scope_notes(scoped)
 hotspots = session_cached(
     ("hotspots", scoped.version, scoped.scope),
     lambda: find_hotspots(scoped, membership=membership(clusters)),

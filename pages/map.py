@@ -24,8 +24,13 @@ from mapping.render.map_data import (
     outside_note,
 )
 from mapping.views import evidence_table
-from pages.common import association_banner, scoped_and_clusters, session_cached, shared_cached
-from pages.ranked_common import explanations
+from pages.common import (
+    association_banner,
+    scope_notes,
+    scoped_and_clusters,
+    session_cached,
+    shared_cached,
+)
 from pages.sign_in import event
 
 
@@ -116,7 +121,7 @@ with panel:
 withheld = ex.withheld_note(scoped)
 if withheld:
     st.warning(withheld, icon=":material/visibility_off:")
-explanations(scoped)
+scope_notes(scoped)
 evidence_section(data, st.session_state.get("selected_node"))
 st.subheader("Online spaces (no location)")
 st.dataframe(online_space_rows(data).drop(columns="id"), hide_index=True, width="stretch")

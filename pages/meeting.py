@@ -17,7 +17,14 @@ from mapping.model import MODEL
 from mapping.render.markdown import md
 from mapping.render.network import network_html
 from mapping.render.presentation import presentation_html
-from pages.common import may, require_permission, session_cached, shared_cached, store
+from pages.common import (
+    may,
+    require_permission,
+    scope_notes,
+    session_cached,
+    shared_cached,
+    store,
+)
 from pages.sign_in import current_role, event, identity
 
 #: Our own constant CSS (no data in it): the presentation's frame covers the whole window
@@ -133,6 +140,7 @@ key = (
 )
 agenda = shared_cached(("agenda", *key), lambda: mt.build_agenda(store(), meeting, role))
 graph = agenda.scoped.graph
+scope_notes(agenda.scoped, shown_above=())  # the agenda's links hidden or withheld, counted
 present = st.toggle("Presentation view", key="m_present")
 number = min(st.session_state.setdefault("m_item", 0), len(agenda.items) - 1)
 if present:  # one full screen per item, keys and clicker move on (mapping.render.presentation)

@@ -13,10 +13,12 @@ from mapping.render.network import MARKING, legend_html
 from mapping.views import cluster_table, evidence_table
 from pages.common import (
     association_banner,
+    scope_notes,
     scoped_and_clusters,
     shared_cached,
     show_protective,
     store,
+    stored_report,
 )
 from pages.explorer_component import network_explorer
 from pages.network_tools import (
@@ -28,7 +30,6 @@ from pages.network_tools import (
     time_bar,
     undo_button,
 )
-from pages.ranked_common import explanations
 from pages.sign_in import event
 
 STATE = {
@@ -242,7 +243,7 @@ with canvas:
     withheld = ex.withheld_note(scoped, view.graph.nodes if st.session_state.ex_focus else None)
     if withheld:
         st.warning(withheld, icon=":material/visibility_off:")
-    explanations(scoped)
+    scope_notes(scoped, stored_report(scoped))
     click = network_explorer(
         **drawing,
         data_key=data_key(scoped.version, scoped.scope, key_extra),

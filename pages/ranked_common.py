@@ -49,15 +49,3 @@ def item_evidence(scoped, node, link_ids, page: str) -> None:
     if st.button("Open in the network explorer", key=f"{page}_open", icon=":material/hub:"):
         st.session_state.update(ex_focus=node, ex_selected=node, ex_view=None, ex_extra=())
         st.switch_page("pages/network.py")
-
-
-def explanations(scoped) -> None:
-    """Why a result shows less than the data holds, in the sentences the CLI and exports use
-    (mapping.analysis.explain); the withheld count has its own notice above."""
-    from mapping.analysis.explain import scope_explanations
-
-    notes = [e["message"] for e in scope_explanations(scoped) if e["code"] != "links_withheld"]
-    if notes:
-        with st.expander(f"Why some things are not shown ({len(notes)})"):
-            for note in notes:
-                st.text(note)

@@ -92,3 +92,32 @@ def test_saved_view_and_undo_bring_a_view_back(world_env):
     at.button(key="ex_open_saved").click().run()
     assert at.session_state["ex_focus"] == "PL-1"
     assert not at.exception
+
+
+def test_network_page_shows_the_explanations_of_its_result(world_env):
+    """The page says why it shows less than the data holds, in explain's own sentences."""
+    from mapping.analysis.explain import explanations
+    from mapping.analysis.report import analyse
+    from mapping.graph import Scope, build_scoped_graph
+    from mapping.model import MODEL
+    from mapping.store import Store
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_network(at)
+    store = Store(f"sqlite:///{world_env / 'demo' / 'demo.sqlite'}")
+    version = store.latest_version()
+    scoped = build_scoped_graph(
+        store.read_version(version), Scope(role=MODEL.default_role), version
+    )
+    expected = explanations(scoped, analyse(scoped))
+    codes = {e["code"] for e in expected}
+    assert "stale_links_hidden" in codes  # the world's 2019 link
+    shown = {t.value for t in at.text}
+    for item in expected:
+        if item["code"] != "links_withheld":  # that count has its own notice
+            assert item["message"] in shown, item["code"]
+    # ticking "Show stale links" brings the link back and its sentence goes
+    at.sidebar.checkbox(key="f_stale").check().run()
+    assert not at.exception
+    stale = next(e["message"] for e in expected if e["code"] == "stale_links_hidden")
+    assert stale not in {t.value for t in at.text}

@@ -40,10 +40,14 @@ section.item[hidden] { display:none; }
 .figures { display:flex; gap:40px; flex:none; margin:4px 0 8px 0; }
 .figure b { display:block; font-size:56px; line-height:1.05; }
 .body { flex:1; display:flex; gap:20px; min-height:0; }
-.picture { flex:2; display:flex; min-width:0; border:1px solid #ccc; }
+.picture { flex:5; display:flex; min-width:0; border:1px solid #ccc; }
 .network { flex:1; min-width:0; }
-.legend { width:200px; height:auto; font-size:17px; border-left:1px solid #ddd; }
-.side { flex:1; display:flex; flex-direction:column; gap:10px; min-width:0; overflow:hidden; }
+.legend { width:360px; font-size:14px; line-height:1.25; border-left:1px solid #ddd;
+  column-count:2; column-gap:12px; padding:0 6px; overflow-y:auto; }
+.legend h4 { margin:6px 0 2px 0; break-after:avoid; }
+.legend ul { list-style:none; margin:0; padding:0; }
+.legend li { break-inside:avoid; margin:1px 0; }
+.side { flex:2; display:flex; flex-direction:column; gap:10px; min-width:0; overflow:hidden; }
 .side img { max-width:100%; max-height:46%; object-fit:contain; align-self:flex-start; }
 table { border-collapse:collapse; font-size:24px; }
 td, th { border:1px solid #999; padding:3px 10px; text-align:left; vertical-align:top; }

@@ -202,6 +202,14 @@ def test_presentation_fills_the_screen_and_moves_on_with_the_keyboard(page, app_
     assert box and box["width"] > 900 and box["height"] > 550, box  # large on a projector
     assert box["x"] >= 0 and box["y"] >= 0, box
     assert box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080, box
+    legend = deck.locator("section.item:not([hidden]) .legend")
+    fits = False
+    for _ in range(10):  # the frame may still be laying out just after the drawing
+        fits = legend.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+        if fits:
+            break
+        page.wait_for_timeout(500)
+    assert fits, "the legend is cut off: every line of it must be on screen"
     marks = deck.locator(".marking")
     assert marks.count() == 2
     bottom = marks.nth(1).bounding_box()

@@ -233,12 +233,18 @@ def show_explanations(items: list[dict], *, shown_above: tuple[str, ...] = ("lin
                 st.text(note)  # plain text: never read as Markdown or HTML
 
 
-def scope_notes(
-    scoped, report: dict | None = None, shown_above: tuple[str, ...] = ("links_withheld",)
-) -> None:
-    """The explanations of a result on ``scoped`` (and its ``report``), shown."""
+def scope_notes(scoped, report: dict | None = None, *, withheld_nodes=None, notice=True) -> None:
+    """What a result on ``scoped`` (and its ``report``) leaves out, shown: the "N links
+    withheld for your role" notice (for links touching ``withheld_nodes`` when given), then
+    the explanations. ``notice=False`` lists the withheld count among the explanations
+    instead (a page without a notice of its own)."""
     from mapping.analysis.explain import explanations
+    from mapping.explorer import withheld_note
 
+    withheld = withheld_note(scoped, withheld_nodes) if notice else None
+    if withheld:
+        st.warning(withheld, icon=":material/visibility_off:")
+    shown_above = ("links_withheld",) if notice else ()
     show_explanations(explanations(scoped, report), shown_above=shown_above)
 
 

@@ -3,7 +3,6 @@ people, ranked, filtered and capped, each with its evidence one click away."""
 
 import streamlit as st
 
-from mapping import explorer as ex
 from mapping.analysis.clusters import membership
 from mapping.analysis.connectors import find_connectors
 from mapping.ranked import connector_list, kind_label
@@ -24,9 +23,6 @@ st.caption(
     "to many young people: a candidate for disruption, or for support when protective. "
     "Ranked by clusters bridged, then young people linked, then betweenness."
 )
-withheld = ex.withheld_note(scoped)
-if withheld:
-    st.warning(withheld, icon=":material/visibility_off:")
 scope_notes(scoped)
 connectors = session_cached(
     ("connectors", scoped.version, scoped.scope),

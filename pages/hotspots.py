@@ -3,7 +3,6 @@ filtered and capped, each with its evidence one click away. Logic is in mapping.
 
 import streamlit as st
 
-from mapping import explorer as ex
 from mapping.analysis.clusters import membership
 from mapping.analysis.hotspots import find_hotspots
 from mapping.model import MODEL
@@ -19,9 +18,6 @@ st.caption(
     "flags: a context to assess and change. Ranked by harm types that meet there, then by "
     "young people with a harm flag."
 )
-withheld = ex.withheld_note(scoped)
-if withheld:
-    st.warning(withheld, icon=":material/visibility_off:")
 scope_notes(scoped)
 hotspots = session_cached(
     ("hotspots", scoped.version, scoped.scope),

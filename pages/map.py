@@ -118,9 +118,6 @@ with panel:
     place_panel(data, st.session_state.get("selected_node"))
     with st.expander("Legend", expanded=True):
         st.html(LEGEND_CSS + '<div class="cs-legend">' + legend_html(data) + "</div>")
-withheld = ex.withheld_note(scoped)
-if withheld:
-    st.warning(withheld, icon=":material/visibility_off:")
 scope_notes(scoped)
 evidence_section(data, st.session_state.get("selected_node"))
 st.subheader("Online spaces (no location)")

@@ -140,7 +140,7 @@ key = (
 )
 agenda = shared_cached(("agenda", *key), lambda: mt.build_agenda(store(), meeting, role))
 graph = agenda.scoped.graph
-scope_notes(agenda.scoped, shown_above=())  # the agenda's links hidden or withheld, counted
+scope_notes(agenda.scoped, notice=False)  # the agenda's links hidden or withheld, counted
 present = st.toggle("Presentation view", key="m_present")
 number = min(st.session_state.setdefault("m_item", 0), len(agenda.items) - 1)
 if present:  # one full screen per item, keys and clicker move on (mapping.render.presentation)

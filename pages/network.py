@@ -240,10 +240,8 @@ with canvas:
         f"Dataset version {scoped.version}: {scoped.graph.number_of_nodes():,} entities and "
         f"{len(scoped.links):,} links in scope. Drawn: {view.note.rstrip('.')}."
     )
-    withheld = ex.withheld_note(scoped, view.graph.nodes if st.session_state.ex_focus else None)
-    if withheld:
-        st.warning(withheld, icon=":material/visibility_off:")
-    scope_notes(scoped, stored_report(scoped))
+    focus_nodes = view.graph.nodes if st.session_state.ex_focus else None
+    scope_notes(scoped, stored_report(scoped), withheld_nodes=focus_nodes)
     click = network_explorer(
         **drawing,
         data_key=data_key(scoped.version, scoped.scope, key_extra),

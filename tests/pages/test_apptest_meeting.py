@@ -93,3 +93,21 @@ def test_summary_suppresses_small_counts(demo_env):
         assert not any(c in {"1", "2", "3", "4"} or c.startswith("~") for c in cells), period
         shown_small |= "<5" in cells
     assert shown_small  # the sample world has small counts, so suppression really ran
+
+
+def test_making_the_pack_is_audited_with_scope_and_recipient(demo_env):
+    from mapping.audit import list_audit
+    from mapping.store import Store
+
+    at = open_page("pages/meeting.py")
+    at.date_input(key="m_day").set_value(date(2026, 10, 1)).run()
+    at.button(key="m_setup").click().run()
+    store = Store(at.session_state.workspace.database_url)
+    before = len(list_audit(store, action="build_pack"))
+    at.button(key="m_pack_build").click().run()
+    assert not at.exception, at.exception
+    rows = list_audit(store, action="build_pack").to_dict("records")
+    assert len(rows) == before + 1
+    detail = json.loads(rows[0]["detail"])  # newest first
+    assert detail["meeting"].startswith("2026-10-01")
+    assert detail["scope"]["role"] == detail["role"] and detail["recipient"]

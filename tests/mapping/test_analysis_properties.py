@@ -128,8 +128,10 @@ def test_a_district_view_never_shows_another_districts_young_people(tables, dist
 
 @st.composite
 def planted_cliques(draw):
-    """Cliques of 4-7 young people, consecutive cliques joined by one peer link."""
-    sizes = draw(st.lists(st.integers(4, 7), min_size=2, max_size=6))
+    """Cliques of 5-7 young people, consecutive cliques joined by one peer link. (Two
+    4-cliques joined by one link sit at Louvain's resolution limit: either engine may merge
+    them, so that partition was not unambiguous and the test failed on some seeds.)"""
+    sizes = draw(st.lists(st.integers(5, 7), min_size=2, max_size=6))
     entities, links, cliques, start = [], [], [], 0
     for size in sizes:
         members = [f"YP-{start + i:03d}" for i in range(size)]

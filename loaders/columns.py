@@ -311,6 +311,8 @@ class MappedSheet:
     grading_problems: dict[int, str] = field(default_factory=dict)
     #: Template column -> the analyst's own header for it (messages name both).
     headers: dict[str, str] = field(default_factory=dict)
+    #: (frame index, column) of mapped cells stored as numbers in the workbook, read as typed.
+    number_cells: list[tuple[int, str]] = field(default_factory=list)
 
     def column_label(self, column: str) -> str:
         """``Date Seen (first_seen)`` when the analyst's header differs from the template's."""
@@ -374,10 +376,13 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
     frame = frame[~blank]  # keep the original index so row numbers stay Excel's
     used = set(mapping) | set(split.values())
     unmapped = [h for i, h in enumerate(headers) if i not in used and h.strip()]
-    formula_cells = sorted(
-        (r - row - 1, mapping[c])
-        for r, c in sheet.formulas
-        if r > row and c in mapping and (r - row - 1) in frame.index
+    formula_cells, number_cells = (
+        sorted(
+            (r - row - 1, mapping[c])
+            for r, c in cells
+            if r > row and c in mapping and (r - row - 1) in frame.index
+        )
+        for cells in (sheet.formulas, sheet.numbers)
     )
     last = max((i for i, h in enumerate(headers) if h.strip()), default=-1)
     beyond = body.iloc[:, last + 1 :]
@@ -394,6 +399,7 @@ def detect(sheet: RawSheet, profile: Profile) -> MappedSheet | None:
         [int(i) for i in overflow],
         {i: p for i, p in grading_problems.items() if i in frame.index},
         {name: headers[pos] for pos, name in mapping.items()},
+        number_cells,
     )
 
 

@@ -23,3 +23,5 @@ class RawSheet:
     read_as: dict[str, str] = field(default_factory=dict)
     #: (row, column) positions in ``frame`` of cells that held a formula (never evaluated).
     formulas: set[tuple[int, int]] = field(default_factory=set)
+    #: (row, column) positions of cells stored as numbers and read as typed (XLSX only).
+    numbers: set[tuple[int, int]] = field(default_factory=set)

@@ -1,6 +1,7 @@
 """Read CSV/TSV files and XLSX workbooks into text-only tables, one per sheet.
 
-Every cell is read as text (``007`` stays ``007``); formulas are never evaluated and external
+Every cell is read as text (``007`` stays ``007``; a number cell as its zero-padding
+format shows it, else as typed and remembered by position so an id column can be warned); formulas are never evaluated and external
 links never followed. Encodings are detected from byte-order marks or strict decoding and
 the choice is reported, never guessed silently. Workbooks whose declared uncompressed size
 is beyond ``MAX_XLSX_UNCOMPRESSED``, that hold too many parts, unsafe part names, a DTD in
@@ -14,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import re
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -232,6 +234,23 @@ def check_workbook_size(path: Path, name: str) -> None:
         ) from None
 
 
+#: A number format that pads with zeros (``000``, ``"P"0000``): Excel shows 7 as ``007``.
+_ZERO_PADDED = re.compile(r'^(?:"([^"]*)")?(0+)$')
+
+
+def number_text(value: int | float, number_format: str | None) -> tuple[str, bool]:
+    """A number cell as Excel shows it, and whether the format said how (zero-padded ids
+    such as ``007`` stored as 7 with the format ``000``); otherwise read as typed.
+
+    >>> number_text(7, "000"), number_text(7, "General")
+    (('007', True), ('7', False))
+    """
+    padded = _ZERO_PADDED.match(number_format or "")
+    if padded and float(value).is_integer() and value >= 0:
+        return f"{padded.group(1) or ''}{int(value):0{len(padded.group(2))}d}", True
+    return cell_text(value), False
+
+
 def cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -326,7 +345,20 @@ def _checked_extent(book, worksheet, name: str) -> bounds.SheetExtent:
 
 
 def _read_worksheet(name: str, worksheet) -> RawSheet:
-    rows = [[cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    numbers: set[tuple[int, int]] = set()
+    rows = []
+    for r, cells in enumerate(worksheet.iter_rows()):
+        row = []
+        for c, cell in enumerate(cells):
+            value = cell.value
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                text, as_shown = number_text(value, cell.number_format)
+                if not as_shown:  # typed as a number: an id may have lost leading zeros
+                    numbers.add((r, c))
+                row.append(text)
+            else:
+                row.append(cell_text(value))
+        rows.append(row)
     width = max((len(r) for r in rows), default=0)
     formulas = {
         (r, c)
@@ -343,5 +375,6 @@ def _read_worksheet(name: str, worksheet) -> RawSheet:
         frame.fillna(""),
         notes=[bidi] if bidi else [],
         formulas=formulas,
+        numbers=numbers,
         read_as={"format": "xlsx"},
     )

@@ -318,6 +318,17 @@ def check_grading(sheet, frame, collector) -> pd.DataFrame:
 
 def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
     blank = frame[column].str.strip() == ""
+    for index, _ in (cell for cell in sheet.number_cells if cell[1] == column):
+        collector.add(
+            sheet,
+            WARNING,
+            index,
+            column,
+            "id typed as a number",
+            "the id is stored as a number in the workbook and was read as typed, so "
+            "leading zeros (007) are lost; if the source system's ids have them, format the "
+            "column as Text (or with zeros, e.g. 000) and import again",
+        )
     for index in frame.index[blank]:
         collector.add(
             sheet, ERROR, index, column, "blank id", "the id is blank; every row needs an id"

@@ -111,3 +111,44 @@ def test_partners_never_receive_free_text_notes(tmp_path, fmt, ext):
         texts[role] = " ".join(p.read_text(encoding="utf-8") for p in paths)
     assert "noteNOTEMARK" in texts["analyst"]  # kept notes do reach the analyst
     assert "noteNOTEMARK" not in texts["partner"]
+
+
+def _workbook_with_number_ids(path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    entities = book.active
+    entities.title = "entities"
+    entities.append(["entity_id", "entity_type"])
+    entities.append([7, "young_person"])
+    entities.append([8, "young_person"])
+    entities["A2"].number_format = "000"  # Excel shows 007
+    links = book.create_sheet("links")
+    links.append(["source_id", "target_id", "link_type"])
+    links.append(["007", 8, "peer"])
+    book.save(path)
+
+
+def test_a_zero_padded_number_id_is_read_as_excel_shows_it(tmp_path):
+    from loaders.read import read_file
+
+    _workbook_with_number_ids(tmp_path / "ids.xlsx")
+    entities = read_file(tmp_path / "ids.xlsx")[0]
+    assert entities.frame.iloc[1, 0] == "007"
+    assert entities.frame.iloc[2, 0] == "8"
+
+
+def test_an_id_typed_as_a_number_is_warned_by_row_and_column(tmp_path):
+    _workbook_with_number_ids(tmp_path / "ids.xlsx")
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    result = import_files(
+        [Source(tmp_path / "ids.xlsx", "ids.xlsx")],
+        store,
+        Pseudonymiser.from_file(tmp_path / "k.key"),
+    )
+    typed = [p for p in result.warnings if p.kind == "id typed as a number"]
+    assert [(p.sheet, p.row, p.column) for p in typed] == [
+        ("entities", 3, "entity_id"),
+        ("links", 2, "target_id"),
+    ]
+    assert "unknown entity referenced" not in {p.kind for p in result.warnings}  # 007 matched

@@ -434,3 +434,52 @@ def view_scoped(scoped: ScopedGraph, view: ExplorerView) -> ScopedGraph:
         scoped.version,
         withheld=scoped.withheld_touching(drawn.nodes),
     )
+
+
+def window_links(graph: nx.Graph) -> int:
+    """How many links a (narrowed) graph's connections hold."""
+    return sum(len(d.get("links", ())) for _, _, d in graph.edges(data=True))
+
+
+def time_bar_note(window: tuple[str, str], shown: int, total: int) -> str:
+    """What a narrowed time bar says, on the network and the map pages alike."""
+    return f"time bar {window[0]}–{window[1]}: {shown:,} of {total:,} links"
+
+
+def window_scoped(scoped: ScopedGraph, first: str, last: str) -> ScopedGraph:
+    """``scoped`` narrowed to links seen between months ``first`` and ``last`` (see
+    :func:`within_window`): its graph, links and entities, for pages that draw a whole
+    scoped graph (the map). The withheld count stays the scope's: narrowing the time bar
+    does not make the role see more or less."""
+    graph = within_window(scoped.graph, scoped.links, first, last)
+    ids = {link for _, _, d in graph.edges(data=True) for link in d.get("links", ())}
+    return ScopedGraph(
+        graph,
+        scoped.links[scoped.links["link_id"].isin(ids)].reset_index(drop=True),
+        scoped.entities[scoped.entities["entity_id"].isin(set(graph))].reset_index(drop=True),
+        scoped.scope,
+        scoped.version,
+        withheld=scoped.withheld,
+        withheld_pairs=scoped.withheld_pairs,
+        stale=scoped.stale,
+    )
+
+
+def play_start(labels: list[str], width: int) -> tuple[str, str]:
+    """The first window a play-through shows: the first ``width`` months (all if fewer)."""
+    width = max(1, min(width, len(labels)))
+    return labels[0], labels[width - 1]
+
+
+def play_next(labels: list[str], window, width: int) -> tuple[str, str] | None:
+    """The window after ``window`` in a play-through: ``width`` months ending one month
+    later, or None when ``window`` already reaches the last month (the play-through ends).
+    A window not on ``labels`` (another scope) starts again from the beginning."""
+    width = max(1, min(width, len(labels)))
+    if not window or window[1] not in labels:
+        return play_start(labels, width)
+    end = labels.index(window[1]) + 1
+    if end >= len(labels):
+        return None
+    end = max(end, width - 1)
+    return labels[end - width + 1], labels[end]

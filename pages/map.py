@@ -31,6 +31,7 @@ from pages.common import (
     session_cached,
     shared_cached,
 )
+from pages.network_tools import current_window, time_bar
 from pages.sign_in import event
 
 
@@ -80,20 +81,30 @@ def evidence_section(data, place: str) -> None:
     context = find_context(data, place)
     if context is None:
         return
-    links = ex.node_links(scoped.graph, place)
+    links = ex.node_links(shown.graph, place)
     st.html(heading_html("Evidence: " + context.label))
     st.caption(all_links_caption(context, links))
-    st.html(evidence_html(evidence_table(scoped, links)))
+    st.html(evidence_html(evidence_table(shown, links)))
 
 
 st.title("Places and online spaces")
 scoped, clusters = scoped_and_clusters()
 association_banner()
 boundaries, bounds_key = boundaries_upload()
+window = current_window(scoped, "map")
+# the time bar narrows what the map draws: the scope with only the links seen in its months
+shown = (
+    scoped
+    if window is None
+    else session_cached(
+        ("map_window", scoped.version, scoped.scope, window),
+        lambda: ex.window_scoped(scoped, *window),
+    )
+)
 data = shared_cached(
-    ("map", scoped.version, scoped.scope, bounds_key),
+    ("map", scoped.version, scoped.scope, bounds_key, window),
     lambda: build_map_data(
-        scoped, clusters, postcodes=geo.default_postcodes(), boundaries=boundaries
+        shown, clusters, postcodes=geo.default_postcodes(), boundaries=boundaries
     ),
 )
 canvas, panel = st.columns([7, 3])
@@ -102,6 +113,7 @@ with canvas:
         f"{len(data.places)} places drawn · {len(data.online_spaces)} online spaces "
         "listed below · the heat layer counts links in the period chosen in the sidebar"
         " · no map tiles are loaded unless your organisation configures a tile server."
+        + (" · " + ex.time_bar_note(window, len(shown.links), len(scoped.links)) if window else "")
     )
     returned = st_folium(
         build_map(data, boundaries, legend=False),  # the legend goes beside, off the data
@@ -110,6 +122,7 @@ with canvas:
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked"],
     )
+    time_bar(scoped, "map", on_change=None)
 place = clicked_place(data, returned)
 if place and place != st.session_state.get("selected_node"):
     st.session_state["selected_node"] = place  # the network explorer can open it

@@ -221,10 +221,7 @@ with panel:
 view, key_extra = current_view(hops, collapse)
 key_extra += (window,)
 if window:
-    shown_links = sum(len(d["links"]) for _, _, d in graph.edges(data=True))
-    view.note += (
-        f"; time bar {window[0]}–{window[1]}: {shown_links:,} of {len(scoped.links):,} links"
-    )
+    view.note += "; " + ex.time_bar_note(window, ex.window_links(graph), len(scoped.links))
 pair = [p for p in st.session_state.ex_pair if p in graph]
 paths = paths_between(graph, *pair) if len(pair) == 2 else []
 view.highlight = {n for p in paths for n in p.nodes} & set(view.graph)

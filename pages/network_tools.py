@@ -81,25 +81,35 @@ def saved_views(note: str) -> None:
         st.caption("Kept for this session only; named by what they show, never by typed text.")
 
 
+#: Seconds between two steps of a play-through (a page redraws in about one).
+PLAY_SECONDS = 2.0
+
+
 def months(scoped) -> list[tuple[str, int]]:
     return session_cached(
         ("histogram", scoped.version, scoped.scope), lambda: ex.link_histogram(scoped.links)
     )
 
 
-def current_window(scoped) -> tuple[str, str] | None:
-    """The months the time bar keeps, or None when it keeps them all."""
+def current_window(scoped, prefix: str = "ex") -> tuple[str, str] | None:
+    """The months the time bar keeps, or None when it keeps them all. ``prefix`` names the
+    page's keys (``ex_time`` on the network page, ``map_time`` on the map)."""
     bars = months(scoped)
-    st.session_state.ex_full_range = (bars[0][0], bars[-1][0]) if bars else None
-    window = st.session_state.get("ex_time")
+    state, key = st.session_state, f"{prefix}_time"
+    step = state.pop(f"{prefix}_play_next", None)
+    if step is not None:  # a play-through step, set before the slider is made
+        state[key] = step
+    state[f"{prefix}_full_range"] = (bars[0][0], bars[-1][0]) if bars else None
+    window = state.get(key)
     labels = {m for m, _ in bars}
     if window and not set(window) <= labels:  # another scope: those months are gone
-        st.session_state.pop("ex_time", None)
+        state.pop(key, None)
+        state[f"{prefix}_playing"] = False
         window = None
     if not bars or not window or tuple(window) == (bars[0][0], bars[-1][0]):
-        st.session_state.ex_window = None
+        state[f"{prefix}_window"] = None
         return None
-    st.session_state.ex_window = tuple(window)
+    state[f"{prefix}_window"] = tuple(window)
     return tuple(window)
 
 
@@ -114,8 +124,87 @@ def narrowed(scoped, window, focus):
     )
 
 
-def time_bar(scoped) -> None:
-    """A histogram of link dates by month, and a range under it that narrows the drawing."""
+def _full_range(prefix: str, labels: list[str], on_change) -> None:
+    if on_change is not None:
+        on_change()
+    st.session_state[f"{prefix}_playing"] = False
+    st.session_state[f"{prefix}_time"] = (labels[0], labels[-1])
+
+
+def _play(prefix: str, labels: list[str], on_change) -> None:
+    if on_change is not None:
+        on_change()  # the view before the play-through is one undo step
+    width = int(st.session_state.get(f"{prefix}_play_width") or 1)
+    st.session_state[f"{prefix}_time"] = ex.play_start(labels, width)
+    st.session_state[f"{prefix}_playing"] = True
+
+
+def _stop(prefix: str) -> None:
+    st.session_state[f"{prefix}_playing"] = False
+
+
+def play_through(prefix: str, labels: list[str], on_change) -> None:
+    """Play / Stop and the window's width; while playing, a fragment moves the window on one
+    month every ``PLAY_SECONDS`` and reruns the page, until the last month or Stop."""
+    playing = bool(st.session_state.get(f"{prefix}_playing"))
+    cols = st.columns([2, 3, 2], vertical_alignment="bottom")
+    with cols[0]:
+        if playing:
+            st.button(
+                "Stop", key=f"{prefix}_stop", on_click=_stop, args=(prefix,), icon=":material/stop:"
+            )
+        else:
+            st.button(
+                "Play through",
+                key=f"{prefix}_play",
+                on_click=_play,
+                args=(prefix, labels, on_change),
+                icon=":material/play_arrow:",
+                help="Step the range month by month from the first month, "
+                f"one step every {PLAY_SECONDS:g} seconds; Stop keeps the range shown.",
+            )
+    with cols[1]:
+        st.number_input(
+            "Months shown at once",
+            min_value=1,
+            max_value=len(labels),
+            value=1,
+            key=f"{prefix}_play_width",
+            disabled=playing,
+        )
+    with cols[2]:
+        st.button(
+            "Full range",
+            key=f"{prefix}_full",
+            on_click=_full_range,
+            args=(prefix, labels, on_change),
+            help="Show every month again (stops a play-through).",
+        )
+    if not playing:
+        return
+    st.session_state[f"{prefix}_tick_inline"] = True
+
+    @st.fragment(run_every=PLAY_SECONDS)
+    def tick() -> None:
+        # the fragment also runs once inline with the page: only timed runs take a step
+        if st.session_state.pop(f"{prefix}_tick_inline", False):
+            return
+        if not st.session_state.get(f"{prefix}_playing"):
+            return
+        width = int(st.session_state.get(f"{prefix}_play_width") or 1)
+        step = ex.play_next(labels, st.session_state.get(f"{prefix}_time"), width)
+        if step is None:
+            st.session_state[f"{prefix}_playing"] = False
+        else:
+            st.session_state[f"{prefix}_play_next"] = step
+        st.rerun()
+
+    tick()
+
+
+def time_bar(scoped, prefix: str = "ex", on_change=remember) -> None:
+    """A histogram of link dates by month, a range under it that narrows the drawing, and a
+    play-through of the range month by month."""
     bars = months(scoped)
     if len(bars) < 2:
         return
@@ -131,11 +220,12 @@ def time_bar(scoped) -> None:
         "Time bar: links seen between",
         options=labels,
         value=(labels[0], labels[-1]),
-        key="ex_time",
-        on_change=remember,
+        key=f"{prefix}_time",
+        on_change=on_change,
         help="Narrows the drawing to links seen in these months (a link counts in every "
         "month from its first to its last seen). The sidebar period narrows every page.",
     )
+    play_through(prefix, labels, on_change)
     undated = ex.undated_links(scoped.links)
     if undated:
         st.caption(f"{undated:,} undated link(s) are always drawn: the time bar cannot place them.")

@@ -76,6 +76,13 @@ def add_parsers(verbs) -> None:
         action="store_true",
         help="also delete audit rows older than MAPPING_AUDIT_RETENTION_MONTHS",
     )
+    purge.add_argument(
+        "--wait",
+        type=float,
+        default=retention.DEFAULT_WAIT_SECONDS,
+        help="seconds to wait for other connections' reads to finish before refusing "
+        f"(default {retention.DEFAULT_WAIT_SECONDS:g})",
+    )
 
     sar = verbs.add_parser(
         "sar",
@@ -155,16 +162,32 @@ def cmd_purge(args) -> int:
     store = Store(args.db)
     if not permitted("purge", store):
         return 3
-    result = retention.purge(store, args.today)
+    try:
+        result = retention.purge(store, args.today, wait_seconds=args.wait)
+    except retention.PurgeRefused as refused:
+        audit.record(store, cli_user(), CLI_ROLE, "purge", {"refused": "reader", "deleted": {}})
+        print(f"purge refused: {refused}", file=sys.stderr)
+        return 1
     detail = result.as_dict()
     if args.audit:
         detail["audit_rows"] = retention.purge_audit(store, args.today)
     audit.record(store, cli_user(), CLI_ROLE, "purge", detail)
     print(
-        f"deleted {result.links} expired link(s), {result.incidents} incident row(s) and "
-        f"{result.entities} entit(ies) no longer linked; {result.undated_links} link(s) "
+        f"deleted {result.links} expired link(s), {result.incidents} incident row(s), "
+        f"{result.entities} entit(ies) no longer linked and {result.actions} meeting "
+        f"action(s) against them; {result.texts_redacted} note(s) and "
+        f"{result.file_names} file name(s) redacted; {result.undated_links} link(s) "
         "have no date and need a person to review them"
     )
+    if not result.compacted:
+        print(
+            f"purge incomplete: the deleted rows are gone but the files were not fully "
+            f"rewritten ({', '.join(result.compaction) or 'nothing done'}); another "
+            "connection was reading, or the database user may not run every step. Run "
+            "`purge` again when it has finished (docs/security.md, Retention).",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

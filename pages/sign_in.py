@@ -183,9 +183,13 @@ def daily_checks() -> None:
     workspace = st.session_state.workspace
     if not workspace.is_demo and retention.due_for_check(store()):
         retention.mark_checked(store())
-        result = retention.purge(store())
-        audit.record(store(), "scheduled", "system", "purge", result.as_dict())
-        st.cache_data.clear()
+        try:  # a short wait: a session is waiting; the cron job (docs/security.md) retries
+            result = retention.purge(store(), wait_seconds=5)
+        except retention.PurgeRefused:
+            audit.record(store(), "scheduled", "system", "purge", {"refused": "reader"})
+        else:
+            audit.record(store(), "scheduled", "system", "purge", result.as_dict())
+            st.cache_data.clear()
     purged = store().setting(retention.PURGED_AT)
     if st.session_state.get("_purged_seen") != purged:
         st.session_state.pop("_cache", None)

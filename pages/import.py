@@ -4,6 +4,7 @@ map columns and unknown terms, check, save the profile, then replace or add to t
 version. Widgets only: reading, mapping, checking and importing are loaders/."""
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from loaders.columns import Profile, profile_from_assignments
 from loaders.importer import check_files, check_fingerprint, check_for_import, import_files
@@ -197,6 +198,19 @@ if st.button("Import as a new dataset version", type="primary", disabled=not (re
         st.error(str(failed))
         with results.container():  # one problem table: the refusal's replaces the check's
             problem_table(failed.problems)
+    except (OSError, SQLAlchemyError) as fault:  # storing failed after the checks passed
+        event("import_failed", {"files": [s.name for s in sources], "fault": type(fault).__name__})
+        forget_uploads()
+        bar.progress(1.0, text="Failed: nothing was stored")
+        st.error(  # the error's type only: its text can quote the rows being written
+            f"The import failed while storing ({type(fault).__name__}): nothing was stored "
+            "(an import is one transaction) and the uploaded files were removed. Check the "
+            "disk and the database, then upload the files again."
+        )
+        st.stop()
+    except BaseException:  # anything else (a rerun, a stop): no upload outlives it
+        forget_uploads()
+        raise
     else:
         event(
             "import",

@@ -82,3 +82,47 @@ def test_uploads_are_gone_after_an_import(signed_in_env, temp_root):
     assert not at.exception, at.exception
     assert at.success, [e.value for e in at.error]
     assert leftovers(temp_root) == []
+
+
+def start_import(at):
+    at.button(key="check").click().run()
+    assert not at.error, [e.value for e in at.error]  # the check passed
+    at.checkbox(key="confirm").check().run()
+    next(b for b in at.button if b.label == "Import as a new dataset version").click().run()
+    return at
+
+
+def test_uploads_are_gone_after_a_fault_in_the_write(signed_in_env, temp_root, monkeypatch):
+    """The checks passed, then storing failed (a full disk, a lost database): the page
+    says so, nothing is stored and no upload file is left behind."""
+    from sqlalchemy.exc import OperationalError
+
+    from mapping.store import Store
+
+    def full_disk(self, *args, **kwargs):
+        raise OperationalError("INSERT ...", {}, Exception("database or disk is full"))
+
+    at = upload_page(signed_in_env, temp_root)
+    monkeypatch.setattr(Store, "write_version", full_disk)
+    start_import(at)
+    assert not at.exception, at.exception
+    assert any("nothing was stored" in e.value for e in at.error), [e.value for e in at.error]
+    assert leftovers(temp_root) == []
+    assert Store(signed_in_env["url"]).latest_version() == signed_in_env["version"]
+
+
+def test_uploads_are_gone_after_a_refusal_at_the_write(signed_in_env, temp_root, monkeypatch):
+    """The checks passed, then the import itself refused (ImportFailed raised by the
+    write): the upload folder goes with the refusal."""
+    import loaders.importer
+    from loaders.problems import ERROR, ImportFailed, Problem
+
+    def refused(*args, **kwargs):
+        raise ImportFailed([Problem(ERROR, "upload-1.csv", "", None, None, "late", "refused")])
+
+    at = upload_page(signed_in_env, temp_root)
+    monkeypatch.setattr(loaders.importer, "import_files", refused)
+    start_import(at)
+    assert not at.exception, at.exception
+    assert any("import refused" in e.value for e in at.error)
+    assert leftovers(temp_root) == []

@@ -16,6 +16,7 @@ import pandas as pd
 
 from loaders.columns import MappedSheet
 from loaders.duplicates import reversed_duplicates
+from loaders.lookalikes import check_lookalikes
 from loaders.problems import ERROR, MAX_LISTED, WARNING, Problem, group_repeated, value_kind
 from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
@@ -369,6 +370,7 @@ def future_dates(sheet, frame, columns, collector, today: date) -> None:
 
 def validate_entities(sheet: MappedSheet, collector: Collector) -> pd.DataFrame:
     frame = sheet.frame.copy()
+    check_lookalikes(sheet, frame, collector)
     check_ids(sheet, frame, "entity_id", collector, unique=True)
     check_age_bands(sheet, frame, collector)
     frame["entity_type"] = check_vocab(
@@ -406,6 +408,7 @@ def validate_links(
     sheet: MappedSheet, collector: Collector, date_order: str | None, today: date
 ) -> pd.DataFrame:
     frame = sheet.frame.copy()
+    check_lookalikes(sheet, frame, collector)
     check_ids(sheet, frame, "source_id", collector, unique=False)
     check_ids(sheet, frame, "target_id", collector, unique=False)
     same = frame["source_id"].map(_id_key) == frame["target_id"].map(_id_key)
@@ -480,6 +483,7 @@ def validate_incidents(
     sheet: MappedSheet, collector: Collector, date_order: str | None, today: date
 ) -> pd.DataFrame:
     frame = sheet.frame.copy()
+    check_lookalikes(sheet, frame, collector)
     check_ids(sheet, frame, "incident_id", collector, unique=False)
     check_ids(sheet, frame, "person_id", collector, unique=False)
     frame["date"] = check_dates(sheet, frame, "date", collector, date_order, required=True)

@@ -24,6 +24,7 @@ from loaders.canonical import (
     previous_id,
     review_dates,
 )
+from loaders.child_suspects import child_suspects
 from loaders.columns import MappedSheet, Profile, detect
 from loaders.duplicates import keep_later_dates
 from loaders.problems import (
@@ -283,8 +284,12 @@ def check_files(
     today: date | None = None,
     known_before: Callable[[str], bool] = lambda raw: False,
     progress: Progress | None = None,
+    confirm_child_suspects: bool | None = None,
 ) -> Check:
-    """Read, map and validate ``sources`` without storing anything (no database, no key)."""
+    """Read, map and validate ``sources`` without storing anything (no database, no key).
+
+    ``confirm_child_suspects`` False refuses young people recorded as a person of concern
+    until confirmed (the command line's default); None or True lists them as warnings."""
     report = progress or (lambda stage, fraction, rows: None)
     report("reading", 0.0, 0)
     sheets, read_problems = map_sources(sources, profile)
@@ -314,7 +319,9 @@ def check_files(
     return Check(
         sheets,
         tables,
-        problems + collector.problems,
+        problems
+        + collector.problems
+        + group_repeated(child_suspects(tables, confirm_child_suspects)),
         sorted(collector.unknown_terms.values(), key=lambda t: (t.column, -t.count, t.term)),
         collector.values.report(),
     )
@@ -336,6 +343,7 @@ def check_for_import(
     *,
     add_to_latest: bool = False,
     today: date | None = None,
+    confirm_child_suspects: bool | None = None,
 ) -> Check:
     """The check an import would make (ids known to the latest version count when adding
     to it), storing nothing: what the upload page shows before its Import button."""
@@ -345,6 +353,7 @@ def check_for_import(
         profile,
         today=today,
         known_before=lambda raw: previous_id(raw, previous_ids, pseudonymiser) is not None,
+        confirm_child_suspects=confirm_child_suspects,
     )
 
 
@@ -371,6 +380,7 @@ def import_files(
     note: str = "",
     today: date | None = None,
     progress: Progress | None = None,
+    confirm_child_suspects: bool | None = None,
 ) -> ImportResult:
     """Import ``sources`` as one new dataset version, or raise ImportFailed storing nothing.
 
@@ -387,6 +397,7 @@ def import_files(
         today=today,
         known_before=lambda raw: previous_id(raw, previous_ids, pseudonymiser) is not None,
         progress=report,
+        confirm_child_suspects=confirm_child_suspects,
     )
     sheets, tables, problems, rows = check.sheets, check.tables, check.problems, check.rows
     if not check.passed:

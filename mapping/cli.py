@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--add", action="store_true", help="add to the latest version")
     imp.add_argument("--by", default="cli", help="who is importing (for the audit log)")
     imp.add_argument(
+        "--confirm-child-suspects",
+        action="store_true",
+        help="accept young people recorded as a person of concern (suspect) in an incident "
+        "(refused without it; each row is listed)",
+    )
+    imp.add_argument(
         "--no-warm",
         action="store_true",
         help="do not analyse the default views (one per role) for the app after importing",
@@ -169,7 +175,9 @@ def cmd_import(args) -> int:
         if store is None:
             from loaders.importer import check_files
 
-            check = check_files(sources, profile)
+            check = check_files(
+                sources, profile, confirm_child_suspects=args.confirm_child_suspects
+            )
             if not check.passed:
                 raise ImportFailed(check.problems, check.unknown_terms)
             store = Store(args.db)
@@ -184,6 +192,7 @@ def cmd_import(args) -> int:
                 keep_notes=args.keep_notes,
                 add_to_latest=args.add,
                 progress=TextProgress(),
+                confirm_child_suspects=args.confirm_child_suspects,
             )
     except ImportBusy as busy:
         print(f"ERROR: {busy}; nothing was stored", file=sys.stderr)

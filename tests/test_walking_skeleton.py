@@ -38,7 +38,8 @@ def imported(tmp_path_factory):
         MAPPING_DB=f"sqlite:///{folder / 'map.sqlite'}",
         MAPPING_KEY_FILE=str(folder / "pseudonym.key"),
     )
-    result = run("import", str(SAMPLE / "sample_world.xlsx"), env=env)
+    # the sample world records young people as suspects, as real data does: confirmed here
+    result = run("import", str(SAMPLE / "sample_world.xlsx"), "--confirm-child-suspects", env=env)
     truth = json.loads((SAMPLE / "ground_truth.json").read_text(encoding="utf-8"))
     key = (folder / "pseudonym.key").read_bytes().strip()
     return env, folder, result, truth, Pseudonymiser(key)

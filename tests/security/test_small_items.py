@@ -152,3 +152,69 @@ def test_an_id_typed_as_a_number_is_warned_by_row_and_column(tmp_path):
         ("links", 2, "target_id"),
     ]
     assert "unknown entity referenced" not in {p.kind for p in result.warnings}  # 007 matched
+
+
+def test_a_homoglyph_in_an_id_or_a_label_is_warned_by_row_and_column(tmp_path):
+    cyrillic_a = "\u0430"
+    result = _import(
+        tmp_path,
+        f"P1,young_person,\nP{cyrillic_a}2,young_person,\nP3,young_person,\n",
+        f"P1,P{cyrillic_a}2,peer,\nP1,P3,peer,\n",
+    )
+    mixed = [p for p in result.warnings if p.kind == "mixed scripts"]
+    assert [(p.file, p.row, p.column) for p in mixed] == [
+        ("e.csv", 3, "entity_id"),
+        ("l.csv", 2, "target_id"),
+    ]
+    assert all(cyrillic_a not in p.message and "Cyrillic and Latin" in p.message for p in mixed)
+
+
+def test_a_word_in_one_non_latin_script_is_not_warned(tmp_path):
+    result = _import(
+        tmp_path,
+        "\u0418\u0432\u0430\u043d,young_person,\nP2,young_person,\n",
+        "\u0418\u0432\u0430\u043d,P2,peer,\n",
+    )
+    assert "mixed scripts" not in {p.kind for p in result.warnings}
+
+
+def _child_suspect_files(folder):
+    folder.mkdir(exist_ok=True)
+    (folder / "e.csv").write_text(
+        "entity_id,entity_type\nP1,young_person\nP2,young_person\nA1,adult\n"
+    )
+    (folder / "i.csv").write_text(
+        "incident_id,date,person_id,role\n"
+        "I1,2026-01-05,P1,victim/suspect\n"
+        "I1,2026-01-05,P2,victim\n"
+        "I1,2026-01-05,A1,suspect\n"
+    )
+    return [str(folder / "e.csv"), str(folder / "i.csv")]
+
+
+def test_a_child_recorded_as_suspect_is_refused_without_confirmation(tmp_path, capsys):
+    paths = _child_suspect_files(tmp_path / "in")
+    db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    argv = ["import", *paths, "--db", db, "--key-file", str(tmp_path / "k.key")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "i.csv, row 2, column role" in err  # named by row, never by value
+    assert "1 incident row(s) record 1 young people as a person of concern" in err
+    assert "--confirm-child-suspects" in err
+    assert not (tmp_path / "db.sqlite").exists() or Store(db).latest_version() is None
+
+
+def test_a_confirmed_child_suspect_keeps_both_roles_and_is_reported(tmp_path, capsys):
+    paths = _child_suspect_files(tmp_path / "in")
+    db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    argv = ["import", *paths, "--db", db, "--key-file", str(tmp_path / "k.key")]
+    assert main([*argv, "--confirm-child-suspects", "--no-warm"]) == 0
+    assert "WARNING: i.csv, row 2, column role: a young person is recorded" in (
+        capsys.readouterr().err
+    )
+    store = Store(db)
+    incidents = store.read_version(store.latest_version()).incidents
+    assert sorted(incidents["role"]) == ["person_of_concern", "victim", "victim;person_of_concern"]
+    issues = store.issues(store.latest_version())
+    flagged = issues[issues["kind"] == "young person as suspect"]
+    assert flagged["row"].fillna(0).astype(int).tolist() == [0, 2]  # the count line, the row

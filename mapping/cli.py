@@ -171,6 +171,7 @@ def cmd_import(args) -> int:
     except (OSError, ValueError) as error:
         print(f"ERROR: mapping profile: {error}", file=sys.stderr)
         return 2
+    check = None
     try:
         if store is None:
             from loaders.importer import check_files
@@ -193,6 +194,7 @@ def cmd_import(args) -> int:
                 add_to_latest=args.add,
                 progress=TextProgress(),
                 confirm_child_suspects=args.confirm_child_suspects,
+                checked=check,
             )
     except ImportBusy as busy:
         print(f"ERROR: {busy}; nothing was stored", file=sys.stderr)

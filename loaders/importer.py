@@ -389,10 +389,10 @@ def import_files(
     ``progress(stage, fraction, rows)`` is called as the import advances (see
     ``loaders.progress``); the version exists for readers only once it is complete.
     ``checked`` is a ``check_files`` of the same ``sources``, ``profile`` and
-    ``confirm_child_suspects`` made just
-    before (a first import checks before it creates the database): it is used instead of
-    checking again when no stored version could change its answer (nothing to add to),
-    since reading and validating a million rows twice cost a third of the import.
+    ``confirm_child_suspects`` made just before (a first import checks before it creates
+    the database): it is used instead of checking again when no stored version could change
+    its answer (nothing to add to), since validating a million rows twice cost a third of
+    the import.
     """
     profile = profile or Profile()
     check_key(store, pseudonymiser)

@@ -483,3 +483,28 @@ def play_next(labels: list[str], window, width: int) -> tuple[str, str] | None:
         return None
     end = max(end, width - 1)
     return labels[end - width + 1], labels[end]
+
+
+#: At most this many pinned entities are kept (a pin is a drag; more is not a person's work).
+MAX_PINS = 500
+
+
+def clean_pins(pins, graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """The pins the component sent back (entity -> [x, y] where it was dropped), kept only
+    for entities of ``graph`` with two finite numbers; anything else is dropped."""
+    import math
+
+    kept: dict[str, tuple[float, float]] = {}
+    if not isinstance(pins, dict):
+        return kept
+    for node, at in pins.items():
+        if len(kept) >= MAX_PINS:
+            break
+        if not isinstance(node, str) or node not in graph:
+            continue
+        if not isinstance(at, list | tuple) or len(at) != 2:
+            continue
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in at):
+            continue
+        kept[node] = (float(at[0]), float(at[1]))
+    return kept

@@ -7,6 +7,7 @@ import streamlit as st
 
 from mapping import explorer as ex
 from mapping.analysis.neighbourhood import path_steps, paths_between
+from mapping.explorer_sizes import MEASURES, measure_values, size_legend
 from mapping.render.evidence import evidence_html, heading_html, path_html, scroll_script
 from mapping.render.explorer import data_key, payload, view_layout
 from mapping.render.network import MARKING, legend_html
@@ -41,6 +42,7 @@ STATE = {
     "ex_nonce": None,
     "ex_view": None,
     "ex_extra": (),
+    "ex_pins": {},
 }
 for name, default in STATE.items():
     st.session_state.setdefault(name, default)
@@ -91,6 +93,14 @@ def search_box() -> tuple[int, bool]:
         horizontal=True,
         key="ex_hops",
         help="How many links away from the person or place to show.",
+    )
+    st.selectbox(
+        "Size entities by",
+        list(MEASURES),
+        format_func=MEASURES.get,
+        key="ex_size",
+        help="What an entity's size shows; the legend under the drawing says it too. "
+        "Betweenness is the analysis's, on the whole scope.",
     )
     collapse = st.toggle(
         "Start from clusters",
@@ -229,8 +239,14 @@ key_extra += (show_protective(), tuple(sorted(view.highlight)))
 positions = shared_cached(
     ("layout", scoped.version, scoped.scope, key_extra[:-1]), lambda: view_layout(view)
 )
+measure = st.session_state.get("ex_size") or "none"
+sizes = shared_cached(
+    ("sizes", scoped.version, scoped.scope, measure, window, st.session_state.ex_focus),
+    lambda: measure_values(scoped, graph, measure),
+)
 drawing = shared_cached(
-    ("drawing", scoped.version, scoped.scope, key_extra), lambda: payload(view, positions)
+    ("drawing", scoped.version, scoped.scope, key_extra, measure),
+    lambda: payload(view, positions, sizes=sizes, size_label=MEASURES[measure]),
 )
 with canvas:
     st.caption(
@@ -241,14 +257,20 @@ with canvas:
     scope_notes(scoped, stored_report(scoped), withheld_nodes=focus_nodes)
     click = network_explorer(
         **drawing,
-        data_key=data_key(scoped.version, scoped.scope, key_extra),
+        data_key=data_key(scoped.version, scoped.scope, (*key_extra, measure)),
         height=540,
         marking=MARKING,  # drawn above a saved picture
         selected=st.session_state.ex_selected,
         status=view.note,
         view=st.session_state.ex_view,
+        pins={n: list(at) for n, at in st.session_state.ex_pins.items()},
         key="explorer",
         default=None,
+    )
+    st.caption(
+        size_legend(measure, sizes) + " Keys: Tab to the drawing, then arrow keys pan and "
+        "= / − zoom; Shift+Tab reaches Release pins and Save picture. Drag an entity to pin "
+        "it where you drop it, across redraws, for this session."
     )
     time_bar(scoped)
     tools = st.columns([2, 3, 3])
@@ -265,6 +287,14 @@ if click and click.get("kind") == "export" and click.get("nonce") != st.session_
         "export",
         {"format": "png", "entities": view.graph.number_of_nodes(), "view": view.note},
         version=scoped.version,
+    )
+    click = None
+if click and click.get("kind") == "pins" and click.get("nonce") != st.session_state.ex_nonce:
+    # a drag pinned (or Release unpinned) entities: kept for the session, not a selection
+    st.session_state.update(
+        ex_nonce=click["nonce"],
+        ex_view=click.get("view"),
+        ex_pins=ex.clean_pins(click.get("pins"), scoped.graph),
     )
     click = None
 if click and click.get("nonce") != st.session_state.ex_nonce:
@@ -315,7 +345,7 @@ st.html(
 st.caption(
     "Collapsed cluster: a large circle, size = members, colour = the most frequent harm "
     "flag among its young people (light grey: none). Faded entities are off the selected "
-    "path."
+    "path. " + size_legend(measure, sizes)
 )
 st.subheader("Clusters")
 st.dataframe(cluster_table(clusters), hide_index=True, width="stretch")

@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from mapping.analysis.harms import harm_counts_text
+from mapping.explorer_sizes import sized
 from mapping.model import MODEL
 from mapping.render.network import harm_tag, layout, vis_elements, vis_network_js
 
@@ -73,11 +74,16 @@ def group_node(
     }
 
 
-def payload(view, positions: dict, *, use_codes: bool = False) -> dict:
-    """Nodes and edges for the component from an :class:`mapping.explorer.ExplorerView`."""
+def payload(
+    view, positions: dict, *, use_codes: bool = False, sizes=None, size_label: str = ""
+) -> dict:
+    """Nodes and edges for the component from an :class:`mapping.explorer.ExplorerView`;
+    ``sizes`` (entity -> value of a measure, :mod:`mapping.explorer_sizes`) rescales them."""
     nodes, edges = vis_elements(
         view.graph, positions, use_codes=use_codes, highlight=view.highlight or None
     )
+    if sizes:
+        nodes = sized(nodes, sizes, size_label)
     label_key_entities(nodes, view)
     groups = [
         group_node(g.id, g.title, g.size, g.harms, positions.get(g.id, (0.0, 0.0)))

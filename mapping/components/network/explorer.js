@@ -21,11 +21,59 @@
     return {x: p.x, y: p.y, scale: network.getScale()};
   }
 
-  function report(kind, id) {
+  function report(kind, id, extra) {
     clicks += 1;
-    var value = {kind: kind, id: id, nonce: Date.now() + ":" + clicks, view: currentView()};
+    var value = Object.assign(
+      {kind: kind, id: id, nonce: Date.now() + ":" + clicks, view: currentView()}, extra || {});
     send("streamlit:setComponentValue", {value: value, dataType: "json"});
   }
+
+  // Pins: a dragged entity stays where it was dropped (fixed, out of any physics) until
+  // "Release pins"; the page keeps them for the session and sends them back on each redraw.
+  var pins = {}, homes = {};
+  var releaseButton = document.getElementById("release");
+  // Borders and colours already mean something (roles, inferred, harms): a pin changes
+  // none of them; the "Release pins (N)" button counts them.
+  function pinStyle(on) {
+    return on ? {fixed: {x: true, y: true}, physics: false} : {fixed: false};
+  }
+  function countPins() {
+    var n = Object.keys(pins).length;
+    releaseButton.disabled = n === 0;
+    releaseButton.textContent = n ? "Release pins (" + n + ")" : "Release pins";
+    document.body.setAttribute("data-pins", String(n));
+  }
+  function applyPins(given) {
+    pins = {};
+    Object.keys(given || {}).forEach(function (id) {
+      var node = nodes.get(id), at = given[id];
+      if (!node || !at || at.length !== 2) { return; }
+      homes[id] = {x: node.x, y: node.y};
+      pins[id] = [at[0], at[1]];
+      nodes.update(Object.assign({id: id, x: at[0], y: at[1]}, pinStyle(true)));
+    });
+    countPins();
+  }
+  function pinDragged(ids) {
+    var at = network.getPositions(ids);
+    ids.forEach(function (id) {
+      if (!(id in at) || String(id).indexOf("cluster:") === 0) { return; }
+      pins[id] = [Math.round(at[id].x * 10) / 10, Math.round(at[id].y * 10) / 10];
+      nodes.update(Object.assign({id: id, x: pins[id][0], y: pins[id][1]}, pinStyle(true)));
+    });
+    countPins();
+    report("pins", ids[0], {pins: pins});
+  }
+  function releasePins() {
+    Object.keys(pins).forEach(function (id) {
+      var home = homes[id];
+      nodes.update(Object.assign({id: id}, home || {}, pinStyle(false)));
+    });
+    pins = {};
+    countPins();
+    report("pins", "", {pins: {}});
+  }
+  releaseButton.addEventListener("click", releasePins);
 
   // The drawing as seen, on white, with the marking above and the view's note below.
   function savePicture() {
@@ -81,8 +129,11 @@
     edges = new vis.DataSet(args.edges);
     var options = {
       physics: false, autoResize: true, layout: {improvedLayout: false},
+      // Keys act while the drawing has focus (Tab to it): arrows pan, + and - zoom.
       interaction: {hover: true, tooltipDelay: 150, multiselect: false,
-                    hideEdgesOnDrag: args.nodes.length > 500, navigationButtons: false},
+                    hideEdgesOnDrag: args.nodes.length > 500, navigationButtons: false,
+                    keyboard: {enabled: true, bindToWindow: false, autoFocus: false,
+                               speed: {x: 10, y: 10, zoom: 0.03}}},
       // On big maps labels under 9 px on screen are not drawn: zoomed out, it stays legible.
       nodes: {shapeProperties: {interpolation: false},
               scaling: {label: {drawThreshold: args.nodes.length > 150 ? 9 : 3}}},
@@ -91,7 +142,23 @@
     if (network) { network.destroy(); }
     network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
     window.explorerNetwork = network;  // for end-to-end tests: where a node is drawn
-    network.on("dragEnd", function (event) { if (!event.nodes.length) { userMoved = true; } });
+    // vis-network's own frame takes the focus (Tab or a click); say what the keys do
+    var frame = container.querySelector(".vis-network");
+    if (frame) {
+      frame.setAttribute("role", "application");
+      frame.setAttribute("data-testid", "explorer-canvas");
+      frame.setAttribute("aria-label", "Network drawing. Arrow keys pan, plus and minus " +
+        "zoom; drag an entity to pin it; Tab moves on to the buttons.");
+    }
+    homes = {};
+    network.on("dragStart", function (event) {
+      event.nodes.forEach(function (id) {
+        if (!(id in homes)) { var n = nodes.get(id); if (n) { homes[id] = {x: n.x, y: n.y}; } }
+      });
+    });
+    network.on("dragEnd", function (event) {
+      if (!event.nodes.length) { userMoved = true; } else { pinDragged(event.nodes); }
+    });
     network.on("zoom", function () { userMoved = true; showLabelsWhenClose(); });
     network.on("resize", function () { if (!userMoved) { fitAll(); } });
     network.on("click", function (event) {
@@ -129,6 +196,7 @@
       var first = dataKey === null;
       dataKey = args.data_key;
       build(args);
+      applyPins(args.pins);
       if (first) { applyView(args); }
       else { userMoved = false; fitAll(); }
     }

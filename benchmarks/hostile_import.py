@@ -8,10 +8,19 @@ address-space limit of 2 GB, so an unbounded reader fails rather than taking the
 Goal (issue 18): the dimension bomb (``dimension A1:XFD1048576`` and one cell at
 XFD1048576, a few KB) refused in under 5 s and under 300 MB. Never run inside pytest; the
 refusals themselves are tests/security/test_resource_limits.py.
+
+    .venv/bin/python benchmarks/hostile_import.py --app
+
+does the same in a live app server (127.0.0.1, a throwaway database and users file): one
+Chromium page signed in as an analyst uploads the bomb on the import page while a partner's
+page opens the meeting page; prints the time to the refusal on screen, the server's
+resident memory before and at its peak, the health checks answered and failed (polled every
+0.1 s), and how long the partner's page took (tests/security/app_bomb.py).
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -58,7 +67,73 @@ def run_case(name: str, path: Path | None, folder: Path) -> dict:
     }
 
 
+def app_run() -> int:
+    """The bomb in a live server while another session works (``--app``)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from mapping import auth
+    from tests.security import app_bomb
+    from tests.security.server import app_server
+    from tests.security.world import import_world
+
+    password = "benchmark-password-1"  # noqa: S105 - a throwaway users file
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        url = f"sqlite:///{folder / 'db.sqlite'}"
+        import_world(url, folder / "k.key", folder / "in")
+        users = folder / "users.yaml"
+        auth.add_user(users, "ana", "analyst", password)
+        auth.add_user(users, "pam", "partner", password)
+        env = {
+            "MAPPING_USERS_FILE": str(users),
+            "MAPPING_DB": url,
+            "MAPPING_KEY_FILE": str(folder / "k.key"),
+            "MAPPING_DATA_DIR": str(folder),
+        }
+        bomb = hostile.dimension_bomb(folder / "bomb.xlsx")
+        size = bomb.stat().st_size
+        with app_server(env) as (base, process), sync_playwright() as play:
+            browser = play.chromium.launch(
+                executable_path=app_bomb.CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu"],
+            )
+            try:
+                run = app_bomb.bomb_in_app(
+                    base,
+                    process.pid,
+                    browser,
+                    expect,
+                    bomb,
+                    analyst="ana",
+                    other="pam",
+                    password=password,
+                )
+            finally:
+                browser.close()
+    print(f"dimension bomb in the app ({size:,} bytes), uploaded by one session")
+    print(
+        f"refused on screen: {run.refusal_shown} after {run.refused_seconds:.2f} s "
+        "(upload to the refusal visible in the browser)"
+    )
+    print(
+        f"server RSS: {run.rss_before_mb:.0f} MB before, {run.rss_peak_mb:.0f} MB peak, "
+        f"growth {run.rss_growth_mb:.0f} MB"
+    )
+    print(
+        f"health checks: {run.health_ok} ok, {run.health_failed} failed, slowest "
+        f"{run.health_slowest_seconds:.2f} s"
+    )
+    print(
+        f"other session (partner opens the meeting page): answered "
+        f"{run.other_page_answered} in {run.other_page_seconds:.2f} s"
+    )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0 if run.refusal_shown and not run.health_failed else 1
+
+
 def main() -> int:
+    if "--app" in sys.argv[1:]:
+        return app_run()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         cases: dict[str, Path | None] = {

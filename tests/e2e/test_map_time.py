@@ -64,7 +64,10 @@ def test_map_time_bar_narrows_full_range_restores_and_play_steps(server, new_pag
     assert first == last
     assert int(shown.replace(",", "")) < int(total.replace(",", ""))
     assert drawn_places(page) < whole
-    page.locator("iframe[title*='st_folium']").scroll_into_view_if_needed()
+    # the caption saying so at the top, the map, the histogram and the range under it
+    page.get_by_text(re.compile(r"places drawn")).first.evaluate(
+        "e => e.scrollIntoView({block: 'start'})"
+    )
     shoot(page, "map-time-narrowed", size)
 
     # Full range puts every month back.

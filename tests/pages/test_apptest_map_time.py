@@ -50,3 +50,20 @@ def test_play_through_starts_at_the_first_month_and_stops(world_env):
     at.button(key="map_stop").click().run()
     assert at.session_state["map_playing"] is False
     assert "time bar 01/2026–01/2026" in map_caption(at)  # Stop keeps the range shown
+
+
+def test_network_play_through_is_one_undo_step(world_env):
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, at.exception
+    note = next(c.value for c in at.caption if c.value.startswith("Dataset version"))
+    assert "time bar" not in note
+    at.number_input(key="ex_play_width").set_value(2).run()
+    at.button(key="ex_play").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["ex_playing"] is True
+    note = next(c.value for c in at.caption if c.value.startswith("Dataset version"))
+    assert "time bar 01/2026–02/2026" in note
+    at.button(key="ex_stop").click().run()
+    at.button(key="ex_undo").click().run()
+    note = next(c.value for c in at.caption if c.value.startswith("Dataset version"))
+    assert "time bar" not in note

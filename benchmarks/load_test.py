@@ -42,6 +42,12 @@ class ServerMonitor(threading.Thread):
         self.cpu: list[float] = []
         self.rss: list[int] = []
         self.running = True
+        self.marks: dict[str, float] = {}
+
+    def mark(self, name: str) -> None:
+        """Keep the server's CPU seconds so far (user + system), load-independent."""
+        times = self.process.cpu_times()
+        self.marks[name] = times.user + times.system
 
     def run(self) -> None:
         self.process.cpu_percent(None)
@@ -151,7 +157,9 @@ async def ws_session(base: str, number: int, timeout: float, delay: float = 0.0)
 
     url = base.replace("http://", "ws://") + "/_stcore/stream"
     try:
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=2**26) as sock:
+        async with websockets.connect(
+            url, subprotocols=["streamlit"], max_size=2**26, ping_interval=None
+        ) as sock:  # no keepalive pings (a browser sends none): a starved client missed them
             await run_page(sock, "", "network", b"Dataset version")
             await run_page(sock, pages["Clusters and overlap"], "clusters", b"Clusters")
             await run_page(sock, pages["Network"], "network_again", b"Dataset version")
@@ -160,18 +168,21 @@ async def ws_session(base: str, number: int, timeout: float, delay: float = 0.0)
     return {"session": number, "timings": timings, "errors": errors}
 
 
-async def run_ws(base: str, sessions: int, timeout: float, ramp: float) -> list[dict]:
+async def run_ws(
+    base: str, sessions: int, timeout: float, ramp: float, monitor: ServerMonitor
+) -> list[dict]:
     warm = await ws_session(base, 0, 300)  # the first session imports the sample world
     if warm["errors"]:
         raise SystemExit(f"warm-up session failed: {warm['errors']}")
-    return list(
-        await asyncio.gather(
-            *[
-                ws_session(base, n, timeout, ramp * (n - 1) / max(sessions - 1, 1))
-                for n in range(1, sessions + 1)
-            ]
-        )
+    monitor.mark("sessions_start")
+    results = await asyncio.gather(
+        *[
+            ws_session(base, n, timeout, ramp * (n - 1) / max(sessions - 1, 1))
+            for n in range(1, sessions + 1)
+        ]
     )
+    monitor.mark("sessions_end")
+    return list(results)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -179,7 +190,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
-async def run(base: str, sessions: int, timeout_ms: int, ramp: float) -> list[dict]:
+async def run(
+    base: str, sessions: int, timeout_ms: int, ramp: float, monitor: ServerMonitor
+) -> list[dict]:
     async with async_playwright() as play:
         browser = await play.chromium.launch(
             executable_path=CHROMIUM,
@@ -188,12 +201,14 @@ async def run(base: str, sessions: int, timeout_ms: int, ramp: float) -> list[di
         warm = await session(browser, base, 0, 180_000)  # first session imports the sample
         if warm["errors"]:
             raise SystemExit(f"warm-up session failed: {warm['errors']}")
+        monitor.mark("sessions_start")
         results = await asyncio.gather(
             *[
                 session(browser, base, n, timeout_ms, ramp * (n - 1) / max(sessions - 1, 1))
                 for n in range(1, sessions + 1)
             ]
         )
+        monitor.mark("sessions_end")
         await browser.close()
     return list(results)
 
@@ -225,11 +240,19 @@ def summarise(results: list[dict], monitor: ServerMonitor, wall: float) -> dict:
         }
         if monitor.cpu
         else None,
+        "server_cpu_seconds_per_session": round(
+            (monitor.marks["sessions_end"] - monitor.marks["sessions_start"]) / len(results), 3
+        )
+        if {"sessions_start", "sessions_end"} <= monitor.marks.keys() and results
+        else None,
         "server_rss_mb": {"peak": round(max(monitor.rss) / 2**20, 1)} if monitor.rss else None,
         "wall_seconds": round(wall, 1),
         "cpus": psutil.cpu_count(),
-        "note": "the clients share these CPUs with the server; server figures include the "
-        "warm-up session that imports the sample world",
+        "load_average_1m": round(psutil.getloadavg()[0], 2),
+        "note": "the clients share these CPUs with the server; server CPU percent and memory "
+        "include the warm-up session that imports the sample world; CPU seconds per session "
+        "(user + system, all three pages) count only the measured sessions and do not depend "
+        "on the machine's load",
     }
 
 
@@ -265,9 +288,11 @@ def main() -> int:
             monitor.start()
             start = time.monotonic()
             if args.client == "ws":
-                results = asyncio.run(run_ws(base, sessions, args.timeout, args.ramp))
+                results = asyncio.run(run_ws(base, sessions, args.timeout, args.ramp, monitor))
             else:
-                results = asyncio.run(run(base, sessions, int(args.timeout * 1000), args.ramp))
+                results = asyncio.run(
+                    run(base, sessions, int(args.timeout * 1000), args.ramp, monitor)
+                )
             wall = time.monotonic() - start
             monitor.running = False
     report = {"client": args.client, **summarise(results, monitor, wall)}

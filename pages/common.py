@@ -47,7 +47,11 @@ def start_session() -> None:
         workspace = current_workspace(sign_in_secrets())  # [auth] in secrets: sign-in
         st.session_state.workspace = workspace
         if workspace.is_demo:
-            ensure_demo_data(workspace)
+            # one Store per database for the whole process (building one reflects the
+            # schema): a new session only asks it whether the sample world is there yet
+            st.session_state.store = cache.store_for(workspace.database_url)
+            if st.session_state.store.latest_version() is None:
+                ensure_demo_data(workspace)
             st.session_state.role = MODEL.default_role
     workspace = st.session_state.workspace
     st.markdown(f"**:red-background[{MARKING}]**")
@@ -58,7 +62,7 @@ def start_session() -> None:
 def store() -> Store:
     current_role()  # no data for a session that is not signed in (stops the page)
     if "store" not in st.session_state:
-        st.session_state.store = Store(st.session_state.workspace.database_url)
+        st.session_state.store = cache.store_for(st.session_state.workspace.database_url)
     return st.session_state.store
 
 
@@ -79,10 +83,11 @@ def require_permission(action: str, **detail) -> None:
         st.stop()
 
 
-def sidebar_scope(tables) -> Scope:
+def sidebar_scope(tables, version: int | None = None) -> Scope:
     """Filters in the sidebar, drawn from the canonical model.
 
     "Show protective contexts" is part of the scope, so analyses and exports follow it too.
+    With ``version``, the choices the filters offer are computed once per version.
     """
     with st.sidebar:
         st.header("Filters")
@@ -93,8 +98,12 @@ def sidebar_scope(tables) -> Scope:
                 key="role",
                 format_func=lambda r: MODEL.roles[r].label,
             )
-        since, until = _period(tables)
-        districts = sorted(d for d in tables.entities["district"].dropna().unique())
+        low, high, districts = (
+            _choices(tables)
+            if version is None
+            else shared_cached(("filter choices", version), lambda: _choices(tables))
+        )
+        since, until = _period(low, high)
         chosen = st.multiselect("Districts", districts, key="f_districts")
         harms = st.multiselect(
             "Harm flags", MODEL.harms.keys(), key="f_harms", format_func=MODEL.harms.label
@@ -157,14 +166,20 @@ GRADING_FLOORS = [
 ]
 
 
-def _period(tables):
-    """A date range from the first to the last date in the data; None ends mean open."""
+def _choices(tables) -> tuple:
+    """What the filters offer for a version's tables: its first and last link dates (None
+    when it has none) and its districts. The same for every viewer: computed once."""
     dates = pd.to_datetime(
         pd.concat([tables.links["first_seen"], tables.links["last_seen"]]), errors="coerce"
     ).dropna()
-    if dates.empty:
+    low, high = (None, None) if dates.empty else (dates.min().date(), dates.max().date())
+    return low, high, sorted(d for d in tables.entities["district"].dropna().unique())
+
+
+def _period(low, high):
+    """A date range from the first to the last date in the data; None ends mean open."""
+    if low is None:
         return None, None
-    low, high = dates.min().date(), dates.max().date()
     chosen = st.date_input(
         "Period (links seen)",
         value=(low, high),
@@ -212,7 +227,7 @@ def scoped_and_clusters():
         st.warning("No data yet. An analyst can import spreadsheets from the Import page.")
         st.stop()
     tables = shared_cached(("tables", version), lambda: store().read_version(version))
-    scope = sidebar_scope(tables)
+    scope = sidebar_scope(tables, version)
     scoped = cache.scoped_graph(store(), version, scope)
     return scoped, cache.stored_clusters(store(), scoped)
 
@@ -245,7 +260,15 @@ def scope_notes(scoped, report: dict | None = None, *, withheld_nodes=None, noti
     if withheld:
         st.warning(withheld, icon=":material/visibility_off:")
     shown_above = ("links_withheld",) if notice else ()
-    show_explanations(explanations(scoped, report), shown_above=shown_above)
+    if cache.is_shared(store(), scoped) and (report is None or report is stored_report(scoped)):
+        # the same for every viewer of the scope: worked out once per version and scope
+        items = shared_cached(
+            ("explanations", scoped.version, scoped.scope, report is not None),
+            lambda: explanations(scoped, report),
+        )
+    else:
+        items = explanations(scoped, report)
+    show_explanations(items, shown_above=shown_above)
 
 
 def stored_report(scoped) -> dict:

@@ -248,6 +248,9 @@ drawing = shared_cached(
     ("drawing", scoped.version, scoped.scope, key_extra, measure),
     lambda: payload(view, positions, sizes=sizes, size_label=MEASURES[measure]),
 )
+drawn_scoped = shared_cached(  # what "Export this view" writes, the same for every viewer
+    ("view scoped", scoped.version, scoped.scope, key_extra), lambda: ex.view_scoped(scoped, view)
+)
 with canvas:
     st.caption(
         f"Dataset version {scoped.version}: {scoped.graph.number_of_nodes():,} entities and "
@@ -277,7 +280,7 @@ with canvas:
     with tools[0]:
         undo_button()
     with tools[1]:
-        export_view(scoped, view)
+        export_view(scoped, view, drawn_scoped)
     with tools[2]:
         saved_views(f"{st.session_state.ex_focus or 'whole map'} · {view.note}")
 fresh_click = None
@@ -348,4 +351,8 @@ st.caption(
     "path. " + size_legend(measure, sizes)
 )
 st.subheader("Clusters")
-st.dataframe(cluster_table(clusters), hide_index=True, width="stretch")
+st.dataframe(
+    shared_cached(("cluster table", scoped.version, scoped.scope), lambda: cluster_table(clusters)),
+    hide_index=True,
+    width="stretch",
+)

@@ -10,7 +10,7 @@ import streamlit as st
 from mapping import explorer as ex
 from mapping.export.formats import out_name
 from mapping.export.run import run_export
-from pages.common import session_cached, store
+from pages.common import session_cached, shared_cached, store
 from pages.sign_in import identity
 
 #: What one view step changes; undo puts these back.
@@ -86,7 +86,7 @@ PLAY_SECONDS = 2.0
 
 
 def months(scoped) -> list[tuple[str, int]]:
-    return session_cached(
+    return shared_cached(
         ("histogram", scoped.version, scoped.scope), lambda: ex.link_histogram(scoped.links)
     )
 
@@ -231,11 +231,12 @@ def time_bar(scoped, prefix: str = "ex", on_change=remember) -> None:
         st.caption(f"{undated:,} undated link(s) are always drawn: the time bar cannot place them.")
 
 
-def export_view(scoped, view) -> None:
-    """Export exactly what is drawn (GraphML or i2 CSV); the export is audited."""
+def export_view(scoped, view, drawn=None) -> None:
+    """Export exactly what is drawn (GraphML or i2 CSV); the export is audited. ``drawn``:
+    ``ex.view_scoped(scoped, view)`` when the caller already has it (shared, pages.network)."""
     with st.expander("Export this view", icon=":material/download:"):
         fmt = st.radio("Format", list(VIEW_FORMATS), format_func=VIEW_FORMATS.get, key="ex_fmt")
-        drawn = ex.view_scoped(scoped, view)
+        drawn = ex.view_scoped(scoped, view) if drawn is None else drawn
         st.caption(
             f"{drawn.graph.number_of_nodes():,} entities and {len(drawn.links):,} links, as "
             "drawn (collapsed clusters are not entities and are left out). For a picture, "

@@ -86,6 +86,11 @@ class SharedResults:
             with self._lock:
                 self._pending.pop(key).set()
 
+    def peek(self, key: tuple):
+        """The value held for ``key``, or None; never computes."""
+        with self._lock:
+            return self._values.get(key)
+
     def keep_epoch(self, epoch: str) -> None:
         """Drop everything computed under another epoch (after an import, purge or rekey)."""
         with self._lock:
@@ -100,16 +105,40 @@ class SharedResults:
 SHARED = SharedResults()
 
 
+_STORES: dict[str | None, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def store_for(url: str | None) -> Store:
+    """One ``Store`` per database URL for the whole process (as ``Store`` is meant to be
+    used): opening one creates and reflects the schema, which every new session paid for.
+    A Store holds only its URL and engine (thread-safe); who reads is passed per call."""
+    with _STORES_LOCK:
+        if url not in _STORES:
+            _STORES[url] = Store(url)
+        return _STORES[url]
+
+
 def epoch(store: Store) -> str:
     """The token that changes with every import, purge, rekey and version deletion."""
     return store.setting(ANALYSIS_EPOCH) or "0"
 
 
 def shared(store: Store, key: tuple, compute):
-    """``compute()`` once per process for ``key`` under the store's current epoch."""
+    """``compute()`` once per process for ``key`` under the store's current epoch. A scope
+    in ``key`` counts with its day fixed (``effective``): the stale horizon moves daily."""
     current = epoch(store)
     SHARED.keep_epoch(current)
-    return SHARED.get((current, store.url, *key), compute)
+    fixed = tuple(effective(part) if isinstance(part, Scope) else part for part in key)
+    return SHARED.get((current, store.url, *fixed), compute)
+
+
+def is_shared(store: Store, scoped: ScopedGraph) -> bool:
+    """Whether ``scoped`` is the process-wide scoped graph of its version and scope (what
+    ``scoped_graph`` returns), rather than another graph built for the same scope (an
+    agenda's, a view's): only then may results derived from it be shared under that key."""
+    key = (epoch(store), store.url, "scoped", scoped.version, effective(scoped.scope))
+    return SHARED.peek(key) is scoped
 
 
 def scoped_graph(store: Store, version: int, scope: Scope) -> ScopedGraph:

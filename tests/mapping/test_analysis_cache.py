@@ -121,6 +121,38 @@ def test_many_sessions_at_once_compute_once(fresh_store):
     assert len(results) == 25 and all(r is results[0] for r in results)
 
 
+def test_only_the_shared_scoped_graph_counts_as_shared(fresh_store):
+    """A graph built for the same scope (an agenda's, a view's) may hold other links: what
+    is derived from it must not be served under the scope's key."""
+    store, version = fresh_store
+    scoped = cache.scoped_graph(store, version, SCOPE)
+    again = build_scoped_graph(store.read_version(version), SCOPE, version)
+    assert cache.is_shared(store, scoped)
+    assert not cache.is_shared(store, again)
+    cache.SHARED.clear()
+    assert not cache.is_shared(store, scoped)
+
+
+def test_a_scope_without_a_day_is_keyed_by_today(fresh_store):
+    """The stale horizon moves daily: a scope with no day set shares an entry with the same
+    scope fixed to today, never with another day's."""
+    store, version = fresh_store
+    open_scope = Scope(role="analyst")
+    first = cache.shared(store, ("probe", open_scope), object)
+    assert (
+        cache.shared(store, ("probe", Scope(role="analyst", today=date.today())), object) is first
+    )
+    assert cache.shared(store, ("probe", SCOPE), object) is not first
+
+
+def test_one_store_per_database_for_the_process(tmp_path):
+    url = f"sqlite:///{tmp_path / 'one.sqlite'}"
+    store = cache.store_for(url)
+    assert cache.store_for(url) is store
+    assert cache.store_for(f"sqlite:///{tmp_path / 'two.sqlite'}") is not store
+    assert store.latest_version() is None  # the schema was created on first use
+
+
 @pytest.mark.parametrize("event", ["purge", "rekey", "delete_version"])
 def test_purge_rekey_and_deletion_forget_stored_analyses(fresh_store, event, tmp_path):
     from sqlalchemy import func, select

@@ -240,10 +240,18 @@ positions = shared_cached(
     ("layout", scoped.version, scoped.scope, key_extra[:-1]), lambda: view_layout(view)
 )
 measure = st.session_state.get("ex_size") or "none"
-sizes = shared_cached(
-    ("sizes", scoped.version, scoped.scope, measure, window, st.session_state.ex_focus),
-    lambda: measure_values(scoped, graph, measure),
-)
+if measure == "betweenness":  # the analysis's, on the whole scope: once per scope
+    with st.spinner("Measuring betweenness as the analysis does (once for this scope)…"):
+        whole = shared_cached(
+            ("sizes", scoped.version, scoped.scope, measure),
+            lambda: measure_values(scoped, scoped.graph, measure),
+        )
+else:
+    whole = shared_cached(
+        ("sizes", scoped.version, scoped.scope, measure, window, st.session_state.ex_focus),
+        lambda: measure_values(scoped, graph, measure),
+    )
+sizes = {n: whole[n] for n in view.graph if n in whole}  # scaled among those drawn
 drawing = shared_cached(
     ("drawing", scoped.version, scoped.scope, key_extra, measure),
     lambda: payload(view, positions, sizes=sizes, size_label=MEASURES[measure]),

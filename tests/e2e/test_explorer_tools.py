@@ -96,6 +96,7 @@ def test_size_by_measure_pin_and_keyboard(tools_server, new_page, size):
     wait_for(frame, "() => document.body.getAttribute('data-pins') === '1'")
     dropped = position(frame, node)
     assert abs(dropped["x"] - home["x"]) > 5 and abs(dropped["y"] - home["y"]) > 5
+    shoot(page, "tools-pinned", size)  # as dropped, "Release pins (1)" over the drawing
     wait_for_app(page)
 
     # A redraw (back to the standard size) keeps it there, and so does physics.
@@ -127,7 +128,6 @@ def test_size_by_measure_pin_and_keyboard(tools_server, new_page, size):
     assert moved > 0  # physics did run and moved the entities that are not pinned
     after_physics = position(frame, node)
     assert abs(after_physics["x"] - dropped["x"]) < 1 and abs(after_physics["y"] - dropped["y"]) < 1
-    shoot(page, "tools-pinned", size)
 
     # Release pins puts it back where the layout drew it.
     frame.locator("[data-testid='explorer-release-pins']").click()

@@ -116,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=date_option,
         help="meeting date DD/MM/YYYY or YYYY-MM-DD (meeting pack formats)",
     )
+    export.add_argument(
+        "--recipient",
+        help="who the file is for, written in its metadata (default: who runs the export)",
+    )
     _add_scope_args(export)
     trust_cli.add_parsers(verbs)
     return parser
@@ -392,7 +396,13 @@ def cmd_export(args) -> int:
     scoped, _info = load_scoped(args)
     try:  # written under a partial name, renamed into place (never a truncated file)
         run_export(
-            Store(args.db), scoped, args.format, args.out, user=trust_cli.cli_user(), args=args
+            Store(args.db),
+            scoped,
+            args.format,
+            args.out,
+            user=trust_cli.cli_user(),
+            args=args,
+            recipient=args.recipient,
         )
     except OSError as write_error:
         print(

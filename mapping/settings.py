@@ -81,6 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
         "MAPPING_SESSION_IDLE_MINUTES", "30", "a signed-in session idle this long is signed out"
     ),
     Setting("MAPPING_SESSION_MAX_HOURS", "12", "a session is signed out this long after sign-in"),
+    Setting("MAPPING_EXPORT_REVIEW_DAYS", "28", "an export's review-by date: days after it"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -104,6 +105,7 @@ class Settings:
     allow_demo_import: bool
     session_idle_minutes: float = 30
     session_max_hours: float = 12
+    export_review_days: int = 28
 
 
 def _raw(environ: Mapping[str, str], name: str) -> str | None:
@@ -147,4 +149,5 @@ def current(environ: Mapping[str, str] | None = None) -> Settings:
         allow_demo_import=value("MAPPING_ALLOW_DEMO_IMPORT") == "1",
         session_idle_minutes=float(required("MAPPING_SESSION_IDLE_MINUTES")),
         session_max_hours=float(required("MAPPING_SESSION_MAX_HOURS")),
+        export_review_days=int(required("MAPPING_EXPORT_REVIEW_DAYS")),
     )

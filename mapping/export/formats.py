@@ -31,6 +31,8 @@ def _html(scoped, out, metadata, args) -> None:
     meta = (
         f"Dataset version {metadata['dataset_version']} · exported "
         f"{metadata['exported_at']} · role {metadata['role']} · filters {metadata['filters']}"
+        f" · for {metadata.get('recipient', 'not named')} · review by "
+        f"{metadata.get('review_by', '')}"
     )
     out.write_text(
         network_html(

@@ -18,15 +18,25 @@ from mapping.model import MARKING as MARKING
 from mapping.store import Store, now_iso
 
 
-def export_metadata(scoped: ScopedGraph) -> dict:
-    """The metadata block every export carries (marking, version, date, role, filters)."""
+def export_metadata(scoped: ScopedGraph, recipient: str | None = None) -> dict:
+    """The metadata block every export carries (marking, version, date, role, filters), with
+    who it is for (``recipient``; "not named" when nobody was) and the date by which the copy
+    is to be reviewed or destroyed (``MAPPING_EXPORT_REVIEW_DAYS`` after it was made)."""
+    from datetime import date, timedelta
+
+    from mapping import settings
+
+    exported_at = now_iso()
+    made = date.fromisoformat(exported_at[:10])
     return {
         "marking": MARKING,
         "dataset_version": scoped.version,
-        "exported_at": now_iso(),
+        "exported_at": exported_at,
         "role": scoped.scope.role,
         "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
         "notice": export_notice(scoped, ASSOCIATION_NOTICE),  # and why it holds less, if it does
+        "recipient": (recipient or "").strip() or "not named",
+        "review_by": (made + timedelta(days=settings.current().export_review_days)).isoformat(),
     }
 
 
@@ -39,16 +49,18 @@ def run_export(
     user: str,
     metadata: dict | None = None,
     args=None,
+    recipient: str | None = None,
 ) -> dict:
     """Write ``scoped`` as ``fmt`` to ``out`` and append an ``export`` audit row.
 
     Returns the audit detail (format, file name, counts, scope) for the caller to show.
+    ``recipient`` is who the file is for (default: ``user``, who made it).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; formats are {', '.join(FORMATS)}")
     from mapping.audit import record
 
-    metadata = metadata or export_metadata(scoped)
+    metadata = metadata or export_metadata(scoped, recipient or user)
     write_atomically(lambda target: FORMATS[fmt](scoped, target, metadata, args), out)
     detail = {
         "format": fmt,
@@ -57,6 +69,8 @@ def run_export(
         "links": len(scoped.links),
         "marking": metadata.get("marking"),
         "exported_at": metadata.get("exported_at"),
+        "recipient": metadata.get("recipient"),
+        "review_by": metadata.get("review_by"),
         "scope": scoped.scope.describe(),
     }
     record(store, user, scoped.scope.role, "export", detail, scoped.version)

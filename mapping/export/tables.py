@@ -19,6 +19,9 @@ from mapping.graph import ScopedGraph
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Metadata rows written above every CSV header, in this order (so readers skip 6 rows).
 METADATA_KEYS = ("marking", "dataset_version", "exported_at", "role", "filters", "notice")
+#: Who a copy is for and when it is to be reviewed: in the workbook's README (the CSV header
+#: keeps its six rows, which readers of earlier exports count on).
+COPY_KEYS = ("recipient", "review_by")
 CLUSTER_FIELDS = (
     "cluster_id",
     "members",
@@ -164,7 +167,7 @@ def write_xlsx(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
     book = Workbook()
     readme = book.active
     readme.title = "README"
-    for key in METADATA_KEYS:
+    for key in (*METADATA_KEYS, *COPY_KEYS):
         readme.append([key, neutralise(metadata.get(key, ""))])
     readme.append(["tables", "Entities, Links, Clusters, Hotspots: see docs/exports.md"])
     for name, rows in build_tables(scoped).items():

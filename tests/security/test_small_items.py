@@ -218,3 +218,32 @@ def test_a_confirmed_child_suspect_keeps_both_roles_and_is_reported(tmp_path, ca
     issues = store.issues(store.latest_version())
     flagged = issues[issues["kind"] == "young person as suspect"]
     assert flagged["row"].fillna(0).astype(int).tolist() == [0, 2]  # the count line, the row
+
+
+def test_every_export_says_who_it_is_for_and_when_to_review_it(tmp_path, monkeypatch):
+    import json
+    from datetime import date, timedelta
+
+    import openpyxl
+
+    from mapping import audit
+    from tests.security.world import import_world
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    import_world(url, tmp_path / "k.key", tmp_path / "in")
+    monkeypatch.setenv("MAPPING_EXPORT_REVIEW_DAYS", "7")
+    base = ["--db", url, "--role", "partner", "--include-stale"]
+    for fmt, out in (("graphml", "map.graphml"), ("xlsx", "map.xlsx"), ("geojson", "p.geojson")):
+        argv = ["export", "--format", fmt, "--out", str(tmp_path / out), "--recipient", "Ms Lee"]
+        assert main([*argv, *base]) == 0
+    review_by = (date.today() + timedelta(days=7)).isoformat()
+    graphml = (tmp_path / "map.graphml").read_text(encoding="utf-8")
+    assert "Ms Lee" in graphml and review_by in graphml
+    readme = openpyxl.load_workbook(tmp_path / "map.xlsx")["README"]
+    values = {row[0]: row[1] for row in readme.iter_rows(values_only=True)}
+    assert (values["recipient"], values["review_by"]) == ("Ms Lee", review_by)
+    assert values["marking"] == "OFFICIAL-SENSITIVE"  # the earlier keys are kept
+    meta = json.loads((tmp_path / "p.geojson").read_text(encoding="utf-8"))["metadata"]
+    assert (meta["recipient"], meta["review_by"]) == ("Ms Lee", review_by)
+    rows = audit.list_audit(Store(url), action="export")
+    assert {json.loads(d)["recipient"] for d in rows["detail"]} == {"Ms Lee"}

@@ -1,10 +1,13 @@
 """End to end, in headless Chromium at 1366x768 and 1920x1080 on the tiny explorer world:
 sizing entities by a measure changes their drawn sizes and the legend; a dragged entity is
 pinned (it stays where dropped across a redraw and while physics runs) until Release pins;
-the drawing takes the keyboard (Tab to it, arrows pan, = and - zoom).
+the drawing takes the keyboard (Tab to it, arrows pan, = and - zoom); Play through moves the
+time bar on by itself and Stop holds it.
 Screenshots: artifacts/screenshots/explorer-tools-*.png (copies in docs/screenshots/)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -14,6 +17,7 @@ from tests.explorer_world import import_world
 
 pytestmark = pytest.mark.e2e
 VIEWPORTS = [(1366, 768), (1920, 1080)]
+NOTE = re.compile(r"time bar (\d\d/\d{4})–(\d\d/\d{4}): [\d,]+ of [\d,]+ links")
 
 
 @pytest.fixture(scope="module")
@@ -159,4 +163,21 @@ def test_size_by_measure_pin_and_keyboard(tools_server, new_page, size):
     page.keyboard.up("Minus")
     assert frame.evaluate("() => window.explorerNetwork.getScale()") < zoomed
     assert page.get_by_text("arrow keys pan").first.is_visible()
+
+    # Play through on this page too: the drawing's note moves on by itself; Stop holds it.
+    page.get_by_role("button", name="Play through").click()
+    seen = set()
+    for _ in range(150):
+        found = NOTE.search(page.get_by_text("Dataset version").first.inner_text())
+        if found:
+            seen.add(found.group(1))
+        if len(seen) >= 2:
+            break
+        page.wait_for_timeout(200)
+    assert len(seen) >= 2, seen  # at least two months shown, one after the other
+    page.get_by_role("button", name="Stop").click()
+    wait_for_app(page, settle=2_500)
+    held = NOTE.search(page.get_by_text("Dataset version").first.inner_text()).group(1)
+    page.wait_for_timeout(4_500)
+    assert NOTE.search(page.get_by_text("Dataset version").first.inner_text()).group(1) == held
     assert page.external_requests == []

@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
 
 from loaders.problems import ERROR, ImportFailed, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Most entries a workbook archive may hold (real exports hold tens).
 MAX_ZIP_ENTRIES = 1000
@@ -103,7 +108,7 @@ class RunMeter:
         self.longest = max(self.longest, self._run)
 
 
-def longest_text_run(chunks) -> int:
+def longest_text_run(chunks: Iterable[bytes]) -> int:
     """The longest run of bytes without ``<`` across ``chunks``."""
     meter = RunMeter()
     for chunk in chunks:
@@ -123,7 +128,7 @@ class SheetExtent:
     hidden_rows: list[int] = field(default_factory=list)
 
 
-def scan_worksheet(handle) -> SheetExtent:
+def scan_worksheet(handle: IO[bytes]) -> SheetExtent:
     """Count a worksheet part's cells and extent from its bytes, chunk by chunk."""
     extent = SheetExtent()
     tail = b""
@@ -236,7 +241,7 @@ BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 _BIDI_PATTERN = "[" + BIDI_CONTROLS + "]"
 
 
-def bidi_problem(frame, name: str, sheet: str) -> Problem | None:
+def bidi_problem(frame: pd.DataFrame, name: str, sheet: str) -> Problem | None:
     """A warning counting cells holding bidirectional control characters, which can make an
     id or a label display in a misleading order (kept as written), or None."""
     from loaders.problems import WARNING

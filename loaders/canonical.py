@@ -12,7 +12,10 @@ place, each carrying the incident id and the people's roles as evidence.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from datetime import date
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +27,9 @@ from mapping.model import MODEL
 from mapping.pseudonymise import Pseudonymiser, normalise_raw_id
 from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
 
+if TYPE_CHECKING:
+    from mapping.geo import PostcodeTable
+
 #: Stored precision of home-address coordinates: 3 decimal places is about 110 m.
 ADDRESS_DECIMALS = 3
 
@@ -32,7 +38,9 @@ ADDRESS_DECIMALS = 3
 LOCATE_WARNINGS_LISTED = 200
 
 
-def locate_at_import(entities: pd.DataFrame, postcodes=None) -> tuple[pd.DataFrame, list[Problem]]:
+def locate_at_import(
+    entities: pd.DataFrame, postcodes: PostcodeTable | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Fill blank lat/lon of places from their eastings/northings or postcode.
 
     Uses the same lookup as the map (``mapping.geo.locate_places``; ``postcodes`` defaults
@@ -90,7 +98,7 @@ def _not_located(lost: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _row_number(value) -> int | None:
+def _row_number(value: float | None) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
@@ -277,7 +285,13 @@ def lone_people(incidents: pd.DataFrame) -> list[Problem]:
     ]
 
 
-def _incident_link(incident_id, person, target, link_type, target_role) -> dict:
+def _incident_link(
+    incident_id: object,
+    person: Mapping[str, object],
+    target: object,
+    link_type: str,
+    target_role: object,
+) -> dict[str, object]:
     return {
         "source_id": person["person_id"],
         "target_id": target,
@@ -297,7 +311,7 @@ def _incident_link(incident_id, person, target, link_type, target_role) -> dict:
 
 
 def files_past_review(
-    links: pd.DataFrame, incidents: pd.DataFrame, months: int, today
+    links: pd.DataFrame, incidents: pd.DataFrame, months: int, today: date
 ) -> list[Problem]:
     """A warning for each file whose every link is already past its review-by date.
 

@@ -23,14 +23,19 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 import yaml
 
 from loaders import grading
-from loaders.read import HEADER_SEARCH_ROWS, RawSheet
+from loaders.rawsheet import RawSheet
+from loaders.read import HEADER_SEARCH_ROWS
 from loaders.values import check_values
 from mapping.model import REQUIRED_COLUMNS, TEMPLATE_COLUMNS
+
+#: One profile ``sheets:`` entry as read from YAML (role, columns, file, headers).
+SheetEntry = dict[str, Any]
 
 #: Headers analysts' exports commonly use, per canonical column (compared squashed).
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -110,7 +115,7 @@ def import_columns(role: str) -> tuple[str, ...]:
     return TEMPLATE_COLUMNS[role] + IMPORT_ONLY_COLUMNS.get(role, ())
 
 
-def _check_sheet_settings(where: str, sheet: str, settings: dict) -> None:
+def _check_sheet_settings(where: str, sheet: str, settings: SheetEntry) -> None:
     role = settings.get("role")
     if role is not None and role not in TEMPLATE_COLUMNS:
         raise ValueError(
@@ -136,7 +141,7 @@ def _check_sheet_settings(where: str, sheet: str, settings: dict) -> None:
 
 
 def profile_from_assignments(
-    assignments: dict[str, dict],
+    assignments: dict[str, SheetEntry],
     *,
     date_order: str | None = None,
     base: Profile | None = None,
@@ -200,7 +205,7 @@ def header_lookup(role: str) -> dict[str, str]:
 class Profile:
     """An analyst's saved mapping: sheet roles, column renames, value mapping, date order."""
 
-    sheets: dict[str, dict] = field(default_factory=dict)
+    sheets: dict[str, SheetEntry] = field(default_factory=dict)
     date_order: str = "day_first"
     #: True when the analyst chose the date order (then ambiguity is not reported).
     date_order_set: bool = False
@@ -242,18 +247,19 @@ class Profile:
         )
 
     def dump(self) -> str:
-        body: dict = {"sheets": self.sheets}
+        body: dict[str, object] = {"sheets": self.sheets}
         if self.values:
             body["values"] = self.values
         if self.date_order_set or self.date_order != "day_first":
             body["date_order"] = self.date_order
-        return yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+        text: str = yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+        return text
 
     def save(self, path: Path) -> None:
         """Write the profile as YAML; it holds headers and choices, never data values."""
         Path(path).write_text(self.dump(), encoding="utf-8")
 
-    def for_sheet(self, sheet: RawSheet) -> dict:
+    def for_sheet(self, sheet: RawSheet) -> SheetEntry:
         """The entry for a sheet (see :meth:`entry_name`), or {} when none applies."""
         name = self.entry_name(sheet)
         return (self.sheets.get(name) or {}) if name is not None else {}
@@ -286,7 +292,7 @@ class Profile:
         return f"profile {self.name}" if self.name else "the mapping profile"
 
 
-def entry_headers(settings: dict) -> list[str]:
+def entry_headers(settings: SheetEntry) -> list[str]:
     """The headers a profile entry recognises a sheet by."""
     return [str(h) for h in (settings.get("headers") or settings.get("columns") or {})]
 
@@ -423,3 +429,18 @@ def _role_order(sheet_name: str) -> list[str]:
     name = squash(sheet_name)
     named = [r for r in TEMPLATE_COLUMNS if name.startswith(r[:4])]
     return named + [r for r in TEMPLATE_COLUMNS if r not in named]
+
+
+class ProblemCollector(Protocol):
+    """What a checker reports problems to: ``loaders.validate.Collector``, named by shape
+    so the checkers it calls (roles, look-alikes) need not import it back."""
+
+    def add(
+        self,
+        sheet: MappedSheet,
+        severity: str,
+        index: int | None,
+        column: str | None,
+        kind: str,
+        message: str,
+    ) -> None: ...

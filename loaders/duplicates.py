@@ -6,6 +6,8 @@ Nothing here drops a link or moves its dates earlier without a message that coun
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from loaders.problems import WARNING, Problem
@@ -32,7 +34,7 @@ def reversed_duplicates(frame: pd.DataFrame) -> pd.Index:
 
 
 def keep_later_dates(
-    previous: pd.DataFrame, new: pd.DataFrame, review_by
+    previous: pd.DataFrame, new: pd.DataFrame, review_by: Callable[[pd.Series], pd.Series]
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """New links of an ``import --add``, never moving an existing link's dates earlier.
 

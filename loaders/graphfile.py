@@ -9,6 +9,7 @@ with defusedxml before networkx sees it.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -62,7 +63,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _stored_id(graph: nx.Graph, node) -> str:
+def _stored_id(graph: nx.Graph, node: Hashable) -> str:
     """The entity id: our GraphML exports keep it as ``entity_id`` data (the GraphML id of an
     id with spaces or ``&`` is a hash, since GraphML ids must be NMTOKENs)."""
     return _text(graph.nodes[node].get("entity_id") or node)

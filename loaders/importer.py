@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -43,7 +44,7 @@ from loaders.validate import (
     validate_incidents,
     validate_links,
 )
-from loaders.values import UnknownTerm, ValueMap
+from loaders.values import MappedValue, UnknownTerm, ValueMap
 from mapping.config import retention_months
 from mapping.model import TEMPLATE_COLUMNS
 from mapping.pseudonymise import Pseudonymiser
@@ -58,7 +59,7 @@ class ImportResult:
     incidents: int
     problems: list[Problem] = field(default_factory=list)
     #: What the profile's ``values:`` mapped to what, with counts (also stored with the version).
-    mapped_values: list[dict] = field(default_factory=list)
+    mapped_values: list[MappedValue] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -113,7 +114,7 @@ def validate_sheets(
     profile: Profile,
     today: date,
     known_before: Callable[[str], bool] = lambda raw: False,
-):
+) -> tuple[dict[str, pd.DataFrame], Collector]:
     collector = Collector(ValueMap(profile.values))
     frames: dict[str, list[pd.DataFrame]] = {role: [] for role in TEMPLATE_COLUMNS}
     for sheet in sheets:
@@ -267,7 +268,7 @@ class Check:
     #: Each term no vocabulary or profile knows, once, with its count and suggestions.
     unknown_terms: list[UnknownTerm] = field(default_factory=list)
     #: What the profile's ``values:`` mapped to what, with counts.
-    mapped_values: list[dict] = field(default_factory=list)
+    mapped_values: list[MappedValue] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -328,7 +329,9 @@ def check_files(
     )
 
 
-def _latest(store: Store, add_to_latest: bool):
+def _latest(
+    store: Store, add_to_latest: bool
+) -> tuple[int | None, VersionTables | None, frozenset[str]]:
     """(version, tables, entity ids) of the version an import adds to, or Nones."""
     based_on = store.latest_version() if add_to_latest else None
     previous = store.read_version(based_on) if based_on is not None else None
@@ -512,7 +515,7 @@ def merge_versions(previous: VersionTables, new: VersionTables) -> VersionTables
 PURGED_SOURCES = "purged_sources"
 
 
-def purged_before(store: Store, sources_meta: list[dict]) -> list[Problem]:
+def purged_before(store: Store, sources_meta: list[dict[str, Any]]) -> list[Problem]:
     """A warning for each file (by its contents) whose records were purged before: importing
     it again brings purged records back (mapping.retention records these at each purge)."""
     import json

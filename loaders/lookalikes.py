@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from loaders.problems import WARNING
+
+if TYPE_CHECKING:
+    from loaders.columns import MappedSheet, ProblemCollector
 
 #: Scripts whose capitals and small letters are confusable with each other (UTS #39's
 #: commonest cases); a word holding letters of two of them is suspicious.
@@ -41,7 +45,7 @@ def mixed_scripts(text: str) -> tuple[str, ...]:
     return ()
 
 
-def check_lookalikes(sheet, frame: pd.DataFrame, collector) -> None:
+def check_lookalikes(sheet: MappedSheet, frame: pd.DataFrame, collector: ProblemCollector) -> None:
     """Warn, by row and column, for each cell with a word that mixes scripts."""
     for column in frame.columns:
         values = frame[column]

@@ -6,7 +6,15 @@ column, and describes the value by its kind only, never the raw value of a perso
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from loaders.values import UnknownTerm
+
+#: What problems of one kind in one column share: severity, file, sheet, column, kind.
+ProblemKey = tuple[str, str, str, str | None, str]
 
 ERROR = "error"
 WARNING = "warning"
@@ -32,14 +40,14 @@ class Problem:
             where.append(f"column {self.column}")
         return f"{self.severity.upper()}: {', '.join(where)}: {printable(self.message)}"
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, object]:
         return asdict(self)
 
 
 class ImportFailed(Exception):
     """Raised when an import has errors; nothing has been stored."""
 
-    def __init__(self, problems: list[Problem], unknown_terms=()):
+    def __init__(self, problems: list[Problem], unknown_terms: Iterable[UnknownTerm] = ()) -> None:
         self.problems = problems
         #: loaders.values.UnknownTerm for each term no vocabulary knows (with counts).
         self.unknown_terms = list(unknown_terms)
@@ -65,8 +73,8 @@ MAX_LISTED = 20
 
 def group_repeated(
     problems: list[Problem],
-    counts: dict[tuple, int] | None = None,
-    more_rows: dict[tuple, list[int]] | None = None,
+    counts: dict[ProblemKey, int] | None = None,
+    more_rows: dict[ProblemKey, list[int]] | None = None,
 ) -> list[Problem]:
     """Keep the first ``MAX_LISTED`` problems of each kind in each column and add one line
     saying how many more rows have it (the docs' promise; a flood is never listed whole).
@@ -76,9 +84,9 @@ def group_repeated(
     """
     counts = dict(counts or {})
     more_rows = {k: list(v) for k, v in (more_rows or {}).items()}
-    seen: dict[tuple, int] = {}
+    seen: dict[ProblemKey, int] = {}
     listed: list[Problem] = []
-    last: dict[tuple, int] = {}
+    last: dict[ProblemKey, int] = {}
     for problem in problems:
         key = (problem.severity, problem.file, problem.sheet, problem.column, problem.kind)
         seen[key] = seen.get(key, 0) + 1

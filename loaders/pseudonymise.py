@@ -5,6 +5,8 @@ codes, and the old name for older imports.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from loaders.problems import ERROR, ImportFailed, Problem
 from mapping.pseudonymise import (  # noqa: F401  (re-exported under the old name)
     DIGEST_CHARS,
@@ -19,7 +21,7 @@ from mapping.pseudonymise import (  # noqa: F401  (re-exported under the old nam
 )
 
 
-def check_collisions(raw_ids, codes) -> None:
+def check_collisions(raw_ids: Iterable[object], codes: Iterable[str]) -> None:
     """Refuse an import in which two different ids were given the same code.
 
     Codes carry 60 bits of an HMAC, so this should never happen by chance; if it does, two

@@ -19,12 +19,17 @@ import re
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from loaders import bounds
 from loaders.problems import ERROR, WARNING, ImportFailed, Problem
 from loaders.rawsheet import RawSheet
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 #: Largest total uncompressed size a workbook may declare (zip-bomb guard).
 MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -335,7 +340,7 @@ def read_workbook(path: Path, name: str) -> list[RawSheet]:
         book.close()
 
 
-def _checked_extent(book, worksheet, name: str) -> bounds.SheetExtent:
+def _checked_extent(book: Workbook, worksheet: ReadOnlyWorksheet, name: str) -> bounds.SheetExtent:
     """Count the sheet's declared and real size from its bytes and refuse it when too big,
     before openpyxl pads every row out to the declared dimension."""
     with book._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
@@ -344,7 +349,7 @@ def _checked_extent(book, worksheet, name: str) -> bounds.SheetExtent:
     return extent
 
 
-def _read_worksheet(name: str, worksheet) -> RawSheet:
+def _read_worksheet(name: str, worksheet: ReadOnlyWorksheet) -> RawSheet:
     numbers: set[tuple[int, int]] = set()
     rows = []
     for r, cells in enumerate(worksheet.iter_rows()):

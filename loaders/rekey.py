@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, literal, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    literal,
+    select,
+)
 
 from loaders.canonical import link_ids
 from loaders.importer import KEY_SETTING
@@ -100,13 +110,13 @@ def rekey_database(
     return RekeyResult(len(codes), changed, Path(new_key_file), audit_rows)
 
 
-def _replace(conn, table: Table, column: str, code_map: Table) -> None:
+def _replace(conn: Connection, table: Table, column: str, code_map: Table) -> None:
     target = table.c[column]
     lookup = select(code_map.c.new).where(code_map.c.old == target).scalar_subquery()
     conn.execute(table.update().where(target.in_(select(code_map.c.old))).values({column: lookup}))
 
 
-def _recompute_link_ids(conn) -> int:
+def _recompute_link_ids(conn: Connection) -> int:
     """Link ids hash their ends, so they follow the codes. Exact duplicates (same ends, type,
     date, agency and incident) are numbered in the order of their old ids."""
     frame = pd.read_sql(

@@ -9,18 +9,24 @@ the Gangs Matrix). Nothing here turns one role into another.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from loaders.problems import ERROR
 from mapping.model import LIST_SEPARATOR, MODEL
 
+if TYPE_CHECKING:
+    from loaders.columns import MappedSheet, ProblemCollector
+
+
 #: Separators between roles written in one cell: ; , / & + | and the word "and".
 _SEPARATORS = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.IGNORECASE)
 
 
-def role_order(roles) -> str:
+def role_order(roles: Iterable[str]) -> str:
     """Roles (keys) as one ``;``-joined value in model order, each once."""
     wanted = set(roles)
     return LIST_SEPARATOR.join(k for k in MODEL.incident_roles.keys() if k in wanted)
@@ -63,7 +69,7 @@ def split_roles(value: object) -> str | None:
     return role_order(keys) or None
 
 
-def check_roles(sheet, frame: pd.DataFrame, collector) -> pd.Series:
+def check_roles(sheet: MappedSheet, frame: pd.DataFrame, collector: ProblemCollector) -> pd.Series:
     """The incidents' ``role`` column as role lists; unknown parts are errors (no row is
     half-read). Blank means ``present``."""
     column = "role"
@@ -85,6 +91,6 @@ def check_roles(sheet, frame: pd.DataFrame, collector) -> pd.Series:
     return roles.fillna("").replace("", "present")
 
 
-def merge_roles(values) -> str:
+def merge_roles(values: Iterable[object]) -> str:
     """One person's roles over several rows of one incident, each kept."""
     return role_order(r for value in values if value for r in str(value).split(LIST_SEPARATOR))

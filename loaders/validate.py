@@ -10,6 +10,7 @@ not reach the screen, the logs or the stored problems).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -17,7 +18,15 @@ import pandas as pd
 from loaders.columns import MappedSheet
 from loaders.duplicates import reversed_duplicates
 from loaders.lookalikes import check_lookalikes
-from loaders.problems import ERROR, MAX_LISTED, WARNING, Problem, group_repeated, value_kind
+from loaders.problems import (
+    ERROR,
+    MAX_LISTED,
+    WARNING,
+    Problem,
+    ProblemKey,
+    group_repeated,
+    value_kind,
+)
 from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
 from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
@@ -39,8 +48,8 @@ class Collector:
         self.values = values or ValueMap()
         self.unknown_terms: dict[tuple[str, str], UnknownTerm] = {}
         self._listed: list[Problem] = []
-        self._counts: dict[tuple, int] = {}
-        self._more: dict[tuple, list[int]] = {}
+        self._counts: dict[ProblemKey, int] = {}
+        self._more: dict[ProblemKey, list[int]] = {}
 
     def add(
         self,
@@ -131,7 +140,15 @@ def ambiguous_order(values: pd.Series) -> bool:
     return bool((first != second).any())
 
 
-def check_dates(sheet, frame, column, collector, date_order, *, required=False) -> pd.Series:
+def check_dates(
+    sheet: MappedSheet,
+    frame: pd.DataFrame,
+    column: str,
+    collector: Collector,
+    date_order: str | None,
+    *,
+    required: bool = False,
+) -> pd.Series:
     """Parse a date column; ``date_order`` None means the analyst did not choose one (read
     day-first, and say so when the column could be either)."""
     if date_order is None and ambiguous_order(frame[column]):
@@ -180,7 +197,7 @@ def check_dates(sheet, frame, column, collector, date_order, *, required=False) 
     return parsed
 
 
-def check_age_bands(sheet, frame, collector) -> None:
+def check_age_bands(sheet: MappedSheet, frame: pd.DataFrame, collector: Collector) -> None:
     """Age bands must be the model's (``age_bands`` in model.yaml); anything else is an
     error naming the row, never repeating the value."""
     given = frame["age_band"].str.strip()
@@ -198,7 +215,14 @@ def check_age_bands(sheet, frame, collector) -> None:
 
 
 # -- vocabularies --------------------------------------------------------------------------
-def _term_key(sheet, column, vocab: Vocabulary, value: str, cells: int, collector) -> str | None:
+def _term_key(
+    sheet: MappedSheet,
+    column: str,
+    vocab: Vocabulary,
+    value: str,
+    cells: int,
+    collector: Collector,
+) -> str | None:
     """The model key for one value: the profile's ``values:`` first (recorded), then the model."""
     known = vocab.normalise(value)
     mapped = collector.values.lookup(column, value)
@@ -208,33 +232,44 @@ def _term_key(sheet, column, vocab: Vocabulary, value: str, cells: int, collecto
     return known
 
 
-def _unknown_term(sheet, column, vocab, collector, term, indexes, severity, listed=False):
+def _unknown_term(
+    sheet: MappedSheet,
+    column: str,
+    vocab: Vocabulary,
+    collector: Collector,
+    term: str,
+    indexes: Iterable[int],
+    severity: str,
+    listed: bool = False,
+) -> None:
     """One problem per unknown term in a sheet (with its rows), gathered once with its count."""
-    indexes = sorted(indexes)
-    rows = [sheet.excel_row(i) for i in indexes[:5]]
+    ordered = sorted(indexes)
+    rows = [sheet.excel_row(i) for i in ordered[:5]]
     entry = collector.unknown_terms.setdefault(
         (column, value_key(term)), UnknownTerm(column, term, 0)
     )
-    entry.count += len(indexes)
+    entry.count += len(ordered)
     entry.rows.extend((sheet.file, sheet.sheet, r) for r in rows[: 5 - len(entry.rows)])
     close = suggest(column, term)
-    more = ", …" if len(indexes) > len(rows) else ""
+    more = ", …" if len(ordered) > len(rows) else ""
     advice = (
         f"closest: {', '.join(close)}; " if close else ""
     ) + "map it in the profile's values: section (or on the upload page), or use one of: "
     collector.add(
         sheet,
         severity,
-        indexes[0],
+        ordered[0],
         column,
         f"unknown {vocab.name}",
-        f"a value ({value_kind(term)}) is not a known {vocab.name} ({len(indexes)} row(s): "
+        f"a value ({value_kind(term)}) is not a known {vocab.name} ({len(ordered)} row(s): "
         f"{', '.join(map(str, rows))}{more}); {advice}{', '.join(vocab.keys())}"
         + (f", separated by '{LIST_SEPARATOR}'" if listed else ""),
     )
 
 
-def _mapped_by_profile(sheet, frame, column, collector) -> pd.Series:
+def _mapped_by_profile(
+    sheet: MappedSheet, frame: pd.DataFrame, column: str, collector: Collector
+) -> pd.Series:
     """A column with the profile's ``values:`` applied (and recorded), for columns another
     checker reads (incident roles)."""
     counts = frame[column].value_counts()
@@ -250,7 +285,14 @@ def _mapped_by_profile(sheet, frame, column, collector) -> pd.Series:
 
 
 def check_vocab(
-    sheet, frame, column, vocab: Vocabulary, collector, *, severity=ERROR, blank_ok=True
+    sheet: MappedSheet,
+    frame: pd.DataFrame,
+    column: str,
+    vocab: Vocabulary,
+    collector: Collector,
+    *,
+    severity: str = ERROR,
+    blank_ok: bool = True,
 ) -> pd.Series:
     counts = frame[column].value_counts()
     uniques = {
@@ -270,7 +312,9 @@ def check_vocab(
     return normalised.astype(object).where(normalised.notna(), "")
 
 
-def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
+def check_list(
+    sheet: MappedSheet, frame: pd.DataFrame, column: str, vocab: Vocabulary, collector: Collector
+) -> pd.Series:
     counts = frame[column].value_counts()
 
     def normalise(cell: str, cells: int) -> tuple[str, list[str]]:
@@ -293,7 +337,7 @@ def check_list(sheet, frame, column, vocab: Vocabulary, collector) -> pd.Series:
     return frame[column].map(lambda v: results[v][0] if v in results else "")
 
 
-def check_grading(sheet, frame, collector) -> pd.DataFrame:
+def check_grading(sheet: MappedSheet, frame: pd.DataFrame, collector: Collector) -> pd.DataFrame:
     """Split 3x5x2 gradings into their parts; anything else is an error."""
     for index, problem in getattr(sheet, "grading_problems", {}).items():
         collector.add(sheet, ERROR, index, "grading", "inconsistent grading", problem)
@@ -317,7 +361,9 @@ def check_grading(sheet, frame, collector) -> pd.DataFrame:
     return pd.DataFrame(parts, index=frame.index)
 
 
-def check_ids(sheet, frame, column, collector, *, unique: bool) -> None:
+def check_ids(
+    sheet: MappedSheet, frame: pd.DataFrame, column: str, collector: Collector, *, unique: bool
+) -> None:
     blank = frame[column].str.strip() == ""
     for index, _ in (cell for cell in sheet.number_cells if cell[1] == column):
         collector.add(
@@ -361,7 +407,13 @@ def _id_keys(values: pd.Series) -> pd.Series:
     return pd.Series(keys.array.take(codes), index=values.index)
 
 
-def future_dates(sheet, frame, columns, collector, today: date) -> None:
+def future_dates(
+    sheet: MappedSheet,
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    collector: Collector,
+    today: date,
+) -> None:
     limit = today.isoformat()
     for column in columns:
         later = frame[column].fillna("").astype(str) > limit

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from mapping.model import MODEL, Vocabulary
 
@@ -40,7 +41,8 @@ SUGGESTIONS = 3
 
 
 def vocabulary_for(column: str) -> Vocabulary:
-    return getattr(MODEL, VOCABULARY_COLUMNS[column])
+    vocabulary: Vocabulary = getattr(MODEL, VOCABULARY_COLUMNS[column])
+    return vocabulary
 
 
 def value_key(text: object) -> str:
@@ -122,7 +124,7 @@ class UnknownTerm:
     def suggestions(self) -> list[str]:
         return suggest(self.column, self.term)
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, object]:
         return {
             "column": self.column,
             "term": self.term,
@@ -131,13 +133,20 @@ class UnknownTerm:
         }
 
 
+#: One line of what a profile's ``values:`` mapped (``from`` is a keyword, hence this form).
+MappedValue = TypedDict(
+    "MappedValue",
+    {"file": str, "sheet": str, "column": str, "from": str, "to": str, "cells": int},
+)
+
+
 @dataclass
 class ValueMap:
     """A profile's ``values:`` applied during validation, counting what it mapped."""
 
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     #: (file, sheet, column, their term, model key) -> cells mapped
-    applied: Counter = field(default_factory=Counter)
+    applied: Counter[tuple[str, str, str, str, str]] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._lookup = {
@@ -149,10 +158,10 @@ class ValueMap:
         table = self._lookup.get(column)
         return table.get(value_key(value)) if table else None
 
-    def record(self, file: str, sheet: str, column: str, theirs: str, key: str, cells: int):
+    def record(self, file: str, sheet: str, column: str, theirs: str, key: str, cells: int) -> None:
         self.applied[(file, sheet, column, theirs, key)] += cells
 
-    def report(self) -> list[dict]:
+    def report(self) -> list[MappedValue]:
         """What was mapped to what, with counts (stored with the version, shown to the user)."""
         return [
             {"file": f, "sheet": s, "column": c, "from": theirs, "to": key, "cells": n}
@@ -160,7 +169,7 @@ class ValueMap:
         ]
 
 
-def describe_mapped(row: dict) -> str:
+def describe_mapped(row: MappedValue) -> str:
     """One line saying what a value mapping did, for the CLI and the page."""
     where = row["file"] + (f" sheet {row['sheet']}" if row["sheet"] else "")
     return (

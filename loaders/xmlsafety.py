@@ -10,9 +10,10 @@ refuses them again (defence in depth). This module never returns file content in
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import IO
 
 from loaders.problems import ERROR, ImportFailed, Problem
 
@@ -86,7 +87,9 @@ def check_xml_members(archive: zipfile.ZipFile, name: str) -> None:
             head = handle.read(_CHUNK)
             meter = RunMeter() if _looks_like_xml(head) else None
 
-            def chunks(head=head, handle=handle, meter=meter):
+            def chunks(
+                head: bytes = head, handle: IO[bytes] = handle, meter: RunMeter | None = meter
+            ) -> Iterator[bytes]:
                 for chunk in _chain(head, iter(partial(handle.read, _CHUNK), b"")):
                     if meter is not None:
                         meter.feed(chunk)
@@ -105,7 +108,7 @@ def _looks_like_xml(head: bytes) -> bool:
     return head.startswith(b"<") or head[:2] in (b"\xff\xfe", b"\xfe\xff")
 
 
-def _chain(head: bytes, rest):
+def _chain(head: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
     if head:
         yield head
     yield from rest

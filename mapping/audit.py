@@ -11,8 +11,10 @@ time a person's record was looked at or sent out.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from mapping import audit_chain
 from mapping.graph import Scope, build_scoped_graph
 from mapping.lookup import candidate_codes
 from mapping.model import MODEL
+from mapping.pseudonymise import Pseudonymiser
 from mapping.store import Store, VersionTables, audit_log, entities, links, now_iso
 
 #: The actions the app records. ``view`` is a view of one young person's (or entity's) network.
@@ -52,7 +55,7 @@ def record(
     user: str,
     role: str,
     action: str,
-    detail: dict | str = "",
+    detail: dict[str, Any] | str = "",
     dataset_version: int | None = None,
 ) -> None:
     """Append one row to the audit log.
@@ -74,7 +77,7 @@ def record(
     _with_retry(lambda: _append(store, values))
 
 
-def _append(store: Store, values: dict) -> None:
+def _append(store: Store, values: dict[str, Any]) -> None:
     with store.engine.begin() as conn:
         audit_chain.append(store, conn, values)
 
@@ -84,7 +87,7 @@ def _append(store: Store, values: dict) -> None:
 AUDIT_WAIT_SECONDS = 600
 
 
-def _with_retry(write) -> None:
+def _with_retry(write: Callable[[], object]) -> None:
     """Run ``write`` until it succeeds, waiting out "database is locked" (SQLite's own wait
     is 10 s; a large import holds its write longer) up to :data:`AUDIT_WAIT_SECONDS`."""
     import time
@@ -172,9 +175,9 @@ class SubjectAccessReport:
     """
 
     codes: list[str]
-    held: list[dict] = field(default_factory=list)
-    seen: list[dict] = field(default_factory=list)
-    received: list[dict] = field(default_factory=list)
+    held: list[dict[str, Any]] = field(default_factory=list)
+    seen: list[dict[str, Any]] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
     #: True when the person is held but the reader's role may see them in no version:
     #: nothing about them is reported (ask a role that may see them).
     withheld: bool = False
@@ -187,7 +190,7 @@ class SubjectAccessReport:
 
 
 def subject_access_report(
-    store: Store, raw_id: str, pseudonymiser, role: str | None = None
+    store: Store, raw_id: str, pseudonymiser: Pseudonymiser | None, role: str | None = None
 ) -> SubjectAccessReport:
     """Answer a subject access request for ``raw_id`` (hashed here, never stored).
 
@@ -222,7 +225,7 @@ def _as_seen_by(store: Store, report: SubjectAccessReport, role: str) -> Subject
         # The codes stay for the audit row of the request; no page shows them.
         return SubjectAccessReport(codes=report.codes, withheld=True)
 
-    def redacted(rows: list[dict]) -> list[dict]:
+    def redacted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**r, "detail": redact_codes(r.get("detail", ""), visible_anywhere)} for r in rows]
 
     return SubjectAccessReport(
@@ -234,7 +237,9 @@ def _as_seen_by(store: Store, report: SubjectAccessReport, role: str) -> Subject
     )
 
 
-def _full_report(store: Store, raw_id: str, pseudonymiser) -> SubjectAccessReport:
+def _full_report(
+    store: Store, raw_id: str, pseudonymiser: Pseudonymiser | None
+) -> SubjectAccessReport:
     candidates = [*candidate_codes(raw_id, pseudonymiser), raw_id.strip()]
     report = SubjectAccessReport(codes=[])
     with store.engine.connect() as conn:
@@ -263,7 +268,7 @@ def _full_report(store: Store, raw_id: str, pseudonymiser) -> SubjectAccessRepor
     return report
 
 
-def _exports_including(store: Store, codes: set[str]) -> list[dict]:
+def _exports_including(store: Store, codes: set[str]) -> list[dict[str, Any]]:
     """Exports whose recorded scope, rebuilt on the exported version, held one of ``codes``."""
     received = []
     tables_by_version: dict[int, VersionTables | None] = {}
@@ -291,7 +296,7 @@ def _exports_including(store: Store, codes: set[str]) -> list[dict]:
     return received
 
 
-def scope_from_detail(described: dict, at: str) -> Scope:
+def scope_from_detail(described: dict[str, Any], at: str) -> Scope:
     """The :class:`Scope` an audit row describes, on the day it was recorded."""
     day = date.fromisoformat(at[:10])
     return Scope(

@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Connection, MappingResult, Row, RowMapping, select, text, update
 
 from mapping.model import MODEL
 from mapping.pseudonymise import DIGEST_CHARS
@@ -31,30 +32,35 @@ START = "audit_chain_start"  # the prev_hash the oldest kept row must carry (aft
 FIELDS = ("id", "at", "user_name", "role", "action", "detail", "dataset_version")
 
 
-def digest(prev_hash: str, row) -> str:
+def digest(prev_hash: str, row: Mapping[str, object] | RowMapping) -> str:
     """The hash of one audit row chained to ``prev_hash``."""
     fields = [row[name] for name in FIELDS]
     body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
-def _setting(conn, name: str) -> str | None:
-    return conn.execute(
+def _setting(conn: Connection, name: str) -> str | None:
+    value: str | None = conn.execute(
         select(store_settings.c.value).where(store_settings.c.name == name)
     ).scalar()
+    return value
 
 
-def _lock(conn) -> None:
+def _lock(conn: Connection) -> None:
     """Serialise appends: PostgreSQL takes an advisory lock; SQLite's first write takes the
     database's write lock, so the insert below already serialises."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(4711180)"))
 
 
-def append(store: Store, conn, values: dict) -> int:
+def append(store: Store, conn: Connection, values: dict[str, Any]) -> int:
     """Insert one audit row sealed onto the chain, in ``conn``'s transaction."""
     _lock(conn)
-    row_id = conn.execute(audit_log.insert().values(**values)).inserted_primary_key[0]
+    # One row inserted into a table with an integer key: the key is always there.
+    inserted = cast(
+        "Row[Any]", conn.execute(audit_log.insert().values(**values)).inserted_primary_key
+    )
+    row_id = inserted[0]
     head = _setting(conn, HEAD)
     prev = head.split(":", 1)[1] if head else (_setting(conn, START) or GENESIS)
     row_hash = digest(prev, {**values, "id": row_id})
@@ -80,7 +86,7 @@ class ChainReport:
         return not self.problems
 
 
-def _rows(conn):
+def _rows(conn: Connection) -> MappingResult:
     columns = [audit_log.c[name] for name in (*FIELDS, "prev_hash", "row_hash")]
     return conn.execute(select(*columns).order_by(audit_log.c.id)).mappings()
 
@@ -124,7 +130,7 @@ def verify(store: Store) -> ChainReport:
     return report
 
 
-def reseal(store: Store, conn) -> int:
+def reseal(store: Store, conn: Connection) -> int:
     """Recompute every hash from the oldest kept row (after a re-key rewrote details)."""
     prev = _setting(conn, START) or GENESIS
     count, head = 0, None
@@ -141,7 +147,7 @@ def reseal(store: Store, conn) -> int:
     return count
 
 
-def mark_start(store: Store, conn) -> None:
+def mark_start(store: Store, conn: Connection) -> None:
     """After the retention purge deleted the oldest rows: the kept chain starts here."""
     first = conn.execute(
         select(audit_log.c.prev_hash)
@@ -165,7 +171,7 @@ def code_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{prefixes})-[A-Z2-7]{{{DIGEST_CHARS}}}\b")
 
 
-def rewrite_codes(store: Store, conn, recode: Callable[[str], str]) -> int:
+def rewrite_codes(store: Store, conn: Connection, recode: Callable[[str], str]) -> int:
     """Replace every entity code in audit details by ``recode(code)`` (a key rotation),
     then reseal the chain. Returns how many rows changed."""
     pattern = code_pattern()

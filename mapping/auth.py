@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 import yaml
@@ -53,7 +54,7 @@ def check_role(role: str) -> str:
     return role
 
 
-def load_users(path: Path) -> dict[str, dict]:
+def load_users(path: Path) -> dict[str, dict[str, Any]]:
     """The users in ``path`` as ``{name: {"role": ..., "password_hash": ...}}`` (empty if
     the file does not exist yet)."""
     if not path.exists():
@@ -90,7 +91,7 @@ def add_user(path: Path, name: str, role: str, password: str) -> None:
     temporary.replace(path)
 
 
-def verify_password(users: dict[str, dict], name: str, password: str) -> Identity | None:
+def verify_password(users: dict[str, dict[str, Any]], name: str, password: str) -> Identity | None:
     """The identity for ``name`` when ``password`` matches its stored hash, else None.
 
     Unknown names take the same time as wrong passwords, and a user whose role is not in
@@ -111,7 +112,7 @@ def verify_password(users: dict[str, dict], name: str, password: str) -> Identit
     return Identity(name, role, "local")
 
 
-def oidc_role(claims: dict, role_map: dict) -> str | None:
+def oidc_role(claims: dict[str, Any], role_map: dict[str, Any]) -> str | None:
     """The role for a person signed in through the identity provider, or None (refused).
 
     ``role_map`` is ``[mapping_roles]`` from the secrets: ``users`` maps an e-mail to a role,
@@ -122,7 +123,8 @@ def oidc_role(claims: dict, role_map: dict) -> str | None:
     email = str(claims.get("email") or "").lower()
     by_user = {str(k).lower(): v for k, v in (role_map.get("users") or {}).items()}
     if email and by_user.get(email) in MODEL.roles:
-        return by_user[email]
+        role: str = by_user[email]
+        return role
     claim = claims.get(role_map.get("group_claim", "groups")) or []
     groups = [claim] if isinstance(claim, str) else list(claim)
     by_group = role_map.get("groups") or {}

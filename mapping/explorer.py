@@ -10,7 +10,9 @@ click. This module is pure: it never touches Streamlit, files or raw identifiers
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -18,6 +20,14 @@ from mapping.analysis.harms import short_label
 from mapping.analysis.neighbourhood import neighbourhood
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from mapping.analysis.clusters import Cluster
+    from mapping.store import Store
 
 #: Above this many entities the view starts from clusters collapsed into single nodes.
 #: (benchmarks/browser_draw_bench.py: 1,500 entities pan at 35 ms a frame, at most 70.)
@@ -67,7 +77,7 @@ class ExplorerView:
     focus: str | None = None
 
 
-def is_named_context(data: dict) -> bool:
+def is_named_context(data: dict[str, Any]) -> bool:
     """Entities searchable by name: contexts and groups, never people or private addresses."""
     kind = data.get("entity_type", "")
     if MODEL.is_person(kind):
@@ -86,7 +96,7 @@ def normalise(text: object) -> str:
     return " ".join(str(text or "").replace("\u00a0", " ").split()).casefold()
 
 
-def attribute_words(data: dict) -> set[str]:
+def attribute_words(data: dict[str, Any]) -> set[str]:
     """What an entity can be found by besides its code: type, district, case status, harm
     flags, kind of place, adult role, age band, platform (labels, keys and short tags)."""
     words = {MODEL.entity_types.label(data["entity_type"]), data["entity_type"]}
@@ -121,7 +131,12 @@ def search_by_attributes(graph: nx.Graph, terms: list[str], limit: int) -> list[
     return [n for n in sorted(graph) if all(t in words[n] for t in wanted)][:limit]
 
 
-def search(scoped: ScopedGraph, query: str, resolve_raw=None, limit: int = 20) -> list[Hit]:
+def search(
+    scoped: ScopedGraph,
+    query: str,
+    resolve_raw: Callable[[str], str | None] | None = None,
+    limit: int = 20,
+) -> list[Hit]:
     """Entities matching ``query``: a raw case ID (via ``resolve_raw``), a code, a name, or
     attributes separated by commas ("Child Protection, CSE, Castleton").
 
@@ -169,10 +184,10 @@ def focus_view(graph: nx.Graph, centre: str, hops: int) -> tuple[ExplorerView, o
 
 
 def should_collapse(graph: nx.Graph) -> bool:
-    return graph.number_of_nodes() > COLLAPSE_ABOVE_NODES
+    return bool(graph.number_of_nodes() > COLLAPSE_ABOVE_NODES)
 
 
-def partition(graph: nx.Graph, clusters) -> dict[str, str]:
+def partition(graph: nx.Graph, clusters: Sequence[Cluster]) -> dict[str, str]:
     """Each entity's group: its cluster, or 'others' for entities in no cluster."""
     owner: dict[str, str] = {}
     for cluster in clusters:
@@ -207,7 +222,7 @@ def _groups(graph: nx.Graph, owner: dict[str, str], expanded: set[str]) -> list[
 
 def openable(
     owner: dict[str, str],
-    expanded,
+    expanded: Iterable[str],
     max_nodes: int = MAX_DRAWN_NODES,
 ) -> tuple[set[str], list[str]]:
     """The groups of ``expanded`` (in the order they were opened) that fit under
@@ -230,7 +245,10 @@ def openable(
 
 
 def collapsed_view(
-    graph: nx.Graph, clusters, expanded=(), max_nodes: int = MAX_DRAWN_NODES
+    graph: nx.Graph,
+    clusters: Sequence[Cluster],
+    expanded: Iterable[str] = (),
+    max_nodes: int = MAX_DRAWN_NODES,
 ) -> ExplorerView:
     """Clusters as single nodes; clusters in ``expanded`` drawn entity by entity, as many as
     fit under ``max_nodes`` entities (the rest are listed in ``refused`` and the note)."""
@@ -325,7 +343,9 @@ def selection_kind(selected: str | None, graph: nx.Graph) -> str | None:
     return "edge" if edge_endpoints(graph, selected) else None
 
 
-def raw_id_resolver(store, key_file, version):
+def raw_id_resolver(
+    store: Store, key_file: Path, version: int | None
+) -> Callable[[str], str | None]:
     """A function from a typed case ID to its stored id (or None), using the workspace key.
 
     The key is read when the function is made and lives only in the returned closure.
@@ -337,13 +357,13 @@ def raw_id_resolver(store, key_file, version):
     return lambda raw: lookup(store, raw, pseudonymiser, version)
 
 
-def neighbours_groups(graph: nx.Graph, clusters, node: str) -> set[str]:
+def neighbours_groups(graph: nx.Graph, clusters: Sequence[Cluster], node: str) -> set[str]:
     """The groups holding ``node``'s neighbours (what "expand neighbours" opens)."""
     owner = partition(graph, clusters)
     return {owner[n] for n in graph.neighbors(node)} | {owner[node]}
 
 
-def withheld_note(scoped: ScopedGraph, nodes=None) -> str | None:
+def withheld_note(scoped: ScopedGraph, nodes: Iterable[str] | None = None) -> str | None:
     """ "N links withheld for your role" (and why), for the whole scope or for links touching
     ``nodes``; None when the role removed nothing there. Counts only, never the links."""
     count = scoped.withheld if nodes is None else scoped.withheld_touching(nodes)
@@ -363,7 +383,7 @@ def withheld_note(scoped: ScopedGraph, nodes=None) -> str | None:
     )
 
 
-def _link_spans(links):
+def _link_spans(links: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Each link's first and last seen as month numbers (year * 12 + month - 1), or None."""
     import pandas as pd
 
@@ -376,7 +396,7 @@ def month_label(month: int) -> str:
     return f"{month % 12 + 1:02d}/{month // 12}"
 
 
-def link_histogram(links) -> list[tuple[str, int]]:
+def link_histogram(links: pd.DataFrame) -> list[tuple[str, int]]:
     """For each month from the first to the last link date: how many links were seen in it
     (a link counts in every month between its first and last seen). Undated links are left
     out; ``undated_links`` counts them."""
@@ -389,7 +409,7 @@ def link_histogram(links) -> list[tuple[str, int]]:
     return [(month_label(m), int(((start <= m) & (end >= m)).sum())) for m in range(low, high + 1)]
 
 
-def undated_links(links) -> int:
+def undated_links(links: pd.DataFrame) -> int:
     start, end = _link_spans(links)
     return int((start.isna() | end.isna()).sum())
 
@@ -399,7 +419,9 @@ def parse_month(label: str) -> int:
     return int(year) * 12 + int(month) - 1
 
 
-def within_window(graph: nx.Graph, links, first: str, last: str, keep=()) -> nx.Graph:
+def within_window(
+    graph: nx.Graph, links: pd.DataFrame, first: str, last: str, keep: Iterable[str] = ()
+) -> nx.Graph:
     """The part of ``graph`` whose links were seen between months ``first`` and ``last``
     (``mm/yyyy``, inclusive): edges with at least one such link, their entities, and the
     entities in ``keep`` (the person whose network is open). Undated links are kept: a
@@ -471,7 +493,9 @@ def play_start(labels: list[str], width: int) -> tuple[str, str]:
     return labels[0], labels[width - 1]
 
 
-def play_next(labels: list[str], window, width: int) -> tuple[str, str] | None:
+def play_next(
+    labels: list[str], window: Sequence[str] | None, width: int
+) -> tuple[str, str] | None:
     """The window after ``window`` in a play-through: ``width`` months ending one month
     later, or None when ``window`` already reaches the last month (the play-through ends).
     A window not on ``labels`` (another scope) starts again from the beginning."""

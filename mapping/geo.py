@@ -19,9 +19,11 @@ import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -29,6 +31,10 @@ from shapely.geometry import Point
 
 from mapping import settings
 from mapping.model import MODEL, generalise_coordinate
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from pyproj import Transformer
 
 #: Columns recognised in a postcode table (lower-cased), ONS names included.
 POSTCODE_COLUMNS = {
@@ -50,13 +56,13 @@ def normalise_postcode(value: object) -> str:
 
 
 @lru_cache(maxsize=1)
-def _bng_transformer():
+def _bng_transformer() -> Transformer:
     from pyproj import Transformer
 
     return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
 
-def bng_to_wgs84(easting, northing) -> tuple:
+def bng_to_wgs84(easting: ArrayLike, northing: ArrayLike) -> tuple[Any, Any]:
     """British National Grid (EPSG:27700) eastings/northings in metres -> (lat, lon) WGS84.
 
     Uses pyproj's Helmert datum shift (no OSTN15 grid is downloaded), good to about 5 m:
@@ -134,9 +140,9 @@ class PostcodeTable:
         return found[2] if found else None
 
 
-def _recognise(columns) -> dict[str, str]:
+def _recognise(columns: Iterable[Hashable]) -> dict[str, Hashable]:
     lowered = {str(c).strip().lower(): c for c in columns}
-    found = {}
+    found: dict[str, Hashable] = {}
     for key, names in POSTCODE_COLUMNS.items():
         match = next((lowered[n] for n in names if n in lowered), None)
         if match is not None:
@@ -197,7 +203,9 @@ def locate_places(places: pd.DataFrame, postcodes: PostcodeTable | None = None) 
     return frame
 
 
-def read_boundaries(source, name_column: str | None = None, filename: str = "") -> gpd.GeoDataFrame:
+def read_boundaries(
+    source: str | Path | bytes | bytearray, name_column: str | None = None, filename: str = ""
+) -> gpd.GeoDataFrame:
     """District boundaries from a GeoJSON, a zipped shapefile, a .shp or a GeoPackage.
 
     ``source`` is a path or the uploaded bytes (then ``filename`` gives the kind). Returns a
@@ -268,20 +276,22 @@ def assign_districts(places: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> Dist
     recorded = {
         r["entity_id"]: _blank_to_none(r.get("district")) for r in places.to_dict("records")
     }
-    districts, assigned, disagree = dict(recorded), {}, {}
-    for place, by_boundary in found.items():
-        by_boundary = _blank_to_none(by_boundary)
+    districts, assigned = dict(recorded), {}
+    disagree: dict[str, tuple[str, str]] = {}
+    for place, boundary_value in found.items():
+        by_boundary = _blank_to_none(boundary_value)
         if by_boundary is None:
             continue
-        if recorded.get(place) is None:
+        mine = recorded.get(place)
+        if mine is None:
             districts[place] = assigned[place] = by_boundary
-        elif recorded[place] != by_boundary:
-            disagree[place] = (recorded[place], by_boundary)
+        elif mine != by_boundary:
+            disagree[place] = (mine, by_boundary)
     outside = sorted(p for p, d in found.items() if _blank_to_none(d) is None)
     return DistrictJoin(districts, assigned, outside, disagree)
 
 
-def _blank_to_none(value):
+def _blank_to_none(value: object) -> str | None:
     return (
         None
         if value is None
@@ -293,7 +303,7 @@ def _blank_to_none(value):
 
 
 def shown_coordinates(
-    node: str, data: dict, lat: float, lon: float, role: str
+    node: str, data: dict[str, Any], lat: float, lon: float, role: str
 ) -> tuple[float, float, bool]:
     """Where a place may be drawn for ``role``: (lat, lon, generalised).
 

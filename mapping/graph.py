@@ -10,9 +10,11 @@ from __future__ import annotations
 import gc
 import threading
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -66,7 +68,7 @@ class Scope:
     #: Young people with these case statuses only, as districts do (empty: every status).
     case_statuses: tuple[str, ...] = ()
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """The filters as plain data, for export headers and the audit log."""
         return {
             "role": self.role,
@@ -108,7 +110,7 @@ class ScopedGraph:
     #: included. A count for explanations (``mapping.analysis.explain``).
     stale: int = 0
 
-    def withheld_touching(self, nodes) -> int:
+    def withheld_touching(self, nodes: Iterable[str]) -> int:
         """How many withheld links touch any of ``nodes`` (a count, never the links)."""
         wanted = set(nodes)
         return sum(n for (u, v), n in self.withheld_pairs.items() if u in wanted or v in wanted)
@@ -116,7 +118,7 @@ class ScopedGraph:
     def young_people(self) -> list[str]:
         return [n for n, d in self.graph.nodes(data=True) if d["entity_type"] == "young_person"]
 
-    def link_records(self, link_ids) -> pd.DataFrame:
+    def link_records(self, link_ids: Iterable[str]) -> pd.DataFrame:
         return self.links[self.links["link_id"].isin(list(link_ids))]
 
 
@@ -196,7 +198,7 @@ _PAUSE_LOCK = threading.Lock()
 
 
 @contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of small containers are built.
 
     The graph holds no reference cycles worth collecting mid-build, and at 1M links the
@@ -264,11 +266,11 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
     )
 
 
-def _node_records(kept: pd.DataFrame):
+def _node_records(kept: pd.DataFrame) -> Iterator[tuple[str, dict[str, object]]]:
     """(entity id, attributes) per entity, read column by column (``to_dict("records")``
     cost 15 s of a 45 s build at 245,000 entities)."""
     size = len(kept)
-    columns = {}
+    columns: dict[str, list[object]] = {}
     for key in NODE_ATTRIBUTES:
         values = kept[key].astype(object) if key in kept else pd.Series([None] * size)
         columns[key] = [_clean(v) for v in values.tolist()]
@@ -305,9 +307,9 @@ def _generalise_addresses(kept: pd.DataFrame, role: str) -> pd.DataFrame:
     return kept
 
 
-def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict]:
+def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict[str, Any]]:
     """One edge per pair of entities: summed weight, the link ids and link types behind it."""
-    edges: dict[tuple[str, str], dict] = {}
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
     columns = [
         links[c].to_numpy(dtype=object) for c in ("source_id", "target_id", "link_id", "link_type")
     ]
@@ -334,7 +336,9 @@ def _protective_contexts(entities: pd.DataFrame) -> set[str]:
     return set(entities.loc[protective, "entity_id"])
 
 
-def _within_reach(links: pd.DataFrame, entities: pd.DataFrame, districts) -> pd.DataFrame:
+def _within_reach(
+    links: pd.DataFrame, entities: pd.DataFrame, districts: Iterable[str]
+) -> pd.DataFrame:
     """Keep links that touch a young person of the chosen districts, or stay among the
     contexts and adults those young people reach (so a district view shows its contexts)."""
     young = set(
@@ -351,7 +355,7 @@ def _within_reach(links: pd.DataFrame, entities: pd.DataFrame, districts) -> pd.
     return links[touches | (among & no_other)]
 
 
-def _clean(value):
+def _clean(value: object) -> object:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None
     return value

@@ -8,10 +8,11 @@ matches one directly is returned as it is.
 from __future__ import annotations
 
 from mapping.model import MODEL
+from mapping.pseudonymise import Pseudonymiser
 from mapping.store import Store
 
 
-def candidate_codes(raw_id: str, pseudonymiser) -> list[str]:
+def candidate_codes(raw_id: str, pseudonymiser: Pseudonymiser | None) -> list[str]:
     if pseudonymiser is None:
         return []
     prefixes = {MODEL.code_prefix(t.key) for t in MODEL.entity_types if MODEL.is_person(t.key)} | {
@@ -20,7 +21,9 @@ def candidate_codes(raw_id: str, pseudonymiser) -> list[str]:
     return [pseudonymiser.code(raw_id, prefix) for prefix in sorted(prefixes)]
 
 
-def lookup(store: Store, raw_id: str, pseudonymiser, version: int | None = None) -> str | None:
+def lookup(
+    store: Store, raw_id: str, pseudonymiser: Pseudonymiser | None, version: int | None = None
+) -> str | None:
     """The stored id for ``raw_id`` in ``version`` (default latest), or None."""
     candidates = [*candidate_codes(raw_id, pseudonymiser), raw_id.strip()]
     found = store.find_entity_ids(candidates, version)

@@ -60,7 +60,7 @@ class Vocabulary:
     def __contains__(self, key: object) -> bool:
         return any(t.key == key for t in self.terms)
 
-    def __iter__(self):
+    def __iter__(self):  # Iterator[Term] once mapping/export/pack_images.py reads shape as str
         return iter(self.terms)
 
     def __getitem__(self, key: str) -> Term:

@@ -17,6 +17,7 @@ False
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from mapping.model import MODEL
 
@@ -38,7 +39,7 @@ ACTIONS: dict[str, str] = {
 }
 
 #: ``audit(action, detail)``: how a caller records an event (pages.sign_in.event fits).
-AuditFn = Callable[[str, dict], None]
+AuditFn = Callable[[str, dict[str, Any]], None]
 
 
 class PermissionDenied(PermissionError):
@@ -77,7 +78,9 @@ def allowed(role: str | None, action: str) -> bool:
     return bool(role) and role in roles_for(action)
 
 
-def require(role: str | None, action: str, *, audit: AuditFn | None = None, **detail) -> None:
+def require(
+    role: str | None, action: str, *, audit: AuditFn | None = None, **detail: object
+) -> None:
     """Raise :class:`PermissionDenied` unless ``role`` may do ``action``.
 
     A refusal is recorded first, through ``audit("denied", {...})``, with the action, the

@@ -9,6 +9,7 @@ Pure: reads the results of ``mapping.analysis.hotspots.find_hotspots`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def kind_label(kind: str) -> str:
     return kind.replace("_", " ")
 
 
-def period_text(period: dict) -> str:
+def period_text(period: dict[str, Any]) -> str:
     first, last = uk_date(period.get("first_seen")), uk_date(period.get("last_seen"))
     return f"{first} – {last}" if first or last else "undated"
 
@@ -78,7 +79,9 @@ def more_note(total: int, shown: int) -> str | None:
     return None
 
 
-def _capped(rows: list[dict], columns: list[str], cap: int) -> tuple[pd.DataFrame, int, str | None]:
+def _capped(
+    rows: list[dict[str, Any]], columns: list[str], cap: int
+) -> tuple[pd.DataFrame, int, str | None]:
     total = len(rows)
     shown = rows[:cap]
     for rank, row in enumerate(shown, 1):
@@ -92,7 +95,7 @@ def _capped(rows: list[dict], columns: list[str], cap: int) -> tuple[pd.DataFram
 
 def hotspot_list(
     scoped: ScopedGraph,
-    hotspots: list[dict],
+    hotspots: list[dict[str, Any]],
     *,
     harm: str | None = None,
     district: str | None = None,
@@ -139,7 +142,7 @@ def hotspot_list(
 
 def connector_list(
     scoped: ScopedGraph,
-    connectors: list[dict],
+    connectors: list[dict[str, Any]],
     *,
     side: str | None = None,
     kind: str | None = None,
@@ -149,7 +152,7 @@ def connector_list(
     """Connectors as rows: ``side`` "who" (adults and unknown people) or "what" (contexts and
     groups); most clusters bridged, then most young people, then betweenness first."""
 
-    def side_of(c: dict) -> str:
+    def side_of(c: dict[str, Any]) -> str:
         return "who" if c["entity_type"] in ("adult", "unknown") else "what"
 
     chosen = [

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Connection, and_, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from mapping import settings
@@ -74,7 +76,7 @@ class PurgeResult:
     compaction: list[str] = field(default_factory=list)
     compacted: bool = True
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "today": self.today.isoformat(),
             "undated_links": self.undated_links,
@@ -204,7 +206,7 @@ def _checkpoint(store: Store, wait_seconds: float) -> bool:
             conn.exec_driver_sql("PRAGMA busy_timeout=10000")
 
 
-def _forget_file_names(conn, versions: list[int]) -> int:
+def _forget_file_names(conn: Connection, versions: list[int]) -> int:
     """Remove the source file names (a file can be named after a person) of the purged
     versions from the version record and its import problems; keep the contents hash."""
     renamed = 0
@@ -239,7 +241,7 @@ def _forget_file_names(conn, versions: list[int]) -> int:
     return renamed
 
 
-def _forget_subjects(conn, gone: set[str]) -> tuple[int, int]:
+def _forget_subjects(conn: Connection, gone: set[str]) -> tuple[int, int]:
     """Delete the meeting actions against a purged subject (the action is about them, so
     a row without them says nothing a meeting can use) and replace a purged code in any
     other action's or meeting's free text. Returns (actions deleted, texts changed)."""
@@ -270,7 +272,9 @@ def _forget_subjects(conn, gone: set[str]) -> tuple[int, int]:
     return deleted, changed
 
 
-def _remember_purged_sources(store: Store, conn, versions: list[int], today: date) -> None:
+def _remember_purged_sources(
+    store: Store, conn: Connection, versions: list[int], today: date
+) -> None:
     """Record the contents hash of every source file of the purged versions, so importing
     one of them again is flagged (loaders.importer.purged_before). Hashes only: no names."""
     name = "purged_sources"
@@ -356,7 +360,7 @@ def mark_checked(store: Store, today: date | None = None) -> None:
     store.set_setting(LAST_CHECK, (today or date.today()).isoformat())
 
 
-def _referenced(conn, version: int) -> set[str]:
+def _referenced(conn: Connection, version: int) -> set[str]:
     """Entity ids named by any link or incident of ``version``."""
     named: set[str] = set()
     for column in (links.c.source_id, links.c.target_id):
@@ -370,7 +374,7 @@ def _referenced(conn, version: int) -> set[str]:
     return named
 
 
-def _recount(conn, version: int) -> None:
+def _recount(conn: Connection, version: int) -> None:
     counts = {
         name: conn.execute(
             select(func.count()).select_from(table).where(table.c.version_id == version)
@@ -385,9 +389,10 @@ def _recount(conn, version: int) -> None:
 
 
 def _months_before(day: date, months: int) -> date:
-    return (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
+    before: date = (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
+    return before
 
 
-def _chunks(items: list[str], size: int = 500):
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -19,9 +19,11 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from random import Random
+from typing import Any
 
 import openpyxl
 
@@ -252,7 +254,7 @@ VULNERABLE = {
 _ORDER = [t.key for vocab in LIST_COLUMNS.values() for t in getattr(MODEL, vocab)]
 
 
-def _cell(values) -> str:
+def _cell(values: Iterable[str]) -> str:
     """A ``;``-separated cell of vocabulary keys, in model order, without repeats."""
     return LIST_SEPARATOR.join(sorted(set(values), key=_ORDER.index))
 
@@ -262,15 +264,15 @@ class World:
 
     def __init__(self, rng: Random) -> None:
         self.rng = rng
-        self.entities: dict[str, dict] = {}
-        self.links: list[dict] = []
-        self.incidents: list[dict] = []
-        self.postcodes: dict[str, tuple] = {}
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.links: list[dict[str, Any]] = []
+        self.incidents: list[dict[str, Any]] = []
+        self.postcodes: dict[str, tuple[float, float, str]] = {}
         self.peer_groups: dict[str, list[str]] = {}
         self.labels: set[str] = set()
-        self.truth: dict = {}  # planted structures, by raw id
+        self.truth: dict[str, Any] = {}  # planted structures, by raw id
 
-    def add(self, entity_id: str, entity_type: str, label: str, **fields) -> str:
+    def add(self, entity_id: str, entity_type: str, label: str, **fields: object) -> str:
         assert entity_id not in self.entities, entity_id
         self.labels.add(label)
         self.entities[entity_id] = {
@@ -307,7 +309,7 @@ class World:
         source: str,
         target: str,
         link_type: str,
-        weight: tuple = (1, 3),
+        weight: tuple[int, int] = (1, 3),
         *,
         agency: str | None = None,
         handling: str | None = None,
@@ -334,7 +336,12 @@ class World:
         )
 
     def peer_group(
-        self, members: list[str], weight=(2, 4), density=0.6, handling=None, stale: float = 0
+        self,
+        members: list[str],
+        weight: tuple[int, int] = (2, 4),
+        density: float = 0.6,
+        handling: str | None = None,
+        stale: float = 0,
     ) -> str:
         """A friendship group: a chain so it hangs together, plus other pairs at ``density``."""
         group_id = f"PG-{len(self.peer_groups) + 1:03d}"
@@ -433,6 +440,8 @@ def add_places(world: World, count: int) -> dict[str, list[str]]:
     roles: dict[str, list[str]] = {}
     for number, (role, kind, label, district) in enumerate(plan, start=1):
         code = postcode(world, district)
+        lat: float | None
+        lon: float | None
         lat, lon, _ = world.postcodes[code]
         if world.rng.random() < 0.08:  # a few places are located by their postcode alone
             lat = lon = None
@@ -471,7 +480,9 @@ def add_online(world: World, count: int, yp: dict[str, list[str]]) -> None:
 
 
 # -- people ----------------------------------------------------------------------------------
-def young_person(world: World, yp_id: str, district: str, harms=(), ideology="") -> str:
+def young_person(
+    world: World, yp_id: str, district: str, harms: Sequence[str] = (), ideology: str = ""
+) -> str:
     """A young person; planted ones carry ``harms``, background ones rarely carry any."""
     r = world.rng
     if harms:
@@ -622,7 +633,7 @@ def add_contexts(world: World, yp: dict[str, list[str]], roles: dict[str, list[s
 
 
 # -- planted exploitation, adults and incidents ----------------------------------------------
-def plant_county_lines(world: World, cl: list[str], roles: dict, ids: list[str]) -> None:
+def plant_county_lines(world: World, cl: list[str], roles: dict[str, Any], ids: list[str]) -> None:
     """A CCE network: two adults of concern, a trap house they all frequent, a named group."""
     bosses = [adult(world, ids, "person_of_concern", d) for d in (EB, ML)]
     trap, hub = roles["trap_house"][0], world.of_kind("transport_hub", EB)[0]
@@ -654,7 +665,7 @@ def plant_county_lines(world: World, cl: list[str], roles: dict, ids: list[str])
     }
 
 
-def plant_cse(world: World, cse: list[str], roles: dict, ids: list[str]) -> None:
+def plant_cse(world: World, cse: list[str], roles: dict[str, Any], ids: list[str]) -> None:
     """CSE around a takeaway and a hotel in Kingsford, with three adults of concern."""
     r = world.rng
     abusers = [adult(world, ids, "person_of_concern", KF) for _ in range(3)]
@@ -748,7 +759,7 @@ def add_adults(world: World, background: list[str], ids: list[str]) -> list[str]
 
 
 def add_incidents(
-    world: World, count: int, background: list[str], roles: dict, concern: list[str]
+    world: World, count: int, background: list[str], roles: dict[str, Any], concern: list[str]
 ) -> None:
     """Background incidents at public places: fights, missing episodes, anti-social behaviour."""
     r = world.rng
@@ -840,7 +851,7 @@ def allowed_values(column: str) -> str:
     return ", ".join(values.keys() if hasattr(values, "keys") else values)
 
 
-def template_readme() -> list[list]:
+def template_readme() -> list[list[str]]:
     rows = [["sheet", "column", "required", "meaning", "allowed values", "list separator"]]
     for sheet, columns in TEMPLATE_COLUMNS.items():
         rows += [
@@ -858,7 +869,7 @@ def template_readme() -> list[list]:
     return [*rows, [], [note]]
 
 
-def tables(world: World) -> dict[str, list[list]]:
+def tables(world: World) -> dict[str, list[list[Any]]]:
     """Rows of the three sheets; incidents numbered in date order, one row per person."""
     order = ("young_person", "adult", "place", "online_space", "group")
     entities = sorted(
@@ -876,14 +887,14 @@ def tables(world: World) -> dict[str, list[list]]:
     }
 
 
-def write_csv(path: Path, header, rows) -> None:
+def write_csv(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(header)
         out.writerows([["" if v is None else v for v in row] for row in rows])
 
 
-def workbook(sheets: dict[str, list[list]], readme: list[list]) -> openpyxl.Workbook:
+def workbook(sheets: dict[str, list[list[Any]]], readme: list[list[str]]) -> openpyxl.Workbook:
     """A README sheet first, then one sheet per table (ids written as text cells)."""
     book = openpyxl.Workbook()
     book.properties.creator = "mapping/sample.py (fictional data)"
@@ -915,7 +926,7 @@ def save_stable(book: openpyxl.Workbook, path: Path) -> None:
             dst.writestr(zipfile.ZipInfo(info.filename, ZIP_STAMP), data, zipfile.ZIP_DEFLATED)
 
 
-def districts_geojson() -> dict:
+def districts_geojson() -> dict[str, Any]:
     """Seven rectangles tiling the North Sea box, one per district."""
     features = [
         {
@@ -940,8 +951,13 @@ def districts_geojson() -> dict:
 
 
 def ground_truth(
-    world: World, yp: dict, roles: dict, trusted: list[str], of_seed: dict, sheets: dict
-) -> dict:
+    world: World,
+    yp: dict[str, Any],
+    roles: dict[str, Any],
+    trusted: list[str],
+    of_seed: dict[str, Any],
+    sheets: dict[str, Any],
+) -> dict[str, Any]:
     """The planted structures by raw id, with the counts of what was written."""
     members = yp["srv"] + yp["cl"][:1]
     return {
@@ -989,7 +1005,7 @@ def ground_truth(
     }
 
 
-def generate(out_dir: Path, young_people: int = 300, seed: int = 20261129) -> dict:
+def generate(out_dir: Path, young_people: int = 300, seed: int = 20261129) -> dict[str, Any]:
     """Write the fictional sample world into ``out_dir``; return its ground truth."""
     if young_people < 100:
         raise ValueError("the sample world needs at least 100 young people for its plants")

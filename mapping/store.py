@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 from sqlalchemy import (
     Column,
+    Connection,
     Engine,
     Float,
     ForeignKey,
@@ -37,6 +39,10 @@ from sqlalchemy import (
 
 from mapping.config import database_url
 from mapping.model import TEMPLATE_COLUMNS
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 METADATA = MetaData()
 
@@ -214,7 +220,7 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
@@ -245,7 +251,7 @@ class VersionTables:
     incidents: pd.DataFrame
 
 
-def add_missing_columns(engine) -> None:
+def add_missing_columns(engine: Engine) -> None:
     """Columns added to a table after a database was made are added to it (nullable, so
     older rows read as empty): create_all makes missing tables, never missing columns."""
     from sqlalchemy import inspect
@@ -279,11 +285,11 @@ class Store:
         tables: VersionTables,
         *,
         created_by: str,
-        sources: list[dict],
-        issues: Iterable[dict] = (),
+        sources: list[dict[str, Any]],
+        issues: Iterable[dict[str, Any]] = (),
         note: str = "",
         based_on: int | None = None,
-        progress=None,
+        progress: Callable[[int], None] | None = None,
     ) -> int:
         """Store a complete dataset version in one transaction and return its number."""
         with self.engine.begin() as conn:
@@ -327,7 +333,7 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(select(dataset_versions).order_by(dataset_versions.c.id), conn)
 
-    def version_info(self, version: int) -> dict:
+    def version_info(self, version: int) -> dict[str, Any]:
         with self.engine.connect() as conn:
             row = (
                 conn.execute(select(dataset_versions).where(dataset_versions.c.id == version))
@@ -381,7 +387,7 @@ class Store:
             conn.execute(delete(dataset_versions).where(dataset_versions.c.id == version))
             self.forget_analyses(conn)
 
-    def forget_analyses(self, conn=None) -> None:
+    def forget_analyses(self, conn: Connection | None = None) -> None:
         """Drop every stored analysis and change the epoch, so no process serves one again.
 
         Called inside the transaction of every import, purge and rekey (and version
@@ -400,7 +406,7 @@ class Store:
                 select(store_settings.c.value).where(store_settings.c.name == name)
             ).scalar()
 
-    def set_setting(self, name: str, value: str, conn=None) -> None:
+    def set_setting(self, name: str, value: str, conn: Connection | None = None) -> None:
         """Set a named value, in ``conn``'s transaction when given (else its own)."""
         if conn is None:
             with self.engine.begin() as own:
@@ -425,13 +431,14 @@ def _text_dtypes(table: Table) -> dict[str, str]:
 
 
 @contextmanager
-def _write_cache(conn) -> Iterator[None]:
+def _write_cache(conn: Connection) -> Iterator[None]:
     """SQLite: a ``WRITE_CACHE_KIB`` page cache on ``conn`` while a version is written, the
     connection's own size restored after (also when the write fails). No-op elsewhere."""
     if conn.dialect.name != "sqlite":
         yield
         return
-    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+    # PRAGMA cache_size always answers one row with an integer.
+    before = int(cast(int, conn.exec_driver_sql("PRAGMA cache_size").scalar()))
     conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
     try:
         yield
@@ -439,7 +446,7 @@ def _write_cache(conn) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={before}")
 
 
-def _insert_sql(conn, table: Table, columns: list[str]) -> str:
+def _insert_sql(conn: Connection, table: Table, columns: list[str]) -> str:
     """INSERT text in the driver's own parameter style (``?`` for SQLite, ``%s`` psycopg)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     quote = conn.dialect.identifier_preparer.quote
@@ -448,7 +455,7 @@ def _insert_sql(conn, table: Table, columns: list[str]) -> str:
     return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
 
 
-def _batches(frame: pd.DataFrame, version: int) -> Iterator[list[tuple]]:
+def _batches(frame: pd.DataFrame, version: int) -> Iterator[list[tuple[object, ...]]]:
     """Rows as tuples for executemany, NaN turned into NULL, in bounded batches."""
     for start in range(0, len(frame), BATCH_ROWS):
         chunk = frame.iloc[start : start + BATCH_ROWS].astype(object)

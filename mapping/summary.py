@@ -21,6 +21,8 @@ under each, so totals are of harm flags. Nothing here names or codes a person.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from mapping.analysis.harms import short_label
@@ -55,7 +57,7 @@ def _bounds(count: int) -> tuple[int, int]:
     return (1, THRESHOLD - 1) if 0 < count < THRESHOLD else (count, count)
 
 
-def shown_total(cells) -> tuple[str, int, int]:
+def shown_total(cells: Iterable[int]) -> tuple[str, int, int]:
     """A total over ``cells`` (raw counts) as it may be shown: exact when no cell is
     suppressed, else the range the shown cells imply. Returns (text, low, high).
 
@@ -160,7 +162,7 @@ def trend(summary: pd.DataFrame) -> pd.DataFrame:
     return rows[["period", "harm", "shown", "low", "high"]].reset_index(drop=True)
 
 
-def harm_colours() -> dict[str, str]:
+def harm_colours() -> dict[str, str | None]:
     """Each harm's short label (as the summary names it) and its colour from the model."""
     return {_harm_label(h.key): h.colour for h in MODEL.harms}
 

@@ -3,11 +3,17 @@ the field's words. Pages call these and only lay out what comes back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from mapping.analysis.harms import harm_counts_text
 from mapping.graph import ScopedGraph
 from mapping.model import LIST_SEPARATOR, MODEL
+
+if TYPE_CHECKING:
+    from mapping.analysis.clusters import Cluster
 
 #: What a person reads first comes first: the link, its source, grading and dates; the
 #: link id (for audit and exports) last, so a narrow side panel shows the evidence itself.
@@ -29,7 +35,7 @@ def harm_summary(harms: dict[str, int]) -> str:
     return harm_counts_text(harms)
 
 
-def cluster_table(clusters) -> pd.DataFrame:
+def cluster_table(clusters: Iterable[Cluster]) -> pd.DataFrame:
     """One row per cluster: what a MACE meeting reads first."""
     rows = []
     for c in clusters:
@@ -60,7 +66,7 @@ def name_of(scoped: ScopedGraph, node: str, use_codes: bool = False) -> str:
     return str(data.get("label") or node)
 
 
-def role_labels(value) -> str:
+def role_labels(value: object) -> str:
     """Incident roles of one end (``victim;person_of_concern``) as labels, each kept."""
     if not isinstance(value, str) or not value:
         return ""
@@ -70,7 +76,7 @@ def role_labels(value) -> str:
     )
 
 
-def roles_text(source_role, target_role) -> str:
+def roles_text(source_role: object, target_role: object) -> str:
     """Both ends' incident roles, by end: ``from: Victim and Person of concern; to: Witness``."""
     parts = [
         f"{end}: {role_labels(value)}"
@@ -80,7 +86,9 @@ def roles_text(source_role, target_role) -> str:
     return "; ".join(parts)
 
 
-def evidence_table(scoped: ScopedGraph, link_ids, use_codes: bool = False) -> pd.DataFrame:
+def evidence_table(
+    scoped: ScopedGraph, link_ids: Iterable[str], use_codes: bool = False
+) -> pd.DataFrame:
     """The links behind a highlight: type, agency, grading and dates, newest first."""
     records = scoped.link_records(link_ids)
     rows = []
@@ -127,7 +135,7 @@ EVIDENCE_HEADINGS = {
 }
 
 
-def uk_date(value) -> str:
+def uk_date(value: object) -> str:
     """An ISO date as dd/mm/yyyy (the filters' format); blank when none is recorded."""
     if value is None or value != value or not str(value).strip():
         return ""

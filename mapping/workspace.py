@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mapping import config, settings
 
@@ -30,14 +31,14 @@ class Workspace:
         return self.mode == "demo"
 
 
-def sign_in_configured(secrets: dict | None = None) -> bool:
+def sign_in_configured(secrets: dict[str, Any] | None = None) -> bool:
     """True when an identity provider or a local users file is configured."""
     if settings.current().users_file:
         return True
     return bool(secrets and secrets.get("auth"))
 
 
-def current_workspace(secrets: dict | None = None) -> Workspace:
+def current_workspace(secrets: dict[str, Any] | None = None) -> Workspace:
     if sign_in_configured(secrets):
         return Workspace("signed_in", config.database_url(), config.key_file())
     demo_dir = config.data_dir() / "demo"

@@ -4,6 +4,8 @@ the viewer's scope allows are counted (a partner's scoped graph has none)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from mapping.graph import ScopedGraph
 
 #: An adult of concern is raised at the meeting when linked to at least this many young people.
@@ -12,7 +14,7 @@ MIN_YOUNG_PEOPLE_PER_ADULT = 2
 
 def adults_of_concern(
     scoped: ScopedGraph, min_young_people: int = MIN_YOUNG_PEOPLE_PER_ADULT
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Adults recorded as of concern who are linked to several young people, most first.
 
     Returns rows ``{"id", "young_people", "evidence"}`` (codes and link ids only).

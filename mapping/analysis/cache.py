@@ -161,7 +161,7 @@ def effective(scope: Scope) -> Scope:
     return dataclasses.replace(scope, today=scope.today or date.today())
 
 
-def scope_key(scope: Scope, settings: dict) -> str:
+def scope_key(scope: Scope, settings: dict[str, Any]) -> str:
     """A stable key for (scope, analysis settings): SHA-256 of their JSON."""
     fixed = dataclasses.asdict(effective(scope))
     text = json.dumps({"scope": fixed, "settings": settings}, sort_keys=True, default=str)
@@ -171,7 +171,7 @@ def scope_key(scope: Scope, settings: dict) -> str:
 DEFAULT_SETTINGS = {"resolution": 1.0, "seed": 0, "engine": "auto", "connector_limit": 50}
 
 
-def stored_report(store: Store, scoped: ScopedGraph, **settings) -> dict:
+def stored_report(store: Store, scoped: ScopedGraph, **settings) -> dict[str, Any]:
     """The analysis report of ``scoped`` (``report.analyse`` with ``settings``), computed
     once and stored: read from ``stored_analyses`` when any process has computed it under the
     current epoch, otherwise computed here, stored and returned. Plain JSON data."""
@@ -184,7 +184,9 @@ def stored_report(store: Store, scoped: ScopedGraph, **settings) -> dict:
     )
 
 
-def _read_or_compute(store: Store, scoped: ScopedGraph, key: str, settings: dict) -> dict:
+def _read_or_compute(
+    store: Store, scoped: ScopedGraph, key: str, settings: dict[str, Any]
+) -> dict[str, Any]:
     current = epoch(store)
     found = read_stored(store, scoped.version, key, current)
     if found is not None:
@@ -198,7 +200,7 @@ def _read_or_compute(store: Store, scoped: ScopedGraph, key: str, settings: dict
     return report
 
 
-def read_stored(store: Store, version: int | None, key: str, current: str) -> dict | None:
+def read_stored(store: Store, version: int | None, key: str, current: str) -> dict[str, Any] | None:
     with store.engine.connect() as conn:
         text = conn.execute(
             select(stored_analyses.c.report).where(
@@ -210,7 +212,9 @@ def read_stored(store: Store, version: int | None, key: str, current: str) -> di
     return json.loads(text) if text is not None else None
 
 
-def _store(store: Store, scoped: ScopedGraph, key: str, current: str, report: dict) -> None:
+def _store(
+    store: Store, scoped: ScopedGraph, key: str, current: str, report: dict[str, Any]
+) -> None:
     try:
         with store.engine.begin() as conn:
             _insert(conn, scoped, key, current, report)
@@ -218,7 +222,7 @@ def _store(store: Store, scoped: ScopedGraph, key: str, current: str, report: di
         pass  # another process stored the same answer a moment ago
 
 
-def _insert(conn, scoped: ScopedGraph, key: str, current: str, report: dict) -> None:
+def _insert(conn, scoped: ScopedGraph, key: str, current: str, report: dict[str, Any]) -> None:
     stored_epoch = conn.execute(
         select(store_settings.c.value).where(store_settings.c.name == ANALYSIS_EPOCH)
     ).scalar()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from mapping.analysis.clusters import Cluster, find_clusters, membership
 from mapping.analysis.hotspots import find_hotspots
@@ -47,7 +48,7 @@ def compare(
     resolution: float = 1.0,
     before_clusters: list[Cluster] | None = None,
     after_clusters: list[Cluster] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """What changed between two scoped graphs.
 
     Returns
@@ -82,7 +83,7 @@ def compare(
 
 def newly_linked_to_hotspots(
     before: ScopedGraph, after: ScopedGraph, members: dict[str, str] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Young people linked to a hotspot now (``after``) who were not linked to it before."""
     changes = []
     for hotspot in find_hotspots(after, membership=members):
@@ -104,7 +105,7 @@ def newly_linked_to_hotspots(
 
 def _regrouped(
     clusters: list[Cluster], others: list[Cluster], changed_links: set[str], key: str
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Clusters in ``clusters`` whose young people come from (or went to) several of
     ``others``; evidence is the changed links inside the cluster."""
     where = {p: c.id for c in others for p in c.young_people}

@@ -19,6 +19,7 @@ recorded on the links (``incident_roles``), never collapsed into one label.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -36,7 +37,7 @@ MIN_YOUNG_PEOPLE = 3
 CONNECTOR_TYPES = ("adult", "place", "online_space", "group", "unknown")
 
 
-def connector_kind(data: dict) -> str:
+def connector_kind(data: dict[str, Any]) -> str:
     """An adult's role (kept as recorded), or a context's kind."""
     if data["entity_type"] == "adult":
         return data.get("adult_role") or "other"
@@ -103,7 +104,7 @@ def find_connectors(
     min_young_people: int = MIN_YOUNG_PEOPLE,
     limit: int | None = 50,
     popular_context_size: int = POPULAR_CONTEXT_SIZE,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Adults and contexts that bridge clusters, link to many young people, or hold the
     network together (articulation points).
 
@@ -180,7 +181,7 @@ def find_connectors(
     return shown
 
 
-def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> list[dict]:
+def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> list[dict[str, Any]]:
     """Who and what connects these contexts (or people): entities linked to two or more of
     ``entities``, then those on the shortest chains between each pair.
 
@@ -209,7 +210,7 @@ def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> li
                     on_paths[n] += 1
                     path_evidence.setdefault(n, set()).update(path.links)
                     path_ends.setdefault(n, set()).update((a, b))
-    results: list[dict] = [
+    results: list[dict[str, Any]] = [
         {
             "id": n,
             "kind": connector_kind(graph.nodes[n]),

@@ -13,12 +13,14 @@ names a person.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mapping.analysis.clusters import MAX_CLUSTER_SHARE
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
 
-def _item(code: str, count: int, message: str) -> dict:
+def _item(code: str, count: int, message: str) -> dict[str, Any]:
     return {"code": code, "message": message, "count": int(count)}
 
 
@@ -26,7 +28,7 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def scope_explanations(scoped: ScopedGraph) -> list[dict]:
+def scope_explanations(scoped: ScopedGraph) -> list[dict[str, Any]]:
     """What the scope left out or could not place: every result built on ``scoped`` says so."""
     found = []
     graph = scoped.graph
@@ -106,7 +108,7 @@ def scope_explanations(scoped: ScopedGraph) -> list[dict]:
     return found
 
 
-def report_explanations(scoped: ScopedGraph, report: dict) -> list[dict]:
+def report_explanations(scoped: ScopedGraph, report: dict[str, Any]) -> list[dict[str, Any]]:
     """Why the analysis shows less than the scope holds (people in no cluster, and so on)."""
     found = []
     graph = scoped.graph
@@ -162,7 +164,7 @@ def report_explanations(scoped: ScopedGraph, report: dict) -> list[dict]:
     return found
 
 
-def explanations(scoped: ScopedGraph, report: dict | None = None) -> list[dict]:
+def explanations(scoped: ScopedGraph, report: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Every explanation for a result on ``scoped``: ``[{code, message, count}]``.
 
     Examples
@@ -189,6 +191,6 @@ def export_notice(scoped: ScopedGraph, notice: str) -> str:
     return " ".join([notice, *explanation_lines(scope_explanations(scoped))])
 
 
-def explanation_lines(items: list[dict]) -> list[str]:
+def explanation_lines(items: list[dict[str, Any]]) -> list[str]:
     """The sentences alone, for the CLI's stderr and a page's notes."""
     return [item["message"] for item in items]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -69,7 +70,7 @@ def is_protective(data: Mapping) -> bool:
     )
 
 
-def harm_profile(graph: nx.Graph, young_people: Iterable[str]) -> dict:
+def harm_profile(graph: nx.Graph, young_people: Iterable[str]) -> dict[str, Any]:
     """Harm flags and ideologies among ``young_people``, as counts of young people.
 
     Returns ``harms`` {flag: n} in model order, ``ideologies`` {ideology: n} (of those

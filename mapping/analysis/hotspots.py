@@ -11,6 +11,8 @@ report's school where several children had radicalisation vulnerabilities).
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -74,7 +76,7 @@ def link_dates(links: pd.DataFrame) -> dict[str, tuple]:
     return dict(zip(columns[0], zip(columns[1], columns[2], strict=True), strict=True))
 
 
-def period_of(dates: dict[str, tuple], link_ids) -> dict:
+def period_of(dates: dict[str, tuple], link_ids) -> dict[str, Any]:
     """First and last seen dates over ``link_ids`` (ISO dates, or None when undated)."""
     firsts = [dates[i][0] for i in link_ids if isinstance(dates[i][0], str)]
     lasts = [dates[i][1] for i in link_ids if isinstance(dates[i][1], str)]
@@ -91,7 +93,7 @@ def find_hotspots(
     peers: dict[str, str] | None = None,
     harm: str | None = None,
     min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Contexts linked to at least ``min_young_people`` flagged young people.
 
     Parameters
@@ -159,7 +161,7 @@ def find_hotspots(
 
 
 def hotspots_by_harm(
-    hotspots: list[dict], min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE
+    hotspots: list[dict[str, Any]], min_young_people: int = MIN_FLAGGED_YOUNG_PEOPLE
 ) -> dict[str, list[str]]:
     """For each harm flag, the hotspots where at least ``min_young_people`` young people carry
     that flag (ids, most such young people first). Same result as ``find_hotspots(harm=...)``
@@ -172,7 +174,7 @@ def hotspots_by_harm(
     return by_harm
 
 
-def schools_with_split_peer_groups(hotspots: list[dict]) -> list[dict]:
+def schools_with_split_peer_groups(hotspots: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Schools whose flagged pupils come from different peer groups: whole-school responses
     (universal workshops) rather than work with one friendship group."""
     return [h for h in hotspots if h["pupils_in_different_peer_groups"]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
+from typing import Any
 
 import networkx as nx
 
@@ -131,7 +132,7 @@ STEP_FIELDS = (
 )
 
 
-def path_steps(scoped, path: Path) -> list[dict]:
+def path_steps(scoped, path: Path) -> list[dict[str, Any]]:
     """What links each step of ``path``: for each pair of neighbours on it, every link with
     its type, agency, grading and dates (the evidence a practitioner reads step by step)."""
     links = scoped.links

@@ -10,7 +10,7 @@ report that a person or a spreadsheet can open. Both are valid JSON with the sam
 from __future__ import annotations
 
 import json
-from typing import IO
+from typing import IO, Any
 
 #: Per-item lists that hold link ids; ``--summary`` replaces each with ``evidence_count``.
 EVIDENCE_KEYS = ("evidence",)
@@ -20,7 +20,7 @@ def _encode(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def write_report(report: dict, handle: IO[str]) -> None:
+def write_report(report: dict[str, Any], handle: IO[str]) -> None:
     """Write ``report`` to ``handle``: top-level keys one a line, list items one a line."""
     handle.write("{")
     for number, (key, value) in enumerate(report.items()):
@@ -37,7 +37,7 @@ def write_report(report: dict, handle: IO[str]) -> None:
     handle.write("\n}\n")
 
 
-def summary_report(report: dict) -> dict:
+def summary_report(report: dict[str, Any]) -> dict[str, Any]:
     """``report`` with every per-item evidence list replaced by ``evidence_count``.
 
     The link ids stay in the full report (and behind every highlight in the app); the

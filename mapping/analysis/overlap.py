@@ -12,20 +12,22 @@ own, do not by themselves make an overlap (``overlap: false`` in model.yaml).
 
 from __future__ import annotations
 
+from typing import Any
+
 from mapping.analysis.clusters import Cluster
 from mapping.analysis.harms import HARM_KEYS, harm_profile, overlap_harms
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
 
-def context_kind(data: dict) -> str:
+def context_kind(data: dict[str, Any]) -> str:
     """What sort of context a node is: its place kind, or ``online_space``."""
     if data.get("entity_type") == "online_space":
         return "online_space"
     return data.get("place_kind") or data.get("entity_type") or "other"
 
 
-def overlaps_by_context(scoped: ScopedGraph, *, overlap_only: bool = True) -> list[dict]:
+def overlaps_by_context(scoped: ScopedGraph, *, overlap_only: bool = True) -> list[dict[str, Any]]:
     """For each place and online space, the young people linked to it by harm flag.
 
     Each item: ``id``, ``kind``, ``district``, ``young_people`` (all linked young people),
@@ -62,11 +64,11 @@ def overlaps_by_context(scoped: ScopedGraph, *, overlap_only: bool = True) -> li
     return results
 
 
-def _flagged(item: dict) -> int:
+def _flagged(item: dict[str, Any]) -> int:
     return sum(item["harms"].values())
 
 
-def cluster_overlaps(clusters: list[Cluster]) -> list[dict]:
+def cluster_overlaps(clusters: list[Cluster]) -> list[dict[str, Any]]:
     """The clusters where two or more harm types meet, ranked as the clusters are (harm types,
     then shared contexts), with what meets and the evidence."""
     return [
@@ -87,7 +89,7 @@ def cluster_overlaps(clusters: list[Cluster]) -> list[dict]:
 
 def multi_harm_young_people(
     scoped: ScopedGraph, membership: dict[str, str] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Young people who carry two or more harm flags that count towards overlap.
 
     Listed with their flags, ideology and cluster, and ``evidence``: the links to the

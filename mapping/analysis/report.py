@@ -7,6 +7,7 @@ key), and what the pages and the meeting pack read.
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import Any
 
 from mapping.analysis.changes import compare
 from mapping.analysis.clusters import find_clusters, membership, protective_in
@@ -27,7 +28,7 @@ from mapping.analysis.overlap import (
 from mapping.graph import ScopedGraph, gc_paused
 
 
-def dataset_block(scoped: ScopedGraph, info: dict | None = None) -> dict:
+def dataset_block(scoped: ScopedGraph, info: dict[str, Any] | None = None) -> dict[str, Any]:
     info = info or {}
     return {
         "version": scoped.version,
@@ -37,7 +38,7 @@ def dataset_block(scoped: ScopedGraph, info: dict | None = None) -> dict:
     }
 
 
-def protective_block(scoped: ScopedGraph) -> dict:
+def protective_block(scoped: ScopedGraph) -> dict[str, Any]:
     """Trusted adults and protective places in scope, counted and listed beside the risks."""
     listed = protective_in(scoped.graph, scoped.graph.nodes)
     return {**listed, "counts": {k: len(v) for k, v in listed.items()}}
@@ -52,7 +53,7 @@ def inferred_adult_roles(scoped: ScopedGraph) -> dict[str, str]:
     }
 
 
-def summary_block(report: dict) -> dict:
+def summary_block(report: dict[str, Any]) -> dict[str, Any]:
     """Headline counts for a meeting's first slide (risk and protective side by side)."""
     return {
         "young_people": report["_young_people"],
@@ -70,13 +71,13 @@ def summary_block(report: dict) -> dict:
 def analyse(
     scoped: ScopedGraph,
     *,
-    info: dict | None = None,
+    info: dict[str, Any] | None = None,
     resolution: float = 1.0,
     seed: int = 0,
     engine: str = "auto",
     previous: ScopedGraph | None = None,
     connector_limit: int | None = 50,
-) -> dict:
+) -> dict[str, Any]:
     """Run every analysis on ``scoped`` and return plain data.
 
     With ``previous`` (an earlier version or date in the same scope) the report also has
@@ -86,7 +87,7 @@ def analyse(
         return _analyse(scoped, info, resolution, seed, engine, previous, connector_limit)
 
 
-def _analyse(scoped, info, resolution, seed, engine, previous, connector_limit) -> dict:
+def _analyse(scoped, info, resolution, seed, engine, previous, connector_limit) -> dict[str, Any]:
     clusters = find_clusters(scoped, resolution=resolution, seed=seed, engine=engine)
     members = membership(clusters)
     peers = peer_groups(scoped, seed=seed, engine=engine)

@@ -8,6 +8,7 @@ Counts of young people only, never a score; every school row carries its evidenc
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from mapping.analysis.harms import carries_ideology, short_label
 from mapping.graph import ScopedGraph
@@ -21,7 +22,7 @@ def _young_neighbours(graph, node) -> list[str]:
     return [n for n in graph.neighbors(node) if graph.nodes[n]["entity_type"] == "young_person"]
 
 
-def themes(scoped: ScopedGraph) -> dict:
+def themes(scoped: ScopedGraph) -> dict[str, Any]:
     """Harm mix, ideologies, online spaces and schools with several flagged pupils."""
     graph = scoped.graph
     young = scoped.young_people()
@@ -53,7 +54,7 @@ def themes(scoped: ScopedGraph) -> dict:
     }
 
 
-def theme_rows(theme: dict) -> list[dict]:
+def theme_rows(theme: dict[str, Any]) -> list[dict[str, Any]]:
     """The themes as one readable table: (theme, what, young people)."""
     rows = [
         {"theme": "Harm mix", "what": k, "young_people": v} for k, v in theme["harm_mix"].items()
@@ -81,7 +82,7 @@ def theme_rows(theme: dict) -> list[dict]:
     return rows
 
 
-def online_spaces_across_districts(scoped: ScopedGraph) -> list[dict]:
+def online_spaces_across_districts(scoped: ScopedGraph) -> list[dict[str, Any]]:
     """Each online space linked to a flagged young person, once, with its reach per district
     (young people linked, of them flagged), most flagged first."""
     graph = scoped.graph

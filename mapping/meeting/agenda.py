@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from mapping.analysis.adults import MIN_YOUNG_PEOPLE_PER_ADULT, adults_of_concern
 from mapping.analysis.changes import previous_graph
@@ -50,16 +51,16 @@ class AgendaItem:
     district: str | None
     nodes: list[str] = field(default_factory=list)  # what the network picture shows
     highlight: list[str] = field(default_factory=list)  # hotspots and adults to point at
-    sections: dict = field(default_factory=dict)  # plain data, see district_item
+    sections: dict[str, Any] = field(default_factory=dict)  # plain data, see district_item
     evidence: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Agenda:
-    meeting: dict
+    meeting: dict[str, Any]
     role: str
     items: list[AgendaItem]
-    previous: dict | None
+    previous: dict[str, Any] | None
     #: Codes the role may see anywhere in the dataset version (actions against others: withheld).
     visible: set[str] = field(default_factory=set)
     #: The whole meeting (every district) for the role: pictures and the summary draw from it.
@@ -71,12 +72,12 @@ class Agenda:
     def districts(self) -> list[AgendaItem]:
         return [i for i in self.items if i.district]
 
-    def agreed_rows(self, store: Store) -> list[dict]:
+    def agreed_rows(self, store: Store) -> list[dict[str, Any]]:
         """Actions agreed at this meeting, as the role may see them."""
         return action_rows(meeting_actions(store, self.meeting.get("id")), self.visible, self.names)
 
 
-def meeting_scope(meeting: dict, role: str, district: str | None = None) -> Scope:
+def meeting_scope(meeting: dict[str, Any], role: str, district: str | None = None) -> Scope:
     """The scope of a meeting (its period, seen on its date) for one role and district."""
     return Scope(
         role=role,
@@ -108,7 +109,9 @@ def context_name(graph, code: str) -> str:
     return "" if label == code else label
 
 
-def build_agenda(store: Store, meeting: dict, role: str = "chair", seed: int = 0) -> Agenda:
+def build_agenda(
+    store: Store, meeting: dict[str, Any], role: str = "chair", seed: int = 0
+) -> Agenda:
     """The meeting's agenda for ``role``: the opening, one item per district, online spaces
     across districts, then the strategic summary.
 
@@ -138,7 +141,7 @@ def build_agenda(store: Store, meeting: dict, role: str = "chair", seed: int = 0
     return Agenda(meeting, role, items, previous, visible, whole, names)
 
 
-def _previous_scoped(store: Store, scoped: ScopedGraph, previous: dict | None):
+def _previous_scoped(store: Store, scoped: ScopedGraph, previous: dict[str, Any] | None):
     """The district as it stood at the previous meeting: its dataset version when that
     differs, else this version seen on the previous meeting's date."""
     if previous is None:
@@ -155,7 +158,9 @@ def _previous_scoped(store: Store, scoped: ScopedGraph, previous: dict | None):
     )
 
 
-def opening_item(meeting: dict, previous: dict | None, review: list[dict]) -> AgendaItem:
+def opening_item(
+    meeting: dict[str, Any], previous: dict[str, Any] | None, review: list[dict[str, Any]]
+) -> AgendaItem:
     return AgendaItem(
         key="opening",
         title="Opening: actions to review",
@@ -174,9 +179,9 @@ def opening_item(meeting: dict, previous: dict | None, review: list[dict]) -> Ag
 
 def district_item(
     scoped: ScopedGraph,
-    report: dict,
+    report: dict[str, Any],
     district: str,
-    review: list[dict],
+    review: list[dict[str, Any]],
     before: ScopedGraph | None = None,
     visible: set[str] | None = None,
     names: dict[str, str] | None = None,
@@ -231,7 +236,7 @@ def online_item(whole: ScopedGraph) -> AgendaItem:
     )
 
 
-def protective_rows(report: dict, graph) -> list[dict]:
+def protective_rows(report: dict[str, Any], graph) -> list[dict[str, Any]]:
     """Protective contexts (youth clubs, trusted adults' places...) linked in the district."""
     rows = []
     for h in report["hotspots"]:
@@ -248,7 +253,7 @@ def protective_rows(report: dict, graph) -> list[dict]:
     return rows
 
 
-def _hotspot_row(h: dict, graph) -> dict:
+def _hotspot_row(h: dict[str, Any], graph) -> dict[str, Any]:
     return {
         "code": h["id"],
         "name": context_name(graph, h["id"]),
@@ -261,7 +266,7 @@ def _hotspot_row(h: dict, graph) -> dict:
     }
 
 
-def _cluster_row(c: dict) -> dict:
+def _cluster_row(c: dict[str, Any]) -> dict[str, Any]:
     return {
         "code": c["id"],
         "overlap": "yes" if c["overlap"] else "no",
@@ -276,7 +281,7 @@ def _cluster_row(c: dict) -> dict:
     }
 
 
-def _harm_text(harms: dict) -> str:
+def _harm_text(harms: dict[str, Any]) -> str:
     return harm_counts_text(harms)
 
 
@@ -285,11 +290,11 @@ def _concerns(scoped: ScopedGraph) -> set[str]:
 
 
 def change_summary(
-    changes: dict | None,
+    changes: dict[str, Any] | None,
     scoped: ScopedGraph | None = None,
     before: ScopedGraph | None = None,
-    actions: list[dict] | None = None,
-) -> dict | None:
+    actions: list[dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
     """What changed since the previous meeting, by name (None when there was none):
     locations of concern gained and lost (each with the open actions against it), clusters
     merged or split, young people newly linked (codes), and what happened to each action."""
@@ -300,7 +305,7 @@ def change_summary(
     then = _concerns(before) if before is not None else set()
     graph = scoped.graph if scoped is not None else None
 
-    def place(code: str) -> dict:
+    def place(code: str) -> dict[str, Any]:
         name = context_name(graph, code) if graph is not None else ""
         if not name and before is not None:
             name = context_name(before.graph, code)
@@ -344,12 +349,12 @@ def change_summary(
     }
 
 
-def change_lines(change: dict | None) -> list[str]:
+def change_lines(change: dict[str, Any] | None) -> list[str]:
     """The changes as sentences, for the page, the presentation and every pack format."""
     if change is None:
         return ["No previous meeting: nothing to compare with."]
 
-    def places(rows: list[dict]) -> str:
+    def places(rows: list[dict[str, Any]]) -> str:
         return ", ".join(
             f"{r['code']}{' ' + r['name'] if r['name'] else ''}"
             + (f" [open: {r['open_actions']}]" if r["open_actions"] else "")

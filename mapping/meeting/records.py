@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import yaml
 from sqlalchemy import insert, select, update
@@ -44,7 +45,7 @@ class Actor:
 
 
 def _allow(store: Store, by: Actor, action: str, **detail) -> None:
-    def log(name: str, data: dict) -> None:
+    def log(name: str, data: dict[str, Any]) -> None:
         audit.record(store, by.user, by.role, name, data)
 
     permissions.require(by.role, action, audit=log, **detail)
@@ -55,7 +56,7 @@ def _text(value: str | None) -> str:
 
 
 # -- meetings ------------------------------------------------------------------------------
-def default_meeting(store: Store, meeting_date: date) -> dict:
+def default_meeting(store: Store, meeting_date: date) -> dict[str, Any]:
     """The meeting a date would get with the defaults (not stored): the year to the date,
     the latest dataset version, the latest earlier meeting as the previous one."""
     earlier = [m for m in list_meetings(store) if m["meeting_date"] < meeting_date.isoformat()]
@@ -80,7 +81,7 @@ def save_meeting(
     period_end: date | None = None,
     dataset_version: int | None = None,
     previous_meeting_id: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Set up (or change) the meeting on ``meeting_date``; returns its row. Only the roles
     model.yaml allows to ``set_up_meeting`` may; the set-up is audited.
 
@@ -144,14 +145,14 @@ def record_minutes(
     )
 
 
-def attendance_of(meeting: dict) -> list[str]:
+def attendance_of(meeting: dict[str, Any]) -> list[str]:
     try:
         return list(json.loads(meeting.get("attendance") or "[]"))
     except ValueError:
         return []
 
 
-def get_meeting(store: Store, meeting_date: date | str) -> dict | None:
+def get_meeting(store: Store, meeting_date: date | str) -> dict[str, Any] | None:
     day = meeting_date if isinstance(meeting_date, str) else meeting_date.isoformat()
     with store.engine.connect() as conn:
         row = (
@@ -160,7 +161,7 @@ def get_meeting(store: Store, meeting_date: date | str) -> dict | None:
     return dict(row) if row else None
 
 
-def meeting_by_id(store: Store, meeting_id: int | None) -> dict | None:
+def meeting_by_id(store: Store, meeting_id: int | None) -> dict[str, Any] | None:
     if meeting_id is None:
         return None
     with store.engine.connect() as conn:
@@ -168,7 +169,7 @@ def meeting_by_id(store: Store, meeting_id: int | None) -> dict | None:
     return dict(row) if row else None
 
 
-def list_meetings(store: Store) -> list[dict]:
+def list_meetings(store: Store) -> list[dict[str, Any]]:
     """Every meeting, earliest first."""
     with store.engine.connect() as conn:
         rows = conn.execute(select(meetings).order_by(meetings.c.meeting_date)).mappings()
@@ -279,7 +280,7 @@ def close_action(
     )
 
 
-def meeting_actions(store: Store, meeting_id: int | None) -> list[dict]:
+def meeting_actions(store: Store, meeting_id: int | None) -> list[dict[str, Any]]:
     """Actions agreed at one meeting, each with ``agreed_at`` (that meeting's date)."""
     if meeting_id is None:
         return []
@@ -293,7 +294,7 @@ def meeting_actions(store: Store, meeting_id: int | None) -> list[dict]:
         return [dict(r) for r in rows]
 
 
-def outstanding_actions(store: Store, meeting_date: date | str) -> list[dict]:
+def outstanding_actions(store: Store, meeting_date: date | str) -> list[dict[str, Any]]:
     """Actions still open from meetings held before ``meeting_date`` (carried forward),
     each with the date of the meeting that agreed it and whether it is overdue."""
     return [a for a in actions_to_review(store, meeting_date) if a["status"] == "open"]
@@ -301,7 +302,7 @@ def outstanding_actions(store: Store, meeting_date: date | str) -> list[dict]:
 
 def actions_to_review(
     store: Store, meeting_date: date | str, since: str | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """What the meeting on ``meeting_date`` reviews: every action agreed earlier that is
     still open, and every one closed on or after ``since`` (the previous meeting's date) or
     at this meeting, with its outcome. Earliest first."""
@@ -325,7 +326,7 @@ def actions_to_review(
         return found
 
 
-def log_stamp(store: Store, meeting: dict) -> str:
+def log_stamp(store: Store, meeting: dict[str, Any]) -> str:
     """Changes whenever an action is recorded or closed, or the meeting's minutes change:
     part of the key of a cached agenda, so no one is shown a stale action log."""
     from sqlalchemy import func
@@ -340,8 +341,10 @@ def log_stamp(store: Store, meeting: dict) -> str:
 
 
 def action_rows(
-    items: list[dict], visible: set[str] | None = None, names: dict[str, str] | None = None
-) -> list[dict]:
+    items: list[dict[str, Any]],
+    visible: set[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """Actions as table rows in the field's words (codes for targets).
 
     ``visible``: the codes the reader's role may see; an action against anything else
@@ -387,7 +390,7 @@ def action_rows(
     return rows
 
 
-def withheld_note(rows: list[dict]) -> str | None:
+def withheld_note(rows: list[dict[str, Any]]) -> str | None:
     """One line counting the actions whose target the role may not see (None when none)."""
     n = sum(1 for r in rows if r["against"] == WITHHELD)
     if not n:

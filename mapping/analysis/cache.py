@@ -26,14 +26,22 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from mapping.graph import Scope, ScopedGraph
 from mapping.store import ANALYSIS_EPOCH, Store, now_iso, store_settings, stored_analyses
+
+if TYPE_CHECKING:
+    from mapping.analysis.clusters import Cluster
+
+T = TypeVar("T")
+#: A cache key: (epoch, store url, kind, ...), every part hashable.
+Key = tuple[Hashable, ...]
 
 #: Entries kept in process memory, least recently used out first.
 MAX_ENTRIES = 12
@@ -42,7 +50,7 @@ MAX_ENTRIES = 12
 MAX_LINKS_HELD = 3_000_000
 
 
-def _links_held(value) -> int:
+def _links_held(value: object) -> int:
     links = getattr(value, "links", None)
     return len(links) if links is not None and hasattr(links, "__len__") else 0
 
@@ -50,21 +58,21 @@ def _links_held(value) -> int:
 class SharedResults:
     """A bounded, thread-safe LRU where each key is computed once at a time."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_links: int = MAX_LINKS_HELD):
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_links: int = MAX_LINKS_HELD) -> None:
         self.max_entries = max_entries
         self.max_links = max_links
         self._lock = threading.Lock()
-        self._values: OrderedDict[tuple, Any] = OrderedDict()
-        self._pending: dict[tuple, threading.Event] = {}
+        self._values: OrderedDict[Key, object] = OrderedDict()
+        self._pending: dict[Key, threading.Event] = {}
         self.computed = 0  # how many times ``compute`` ran (for tests and benchmarks)
 
-    def get(self, key: tuple, compute):
+    def get(self, key: Key, compute: Callable[[], T]) -> T:
         """The value for ``key``, running ``compute()`` only if no one has (or is)."""
         while True:
             with self._lock:
                 if key in self._values:
                     self._values.move_to_end(key)
-                    return self._values[key]
+                    return cast(T, self._values[key])  # stored by compute() for this key
                 waiting = self._pending.get(key)
                 if waiting is None:
                     self._pending[key] = threading.Event()
@@ -86,7 +94,7 @@ class SharedResults:
             with self._lock:
                 self._pending.pop(key).set()
 
-    def peek(self, key: tuple):
+    def peek(self, key: Key) -> object:
         """The value held for ``key``, or None; never computes."""
         with self._lock:
             return self._values.get(key)
@@ -124,7 +132,7 @@ def epoch(store: Store) -> str:
     return store.setting(ANALYSIS_EPOCH) or "0"
 
 
-def shared(store: Store, key: tuple, compute):
+def shared(store: Store, key: Key, compute: Callable[[], T]) -> T:
     """``compute()`` once per process for ``key`` under the store's current epoch. A scope
     in ``key`` counts with its day fixed (``effective``): the stale horizon moves daily."""
     current = epoch(store)
@@ -171,7 +179,7 @@ def scope_key(scope: Scope, settings: dict[str, Any]) -> str:
 DEFAULT_SETTINGS = {"resolution": 1.0, "seed": 0, "engine": "auto", "connector_limit": 50}
 
 
-def stored_report(store: Store, scoped: ScopedGraph, **settings) -> dict[str, Any]:
+def stored_report(store: Store, scoped: ScopedGraph, **settings: object) -> dict[str, Any]:
     """The analysis report of ``scoped`` (``report.analyse`` with ``settings``), computed
     once and stored: read from ``stored_analyses`` when any process has computed it under the
     current epoch, otherwise computed here, stored and returned. Plain JSON data."""
@@ -195,9 +203,10 @@ def _read_or_compute(
 
     info = store.version_info(scoped.version) if scoped.version is not None else None
     report = analyse(scoped, info=info, **settings)
-    report = json.loads(json.dumps(report, default=str))  # the same shape as when read back
-    _store(store, scoped, key, current, report)
-    return report
+    # the same shape as when read back
+    plain: dict[str, Any] = json.loads(json.dumps(report, default=str))
+    _store(store, scoped, key, current, plain)
+    return plain
 
 
 def read_stored(store: Store, version: int | None, key: str, current: str) -> dict[str, Any] | None:
@@ -222,7 +231,9 @@ def _store(
         pass  # another process stored the same answer a moment ago
 
 
-def _insert(conn, scoped: ScopedGraph, key: str, current: str, report: dict[str, Any]) -> None:
+def _insert(
+    conn: Connection, scoped: ScopedGraph, key: str, current: str, report: dict[str, Any]
+) -> None:
     stored_epoch = conn.execute(
         select(store_settings.c.value).where(store_settings.c.name == ANALYSIS_EPOCH)
     ).scalar()
@@ -246,7 +257,7 @@ def _insert(conn, scoped: ScopedGraph, key: str, current: str, report: dict[str,
     )
 
 
-def stored_clusters(store: Store, scoped: ScopedGraph):
+def stored_clusters(store: Store, scoped: ScopedGraph) -> list[Cluster]:
     """The clusters of ``scoped`` (as ``find_clusters`` with default settings gives them),
     read from its stored report."""
     from mapping.analysis.clusters import Cluster
@@ -261,7 +272,7 @@ def default_scopes() -> list[Scope]:
     return [Scope(role=role) for role in MODEL.roles]
 
 
-def warm(store: Store, version: int, progress=None) -> int:
+def warm(store: Store, version: int, progress: Callable[[int, int], object] | None = None) -> int:
     """Compute and store the analysis of ``version`` in every default scope (one per role),
     so the first meeting attendee does not wait for it. ``progress(done, total)`` after
     each. Returns the number of scopes analysed."""

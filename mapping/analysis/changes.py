@@ -17,7 +17,7 @@ from typing import Any
 from mapping.analysis.clusters import Cluster, find_clusters, membership
 from mapping.analysis.hotspots import find_hotspots
 from mapping.graph import Scope, ScopedGraph, build_scoped_graph
-from mapping.store import VersionTables
+from mapping.store import Store, VersionTables
 
 #: Young people two clusters must share before one is said to have merged into / split from
 #: the other (a single person moving is a move, not a merger).
@@ -130,7 +130,7 @@ def _regrouped(
 
 
 def previous_graph(
-    store, current: ScopedGraph, *, version: int | None = None, day: date | None = None
+    store: Store, current: ScopedGraph, *, version: int | None = None, day: date | None = None
 ) -> ScopedGraph:
     """The graph to compare ``current`` with: an earlier ``version`` in the same scope, or
     the current version as it stood on ``day`` (the last meeting)."""

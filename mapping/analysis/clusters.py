@@ -15,6 +15,7 @@ cluster it fits best and in every cluster's ``contexts`` list where two or more 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from mapping.analysis.engine import (
+    EdgeArrays,
     choose_engine,
     edge_arrays,
     engine_for_edges,
@@ -91,7 +93,7 @@ def context_scales(
     return dict(zip([arrays.nodes[i] for i in contexts], scale[contexts].tolist(), strict=True))
 
 
-def _scale_array(arrays, popular_context_size: int) -> np.ndarray:
+def _scale_array(arrays: EdgeArrays, popular_context_size: int) -> np.ndarray:
     """Per node: the context's damping (see ``context_scales``), 1 for everyone else."""
     young = arrays.kinds == "young_person"
     context = np.isin(arrays.kinds, list(CONTEXT_TYPES))
@@ -106,12 +108,18 @@ def _scale_array(arrays, popular_context_size: int) -> np.ndarray:
     return scale
 
 
-def damped_edges(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE):
+def damped_edges(
+    graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE
+) -> Iterator[tuple[str, str, float]]:
     """(u, v, clustering weight) for every edge: link strength, popular contexts damped."""
     return weighted_edges(graph, "weight", context_scales(graph, popular_context_size))
 
 
-def damped_weights(graph: nx.Graph, popular_context_size: int = POPULAR_CONTEXT_SIZE, links=None):
+def damped_weights(
+    graph: nx.Graph,
+    popular_context_size: int = POPULAR_CONTEXT_SIZE,
+    links: pd.DataFrame | None = None,
+) -> tuple[EdgeArrays, np.ndarray]:
     """The array form of ``damped_edges``: (edge arrays, clustering weight per edge row).
 
     The same numbers as ``damped_edges`` (weight x scale of the lower id x scale of the
@@ -172,17 +180,25 @@ def find_clusters(
     return clusters
 
 
-def _people(graph: nx.Graph, members) -> int:
+def _people(graph: nx.Graph, members: Iterable[str]) -> int:
     nodes = graph.nodes
     return sum(1 for n in members if MODEL.is_person(nodes[n]["entity_type"]))
 
 
-def _split_oversized(graph, communities, people_in_scope, popular, resolution, seed, engine):
+def _split_oversized(
+    graph: nx.Graph,
+    communities: Iterable[tuple[str, ...]],
+    people_in_scope: int,
+    popular: int,
+    resolution: float,
+    seed: int,
+    engine: str,
+) -> list[tuple[tuple[str, ...], bool, bool]]:
     """(members, split, oversized) per community: one holding more than
     ``MAX_CLUSTER_SHARE`` of all people is split by Louvain on its own links; when that
     gives one part (or shatters it into pairs and singletons) it stays, oversized."""
     limit = max(MAX_CLUSTER_SHARE * people_in_scope, MIN_SPLIT_PEOPLE - 1)
-    out = []
+    out: list[tuple[tuple[str, ...], bool, bool]] = []
     for members in communities:
         if _people(graph, members) <= limit:
             out.append((members, False, False))
@@ -207,14 +223,14 @@ def _split_oversized(graph, communities, people_in_scope, popular, resolution, s
     return out
 
 
-def _reported(graph: nx.Graph, members, min_young_people: int) -> bool:
+def _reported(graph: nx.Graph, members: Iterable[str], min_young_people: int) -> bool:
     nodes = graph.nodes
     kinds = [nodes[n]["entity_type"] for n in members]
     young = sum(1 for k in kinds if k == "young_person")
     return young >= min_young_people or sum(1 for k in kinds if MODEL.is_person(k)) >= MIN_PEOPLE
 
 
-def summarise(graph: nx.Graph, members) -> Cluster:
+def summarise(graph: nx.Graph, members: Iterable[str]) -> Cluster:
     """Describe one group of nodes: who is in it, which harms meet, and on what evidence."""
     member_set = set(members)
     young = [n for n in member_set if graph.nodes[n]["entity_type"] == "young_person"]
@@ -229,7 +245,7 @@ def summarise(graph: nx.Graph, members) -> Cluster:
     return _describe(graph, member_set, contexts, evidence_within(graph, member_set, inside))
 
 
-def summarise_all(graph: nx.Graph, communities) -> list[Cluster]:
+def summarise_all(graph: nx.Graph, communities: Sequence[Iterable[str]]) -> list[Cluster]:
     """``summarise`` for each of several disjoint ``communities`` (in their order), with
     shared contexts and evidence found in one pass over the edge arrays for all of them.
 
@@ -278,7 +294,9 @@ def summarise_all(graph: nx.Graph, communities) -> list[Cluster]:
     ]
 
 
-def _describe(graph: nx.Graph, member_set: set, shared: set, evidence: list[str]) -> Cluster:
+def _describe(
+    graph: nx.Graph, member_set: set[str], shared: set[str], evidence: list[str]
+) -> Cluster:
     """The Cluster of ``member_set`` given its shared contexts and its evidence."""
     kinds = {n: graph.nodes[n]["entity_type"] for n in member_set}
     young = sorted(n for n, k in kinds.items() if k == "young_person")
@@ -302,7 +320,7 @@ def _describe(graph: nx.Graph, member_set: set, shared: set, evidence: list[str]
     )
 
 
-def evidence_within(graph: nx.Graph, member_set: set, inside: set) -> list[str]:
+def evidence_within(graph: nx.Graph, member_set: set[str], inside: set[str]) -> list[str]:
     """Link ids of the edges with a member at one end and the other end inside the cluster.
 
     Walks the members' own adjacency only: a popular school shared by many clusters is
@@ -319,7 +337,7 @@ def evidence_within(graph: nx.Graph, member_set: set, inside: set) -> list[str]:
     return sorted(found)
 
 
-def protective_in(graph: nx.Graph, nodes) -> dict[str, list[str]]:
+def protective_in(graph: nx.Graph, nodes: Iterable[str]) -> dict[str, list[str]]:
     """Trusted adults and protective places among ``nodes``, listed beside the risks."""
     protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
     protective_roles = set(MODEL.adult_roles.with_flag("protective"))

@@ -43,7 +43,8 @@ def connector_kind(data: dict[str, Any]) -> str:
         return data.get("adult_role") or "other"
     if MODEL.is_context(data["entity_type"]):
         return context_kind(data)
-    return data["entity_type"]
+    kind: str = data["entity_type"]
+    return kind
 
 
 def incident_roles(links: pd.DataFrame) -> dict[str, dict[str, int]]:

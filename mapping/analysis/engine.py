@@ -13,7 +13,10 @@ import random
 import sys
 import threading
 import weakref
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -41,7 +44,7 @@ def engine_for_edges(edges: int, engine: str = "auto") -> str:
 _IGRAPH_LOCK = threading.Lock()
 
 
-def igraph_module():
+def igraph_module() -> ModuleType:
     """``igraph``, imported without its plotting backends.
 
     igraph's package import pulls in matplotlib (1-8 s on a cold start) only to offer
@@ -60,7 +63,8 @@ def igraph_module():
             for name in held:
                 if sys.modules.get(name, 0) is None:
                     del sys.modules[name]
-    return igraph
+    module: ModuleType = igraph  # igraph has no type stubs
+    return module
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,9 @@ class EdgeArrays:
     weight: np.ndarray
 
 
-_ARRAYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_ARRAYS: weakref.WeakKeyDictionary[nx.Graph, tuple[tuple[int, int], EdgeArrays]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def edge_arrays(graph: nx.Graph, links: pd.DataFrame | None = None) -> EdgeArrays:
@@ -99,7 +105,7 @@ def edge_arrays(graph: nx.Graph, links: pd.DataFrame | None = None) -> EdgeArray
     return arrays
 
 
-def sub_arrays(arrays: EdgeArrays, members) -> EdgeArrays:
+def sub_arrays(arrays: EdgeArrays, members: Iterable[str]) -> EdgeArrays:
     """The :class:`EdgeArrays` of the subgraph induced by ``members``, cut from ``arrays``
     (the same rows, renumbered, in the same sorted order) without a subgraph view, whose
     Python-level filtering cost seconds per call at 1M links."""
@@ -117,7 +123,9 @@ def sub_arrays(arrays: EdgeArrays, members) -> EdgeArrays:
     )
 
 
-def _arrays_from_links(nodes, kinds, links: pd.DataFrame, edges: int) -> EdgeArrays | None:
+def _arrays_from_links(
+    nodes: list[str], kinds: np.ndarray, links: pd.DataFrame, edges: int
+) -> EdgeArrays | None:
     index = pd.Index(nodes)
     source = index.get_indexer(links["source_id"].to_numpy(dtype=object))
     target = index.get_indexer(links["target_id"].to_numpy(dtype=object))
@@ -134,8 +142,10 @@ def _arrays_from_links(nodes, kinds, links: pd.DataFrame, edges: int) -> EdgeArr
     return EdgeArrays(nodes, kinds, pairs // len(nodes), pairs % len(nodes), weight)
 
 
-def _arrays_from_graph(graph: nx.Graph, nodes, kinds) -> EdgeArrays:
-    ends_u, ends_v, weights = [], [], []
+def _arrays_from_graph(graph: nx.Graph, nodes: list[str], kinds: np.ndarray) -> EdgeArrays:
+    ends_u: list[str] = []
+    ends_v: list[str] = []
+    weights: list[float] = []
     for u, neighbours in graph.adj.items():
         for v, data in neighbours.items():
             if u < v:
@@ -150,7 +160,7 @@ def _arrays_from_graph(graph: nx.Graph, nodes, kinds) -> EdgeArrays:
     return EdgeArrays(nodes, kinds, low[order], high[order], weight[order])
 
 
-def canonical(communities) -> list[tuple[str, ...]]:
+def canonical(communities: Iterable[Iterable[str]]) -> list[tuple[str, ...]]:
     parts = [tuple(sorted(c)) for c in communities if c]
     return sorted(parts, key=lambda c: (-len(c), c[0]))
 
@@ -187,7 +197,7 @@ def louvain(
 
 def louvain_edges(
     nodes: list[str],
-    weighted_edges,
+    weighted_edges: Iterable[tuple[str, str, float]],
     *,
     resolution: float = 1.0,
     seed: int = 0,
@@ -247,7 +257,9 @@ def louvain_arrays(
     return canonical([nodes[i] for i in part] for part in parts)
 
 
-def weighted_edges(graph: nx.Graph, weight: str = "weight", scale=None):
+def weighted_edges(
+    graph: nx.Graph, weight: str = "weight", scale: Mapping[str, float] | None = None
+) -> Iterator[tuple[str, str, float]]:
     """(u, v, weight) once per edge, read straight from the adjacency (faster than
     ``graph.edges(data=...)`` on a million edges); ``scale`` maps a node to a multiplier."""
     for u, neighbours in graph.adj.items():
@@ -258,7 +270,9 @@ def weighted_edges(graph: nx.Graph, weight: str = "weight", scale=None):
                 yield u, v, (w * scale.get(v, 1.0)) if scale else w
 
 
-def _igraph_louvain(n: int, edges, weights, resolution: float, seed: int):
+def _igraph_louvain(
+    n: int, edges: np.ndarray, weights: np.ndarray, resolution: float, seed: int
+) -> Any:  # an igraph VertexClustering (igraph has no type stubs)
     igraph = igraph_module()
     ig = igraph.Graph(n=n, edges=edges)
     ig.es["weight"] = weights
@@ -269,10 +283,12 @@ def _igraph_louvain(n: int, edges, weights, resolution: float, seed: int):
         igraph.set_random_number_generator(random)
 
 
-_CONVERTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CONVERTED: weakref.WeakKeyDictionary[nx.Graph, tuple[tuple[int, int], Any, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _to_igraph(graph: nx.Graph):
+def _to_igraph(graph: nx.Graph) -> tuple[Any, list[str]]:
     """The graph (unweighted) in igraph form, vertices in sorted id order so both engines
     agree; kept while ``graph`` lives, so several measures share one conversion."""
     size = (graph.number_of_nodes(), graph.number_of_edges())

@@ -63,7 +63,7 @@ def carries_ideology(flags: Iterable[str], ideology: object) -> bool:
     return bool(ideology) and not IDEOLOGY_HARMS.isdisjoint(flags)
 
 
-def is_protective(data: Mapping) -> bool:
+def is_protective(data: Mapping[str, object]) -> bool:
     """A trusted adult or a protective place (youth club, sports club), shown beside risk."""
     return data.get("adult_role") in MODEL.adult_roles.with_flag("protective") or (
         data.get("place_kind") in MODEL.place_kinds.with_flag("protective")

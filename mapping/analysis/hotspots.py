@@ -11,6 +11,7 @@ report's school where several children had radicalisation vulnerabilities).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import networkx as nx
@@ -68,7 +69,7 @@ def flagged_neighbours(graph: nx.Graph, node: str, harm: str | None = None) -> l
     return sorted(found)
 
 
-def link_dates(links: pd.DataFrame) -> dict[str, tuple]:
+def link_dates(links: pd.DataFrame) -> dict[str, tuple[object, object]]:
     """link id -> (first seen, last seen), built once per analysis."""
     columns = [
         links[c].to_numpy(dtype=object).tolist() for c in ("link_id", "first_seen", "last_seen")
@@ -76,10 +77,10 @@ def link_dates(links: pd.DataFrame) -> dict[str, tuple]:
     return dict(zip(columns[0], zip(columns[1], columns[2], strict=True), strict=True))
 
 
-def period_of(dates: dict[str, tuple], link_ids) -> dict[str, Any]:
+def period_of(dates: dict[str, tuple[object, object]], link_ids: Collection[str]) -> dict[str, Any]:
     """First and last seen dates over ``link_ids`` (ISO dates, or None when undated)."""
-    firsts = [dates[i][0] for i in link_ids if isinstance(dates[i][0], str)]
-    lasts = [dates[i][1] for i in link_ids if isinstance(dates[i][1], str)]
+    firsts = [first for i in link_ids if isinstance(first := dates[i][0], str)]
+    lasts = [last for i in link_ids if isinstance(last := dates[i][1], str)]
     return {
         "first_seen": min(firsts) if firsts else None,
         "last_seen": max(lasts) if lasts else None,

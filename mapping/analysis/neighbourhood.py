@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from mapping.model import MODEL
+
+if TYPE_CHECKING:
+    from mapping.graph import ScopedGraph
 
 #: Most entities a neighbourhood holds before it is cut (and reported as cut).
 MAX_NEIGHBOURHOOD_NODES = 400
@@ -46,7 +49,7 @@ class Path:
     links: list[str] = field(default_factory=list)
 
 
-def _rank(graph: nx.Graph, node: str, neighbour: str) -> tuple:
+def _rank(graph: nx.Graph, node: str, neighbour: str) -> tuple[bool, float, str]:
     context = MODEL.is_context(graph.nodes[neighbour].get("entity_type", ""))
     return (not context, -graph.edges[node, neighbour].get("weight", 1.0), neighbour)
 
@@ -71,7 +74,7 @@ def neighbourhood(
     frontier = [centre]
     left_out = 0
     for distance in range(1, hops + 1):
-        ranked: dict[str, tuple] = {}
+        ranked: dict[str, tuple[bool, float, str]] = {}
         for node in frontier:
             for neighbour in graph.neighbors(node):
                 if neighbour in seen:
@@ -132,7 +135,7 @@ STEP_FIELDS = (
 )
 
 
-def path_steps(scoped, path: Path) -> list[dict[str, Any]]:
+def path_steps(scoped: ScopedGraph, path: Path) -> list[dict[str, Any]]:
     """What links each step of ``path``: for each pair of neighbours on it, every link with
     its type, agency, grading and dates (the evidence a practitioner reads step by step)."""
     links = scoped.links
@@ -148,5 +151,5 @@ def path_steps(scoped, path: Path) -> list[dict[str, Any]]:
     return steps
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or value != value  # NaN and pandas NA compare unequal to themselves

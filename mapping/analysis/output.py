@@ -16,7 +16,7 @@ from typing import IO, Any
 EVIDENCE_KEYS = ("evidence",)
 
 
-def _encode(value) -> str:
+def _encode(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -46,11 +46,11 @@ def summary_report(report: dict[str, Any]) -> dict[str, Any]:
     return {key: _without_evidence(value) for key, value in report.items()}
 
 
-def _without_evidence(value):
+def _without_evidence(value: object) -> object:
     if isinstance(value, list):
         return [_without_evidence(item) for item in value]
     if isinstance(value, dict):
-        lean = {}
+        lean: dict[str, object] = {}
         for key, item in value.items():
             if key in EVIDENCE_KEYS and isinstance(item, list):
                 lean[f"{key}_count"] = len(item)

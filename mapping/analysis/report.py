@@ -87,7 +87,15 @@ def analyse(
         return _analyse(scoped, info, resolution, seed, engine, previous, connector_limit)
 
 
-def _analyse(scoped, info, resolution, seed, engine, previous, connector_limit) -> dict[str, Any]:
+def _analyse(
+    scoped: ScopedGraph,
+    info: dict[str, Any] | None,
+    resolution: float,
+    seed: int,
+    engine: str,
+    previous: ScopedGraph | None,
+    connector_limit: int | None,
+) -> dict[str, Any]:
     clusters = find_clusters(scoped, resolution=resolution, seed=seed, engine=engine)
     members = membership(clusters)
     peers = peer_groups(scoped, seed=seed, engine=engine)

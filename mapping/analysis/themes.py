@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import networkx as nx
+
 from mapping.analysis.harms import carries_ideology, short_label
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
@@ -18,7 +20,7 @@ from mapping.model import MODEL
 MIN_FLAGGED_PUPILS = 2
 
 
-def _young_neighbours(graph, node) -> list[str]:
+def _young_neighbours(graph: nx.Graph, node: str) -> list[str]:
     return [n for n in graph.neighbors(node) if graph.nodes[n]["entity_type"] == "young_person"]
 
 

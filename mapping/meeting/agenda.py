@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import networkx as nx
+
 from mapping.analysis.adults import MIN_YOUNG_PEOPLE_PER_ADULT, adults_of_concern
 from mapping.analysis.changes import previous_graph
 from mapping.analysis.harms import harm_counts_text
@@ -95,7 +97,7 @@ def districts_of(store: Store, version: int) -> list[str]:
     return sorted(str(d) for d in young["district"].dropna().unique())
 
 
-def context_name(graph, code: str) -> str:
+def context_name(graph: nx.Graph, code: str) -> str:
     """A public place's or online space's name (empty for people and private addresses,
     whose label is their code): shown beside the code, the same for every role and format."""
     if code not in graph:
@@ -141,7 +143,9 @@ def build_agenda(
     return Agenda(meeting, role, items, previous, visible, whole, names)
 
 
-def _previous_scoped(store: Store, scoped: ScopedGraph, previous: dict[str, Any] | None):
+def _previous_scoped(
+    store: Store, scoped: ScopedGraph, previous: dict[str, Any] | None
+) -> ScopedGraph | None:
     """The district as it stood at the previous meeting: its dataset version when that
     differs, else this version seen on the previous meeting's date."""
     if previous is None:
@@ -236,7 +240,7 @@ def online_item(whole: ScopedGraph) -> AgendaItem:
     )
 
 
-def protective_rows(report: dict[str, Any], graph) -> list[dict[str, Any]]:
+def protective_rows(report: dict[str, Any], graph: nx.Graph) -> list[dict[str, Any]]:
     """Protective contexts (youth clubs, trusted adults' places...) linked in the district."""
     rows = []
     for h in report["hotspots"]:
@@ -253,7 +257,7 @@ def protective_rows(report: dict[str, Any], graph) -> list[dict[str, Any]]:
     return rows
 
 
-def _hotspot_row(h: dict[str, Any], graph) -> dict[str, Any]:
+def _hotspot_row(h: dict[str, Any], graph: nx.Graph) -> dict[str, Any]:
     return {
         "code": h["id"],
         "name": context_name(graph, h["id"]),

@@ -44,7 +44,7 @@ class Actor:
     role: str
 
 
-def _allow(store: Store, by: Actor, action: str, **detail) -> None:
+def _allow(store: Store, by: Actor, action: str, **detail: object) -> None:
     def log(name: str, data: dict[str, Any]) -> None:
         audit.record(store, by.user, by.role, name, data)
 

@@ -237,6 +237,39 @@ def test_mypy_is_clean():
     assert not bare, f"bare type: ignore (name the error code and give a reason): {bare}"
 
 
+def strict_flags() -> set[str]:
+    """The config names of the flags ``mypy --strict`` turns on, read from ``mypy --help``
+    (so a flag a newer mypy adds to --strict is asked for here too)."""
+    import sys
+
+    help_text = subprocess.run(
+        [sys.executable, "-m", "mypy", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(
+        r"--strict\s+Strict mode; enables the following flags:(.*?)\n  --", help_text, re.S
+    )
+    assert found, "mypy --help no longer lists what --strict enables"
+    flags = re.sub(r"\s+", "", found[1]).rstrip(".").split(",")
+    return {flag.removeprefix("--").replace("-", "_") for flag in flags}
+
+
+def test_strict_modules_get_every_strict_flag():
+    """Issue 12: the modules made strict-clean are held to --strict through a per-module
+    override (``strict = true`` in an override switches every module to strict), so the
+    override must carry each flag --strict enables; ``warn_redundant_casts`` is global-only."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    wanted = strict_flags()
+    assert {"disallow_untyped_defs", "disallow_any_generics", "warn_return_any"} <= wanted
+    if config.get("strict") is True:
+        return
+    assert config.get("warn_redundant_casts") is True
+    (override,) = [o for o in config.get("overrides", []) if "loaders" in o["module"]]
+    missing = sorted(f for f in wanted - {"warn_redundant_casts"} if override.get(f) is not True)
+    assert not missing, f"the strict override lacks {missing}"
+    for package in ("loaders", "loaders.*", "mapping.analysis.*", "mapping.meeting.*"):
+        assert package in override["module"], package
+
+
 def test_every_setting_is_documented_in_readme():
     """A MAPPING_* environment variable read by the code must have a row in the README."""
     readme = (ROOT / "README.md").read_text()

@@ -513,7 +513,7 @@ def play_next(
 MAX_PINS = 500
 
 
-def clean_pins(pins, graph: nx.Graph) -> dict[str, tuple[float, float]]:
+def clean_pins(pins: object, graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """The pins the component sent back (entity -> [x, y] where it was dropped), kept only
     for entities of ``graph`` with two finite numbers; anything else is dropped."""
     import math

@@ -9,6 +9,7 @@ nodes; the legend line says what size means. Collapsed clusters keep their own s
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import networkx as nx
 
@@ -50,7 +51,9 @@ def measure_values(scoped: ScopedGraph, graph: nx.Graph, measure: str) -> dict[s
     raise ValueError(f"unknown size measure: {measure!r}")
 
 
-def sized(nodes: list[dict], values: dict[str, float], label: str = "") -> list[dict]:
+def sized(
+    nodes: list[dict[str, Any]], values: dict[str, float], label: str = ""
+) -> list[dict[str, Any]]:
     """``nodes`` with each entity's size from its value: the largest value drawn at
     ``LARGEST``, zero at ``SMALLEST``, area growing with the value (size with its square
     root), and the value added to its tooltip under ``label``. Nodes without a value

@@ -7,10 +7,12 @@ hashed and never stored.
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,11 +33,13 @@ def cli_user() -> str:
         return "cli"
 
 
-def permitted(action: str, store: Store | None = None, user: str | None = None, **detail) -> bool:
+def permitted(
+    action: str, store: Store | None = None, user: str | None = None, **detail: object
+) -> bool:
     """Whether the command line may do ``action`` (mapping.permissions); a refusal is
     printed and, when there is a database, recorded in its audit log."""
 
-    def record(event: str, what: dict) -> None:
+    def record(event: str, what: dict[str, Any]) -> None:
         if store is not None:
             audit.record(store, user or cli_user(), CLI_ROLE, event, what)
 
@@ -47,7 +51,7 @@ def permitted(action: str, store: Store | None = None, user: str | None = None, 
     return True
 
 
-def add_parsers(verbs) -> None:
+def add_parsers(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = verbs.add_parser("users", help="manage the local users file (local sign-in)")
     users_verbs = users.add_subparsers(dest="users_verb", required=True)
     add = users_verbs.add_parser("add", help="add or replace a user; prompts for the password")
@@ -93,7 +97,7 @@ def add_parsers(verbs) -> None:
     sar.add_argument("--key-file")
 
 
-def cmd_users(args) -> int:
+def cmd_users(args: argparse.Namespace) -> int:
     if not permitted("manage_users"):
         return 3
     path = args.file or auth.users_file()
@@ -116,7 +120,7 @@ def cmd_users(args) -> int:
     return 0
 
 
-def cmd_audit(args) -> int:
+def cmd_audit(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if not permitted("view_audit", store):
         return 3
@@ -158,7 +162,7 @@ def verify_audit(store: Store) -> int:
     return 0 if report.intact else 1
 
 
-def cmd_purge(args) -> int:
+def cmd_purge(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if not permitted("purge", store):
         return 3
@@ -191,7 +195,7 @@ def cmd_purge(args) -> int:
     return 0
 
 
-def cmd_sar(args) -> int:
+def cmd_sar(args: argparse.Namespace) -> int:
     from mapping.pseudonymise import Pseudonymiser
 
     store = Store(args.db)

@@ -15,6 +15,7 @@ from pathlib import Path
 from mapping import audit, config, trust_cli
 from mapping.dates import date_option
 from mapping.export.formats import FORMATS
+from mapping.export.options import ExportOptions
 from mapping.graph import Scope, build_scoped_graph
 from mapping.model import MODEL
 from mapping.store import Store
@@ -401,7 +402,7 @@ def cmd_export(args) -> int:
             args.format,
             args.out,
             user=trust_cli.cli_user(),
-            args=args,
+            options=export_options(args),
             recipient=args.recipient,
         )
     except OSError as write_error:
@@ -416,6 +417,14 @@ def cmd_export(args) -> int:
 
     _print_explanations(scope_explanations(scoped))  # e.g. why the file holds 0 nodes
     return 0
+
+
+def export_options(args: argparse.Namespace) -> ExportOptions:
+    """The export's options from its flags and the settings in force, built once here."""
+    from mapping import settings
+    from mapping.export.options import options_from
+
+    return options_from(settings.current(), meeting=args.meeting)
 
 
 VERBS = {

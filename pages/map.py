@@ -10,7 +10,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapping import explorer as ex
-from mapping import geo
+from mapping import geo, settings
+from mapping.export.options import options_from
 from mapping.geo import boundaries_file
 from mapping.render.evidence import evidence_html, heading_html
 from mapping.render.map import LEGEND_CSS, build_map, legend_html
@@ -116,7 +117,7 @@ with canvas:
         + (" · " + ex.time_bar_note(window, len(shown.links), len(scoped.links)) if window else "")
     )
     returned = st_folium(
-        build_map(data, boundaries, legend=False),  # the legend goes beside, off the data
+        build_map(data, boundaries, legend=False, tiles=options_from(settings.current()).tiles),
         key="place_map",
         height=560,
         use_container_width=True,

@@ -11,8 +11,10 @@ import streamlit.components.v1 as components
 
 from mapping import meeting as mt
 from mapping.analysis.themes import theme_rows
+from mapping.export.pack import pack_data
 from mapping.export.pack_files import build_pack, pack_label
 from mapping.export.pack_images import map_png
+from mapping.geo import boundaries_file
 from mapping.model import MODEL
 from mapping.render.markdown import md
 from mapping.render.network import network_html
@@ -148,7 +150,9 @@ if present:  # one full screen per item, keys and clicker move on (mapping.rende
     maps = session_cached(
         ("maps", *key),
         lambda: {
-            i.district: map_png(graph.subgraph(i.nodes), i.highlight, i.district)
+            i.district: map_png(
+                graph.subgraph(i.nodes), i.highlight, i.district, districts_file=boundaries_file()
+            )
             for i in agenda.districts
         },
     )
@@ -221,7 +225,7 @@ else:
             network_html(sub, use_codes=True, height=430, legend=False, title=item.title),
             height=520,
         )
-    place.image(map_png(sub, item.highlight, item.district))
+    place.image(map_png(sub, item.highlight, item.district, districts_file=boundaries_file()))
     tabs = st.tabs(
         [
             "Locations of concern",
@@ -350,7 +354,9 @@ pack_key = (meeting["id"], role, st.session_state.get("m_setup_at"))
 if may("build_pack") and st.button("Make meeting pack", key="m_pack_build"):
     bar = st.progress(0.0, text="Building the pack...")
     files = build_pack(
-        store(), agenda, progress=lambda f, what: bar.progress(min(f, 1.0), text=what)
+        pack_data(store(), agenda),
+        progress=lambda f, what: bar.progress(min(f, 1.0), text=what),
+        boundaries_file=boundaries_file(),
     )
     st.session_state.m_pack = {"key": pack_key, "files": files, "label": pack_label(agenda)}
     event(

@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from mapping import explorer as ex
+from mapping import settings
 from mapping.export.formats import out_name
+from mapping.export.options import options_from
 from mapping.export.run import run_export
 from pages.common import session_cached, shared_cached, store
 from pages.sign_in import identity
@@ -246,7 +248,14 @@ def export_view(scoped, view, drawn=None) -> None:
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / out_name(fmt, "network-view")
                 who = identity()
-                run_export(store(), drawn, fmt, out, user=who.name if who else "unknown")
+                run_export(
+                    store(),
+                    drawn,
+                    fmt,
+                    out,
+                    user=who.name if who else "unknown",
+                    options=options_from(settings.current()),
+                )
                 st.session_state.ex_export = (out.name, out.read_bytes())
         if st.session_state.get("ex_export"):
             name, data = st.session_state.ex_export

@@ -83,3 +83,18 @@ def test_one_harm_profile():
 def test_default_role_is_declared_once():
     """model.yaml ``default_role:``; permissions.py names a role only in its examples."""
     assert holders(r'"analyst"') == ["mapping/permissions.py"]
+
+
+def in_writers(pattern: str) -> list[str]:
+    """Modules of mapping/export and mapping/render holding ``pattern``, but for
+    ``export/run.py``: the one export path, the caller that prepares what writers draw."""
+    writers = ("mapping/export/", "mapping/render/")
+    return [h for h in holders(pattern) if h.startswith(writers) and h != "mapping/export/run.py"]
+
+
+def test_renderers_draw_and_exporters_write():
+    """Writers take computed data and options (``export.options``): none reads the settings,
+    takes argparse's namespace or opens a store; the clustering an export draws is run once,
+    before its writer, by ``export.run.prepare`` (the tables' rows by ``build_tables``)."""
+    assert in_writers(r"settings\.current\(|import argparse|\bargs\b|\bStore\(") == []
+    assert in_writers(r"\bfind_clusters\(") == ["mapping/export/tables.py"]  # build_tables

@@ -1,32 +1,36 @@
 """The export formats ``python -m mapping export --format F`` knows, one writer each.
 
-A writer takes (scoped graph, output path, metadata dict, parsed CLI args) and writes one
-file. Add a format by writing a module in ``mapping/export/`` and one line here.
+A writer takes (computed data, output path, metadata dict, options) and writes one file:
+the data is computed before it (``export.run.prepare``: tables, map, meeting pack), the
+options are built once by the caller (``export.options``), never argparse's namespace or
+a store. Add a format by writing a module in ``mapping/export/`` and one line here (and
+one in ``export.run.NEEDS`` if it needs more than the scoped graph).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
-from mapping.graph import ScopedGraph
+from mapping.export.options import ExportData, ExportOptions
 
-Writer = Callable[[ScopedGraph, Path, dict, object], None]
+Writer = Callable[[ExportData, Path, dict, ExportOptions], None]
 
 
-def _graphml(scoped, out, metadata, args) -> None:
+def _graphml(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
     from mapping.export.graphml import write_graphml
 
-    write_graphml(scoped, out, metadata)
+    write_graphml(data.scoped, out, metadata)
 
 
-def _html(scoped, out, metadata, args) -> None:
+def _html(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
     from mapping.render.network import network_html
 
-    if getattr(args, "meeting", None):  # --meeting: the meeting pack's interactive page
+    if options.meeting is not None:  # --meeting: the meeting pack's interactive page
         from mapping.export.pack_files import write_pack
 
-        return write_pack("html")(scoped, out, metadata, args)
+        return write_pack("html")(data, out, metadata, options)
 
     meta = (
         f"Dataset version {metadata['dataset_version']} · exported "
@@ -36,36 +40,58 @@ def _html(scoped, out, metadata, args) -> None:
     )
     out.write_text(
         network_html(
-            scoped.graph, meta=meta, use_codes=True, title="Contextual safeguarding network map"
+            data.scoped.graph,
+            meta=meta,
+            use_codes=True,
+            title="Contextual safeguarding network map",
         ),
         encoding="utf-8",
     )
 
 
 def _lazy(module: str, function: str) -> Writer:
-    """A writer imported only when used, so the CLI starts fast."""
+    """A writer of the scoped graph imported only when used, so the CLI starts fast."""
 
-    def write(scoped, out, metadata, args) -> None:
-        from importlib import import_module
-
-        getattr(import_module(f"mapping.export.{module}"), function)(scoped, out, metadata)
+    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+        getattr(import_module(f"mapping.export.{module}"), function)(data.scoped, out, metadata)
 
     return write
 
 
-def _map(scoped, out, metadata, args) -> None:
+def _geo(function: str) -> Writer:
+    """A GeoJSON/KML writer: the places, and the districts of the options' boundaries."""
+
+    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+        writer = getattr(import_module("mapping.export.geo"), function)
+        writer(data.scoped, out, metadata, options.boundaries_file)
+
+    return write
+
+
+def _tables(function: str) -> Writer:
+    """A CSV/XLSX writer of the tables computed before it (``export.run.prepare``)."""
+
+    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+        assert data.tables is not None, "prepare() computes the tables of csv and xlsx"
+        getattr(import_module("mapping.export.tables"), function)(data.tables, out, metadata)
+
+    return write
+
+
+def _map(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
     from mapping.render.map import write_map  # the offline folium map (docs/map.md)
 
-    write_map(scoped, out, metadata)
+    assert data.map_data is not None, "prepare() computes the map data of --format map"
+    write_map(data.map_data, data.boundaries, out, metadata, tiles=options.tiles)
 
 
 def _pack(fmt: str) -> Writer:
     """A meeting pack writer (needs ``--meeting``), imported only when used."""
 
-    def write(scoped, out, metadata, args) -> None:
+    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
         from mapping.export.pack_files import write_pack
 
-        write_pack(fmt)(scoped, out, metadata, args)
+        write_pack(fmt)(data, out, metadata, options)
 
     return write
 
@@ -79,10 +105,10 @@ FORMATS: dict[str, Writer] = {
     "gexf": _lazy("gexf", "write_gexf"),
     "cyjs": _lazy("cyjs", "write_cyjs"),
     "anb": _lazy("anb", "write_anb"),
-    "csv": _lazy("tables", "write_csv"),
-    "xlsx": _lazy("tables", "write_xlsx"),
-    "geojson": _lazy("geo", "write_geojson"),
-    "kml": _lazy("geo", "write_kml"),
+    "csv": _tables("write_csv"),
+    "xlsx": _tables("write_xlsx"),
+    "geojson": _geo("write_geojson"),
+    "kml": _geo("write_kml"),
     "map": _map,
     "pptx": _pack("pptx"),
     "pdf": _pack("pdf"),

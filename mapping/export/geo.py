@@ -4,8 +4,9 @@ Only places with coordinates are written. A private address's coordinates are ro
 two decimal places (about 1 km) for every role that does not see true addresses
 (``model.GENERALISED_DECIMALS``, by the scoped graph; each feature says
 ``coordinates_generalised``). Districts
-come from ``MAPPING_BOUNDARIES_FILE`` (default: the sample's) or a file given by the caller, with
-the number of young people and places in scope counted per district. No tiles or URLs.
+come from the boundaries file the caller gives (``ExportOptions.boundaries_file``, from
+``MAPPING_BOUNDARIES_FILE``), with the number of young people and places in scope counted
+per district; none without one. No tiles or URLs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from mapping import settings
 from mapping.analysis.harms import harm_profile
 from mapping.export.graphml import xml_text
 from mapping.export.records import entity_rows, is_blank, link_rows
@@ -69,10 +69,9 @@ def place_features(scoped: ScopedGraph) -> list[dict]:
     return features
 
 
-def district_features(scoped: ScopedGraph, boundaries: Path | None = None) -> list[dict]:
+def district_features(scoped: ScopedGraph, boundaries: Path | None) -> list[dict]:
     """District polygons with counts of young people and places in scope (none if no file)."""
-    boundaries = boundaries or settings.current().boundaries_file
-    if not boundaries.is_file():
+    if boundaries is None or not boundaries.is_file():
         return []
     source = json.loads(boundaries.read_text(encoding="utf-8"))
     kinds = Counter((d.get("district"), d["entity_type"]) for _, d in scoped.graph.nodes(data=True))
@@ -103,9 +102,14 @@ def geo_document(scoped: ScopedGraph, metadata: dict, boundaries: Path | None = 
     }
 
 
-def write_geojson(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+def write_geojson(
+    scoped: ScopedGraph, path: Path, metadata: dict, boundaries: Path | None = None
+) -> None:
+    """The places and ``boundaries``' districts as one GeoJSON FeatureCollection."""
     path.write_text(
-        json.dumps(geo_document(scoped, metadata), ensure_ascii=False, indent=1, default=str),
+        json.dumps(
+            geo_document(scoped, metadata, boundaries), ensure_ascii=False, indent=1, default=str
+        ),
         encoding="utf-8",
     )
 
@@ -134,10 +138,12 @@ def _geometry(placemark, geometry: dict) -> None:
         _kml(_kml(boundary, "LinearRing"), "coordinates", ring)
 
 
-def write_kml(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+def write_kml(
+    scoped: ScopedGraph, path: Path, metadata: dict, boundaries: Path | None = None
+) -> None:
     """KML 2.2: a Document (metadata in its description and ExtendedData) with folders of
     districts and places; every property is an ExtendedData value."""
-    document = geo_document(scoped, metadata)
+    document = geo_document(scoped, metadata, boundaries)
     root = etree.Element(f"{{{KML_NS}}}kml", nsmap={None: KML_NS})
     doc = _kml(root, "Document")
     _kml(doc, "name", f"{metadata.get('marking', '')} contextual safeguarding places")

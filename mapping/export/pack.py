@@ -15,6 +15,9 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+
+import networkx as nx
 
 from mapping.export.pack_images import map_png, network_png
 from mapping.export.pack_layout import Table
@@ -62,6 +65,32 @@ def _cell(value) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class PackData:
+    """Everything the pack draws, computed once from the store: the agenda, the whole
+    meeting scoped for its role, and the actions agreed at the meeting as the role sees them.
+    The writers (``pack_files``) take this, never a store."""
+
+    agenda: Agenda
+    scoped: ScopedGraph
+    agreed: list[dict]
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The whole meeting's graph; an item draws ``.subgraph(item.nodes)``."""
+        return self.scoped.graph
+
+
+def pack_data(store: Store, agenda: Agenda) -> PackData:
+    """What the pack of ``agenda`` draws, read from ``store`` once."""
+    return PackData(agenda, meeting_scoped(store, agenda), agenda.agreed_rows(store))
+
+
+def load_pack_data(store: Store, meeting_date: date, role: str) -> PackData:
+    """The pack data of the meeting on ``meeting_date`` for ``role`` (see :func:`load_agenda`)."""
+    return pack_data(store, load_agenda(store, meeting_date, role))
+
+
 def load_agenda(store: Store, meeting_date: date, role: str) -> Agenda:
     """The agenda of the meeting on ``meeting_date``; a date with no meeting set up gets the
     defaults (the year to it, the latest version), without storing anything."""
@@ -78,11 +107,6 @@ def meeting_scoped(store: Store, agenda: Agenda) -> ScopedGraph:
     return build_scoped_graph(
         store.read_version(version), meeting_scope(meeting, agenda.role), version
     )
-
-
-def meeting_graph(store: Store, agenda: Agenda):
-    """The whole meeting's graph for the agenda's role; an item draws ``.subgraph(item.nodes)``."""
-    return meeting_scoped(store, agenda).graph
 
 
 def summary_slide(scoped: ScopedGraph) -> Slide:
@@ -110,16 +134,17 @@ def summary_slide(scoped: ScopedGraph) -> Slide:
 
 
 def pack_slides(
-    store: Store,
-    agenda: Agenda,
+    data: PackData,
     *,
     with_images: bool = True,
     progress: Callable[[float, str], None] | None = None,
+    boundaries_file: Path | None = None,
 ) -> list[Slide]:
-    """Every slide of the pack, in agenda order, as plain data. ``progress(fraction, what)``
-    is told as each district's pictures are drawn (the slow part)."""
+    """Every slide of the pack, in agenda order, as plain data; the map pictures draw
+    ``boundaries_file``'s districts when given. ``progress(fraction, what)`` is told as
+    each district's pictures are drawn (the slow part)."""
+    agenda, scoped = data.agenda, data.scoped
     meeting = agenda.meeting
-    scoped = meeting_scoped(store, agenda)
     whole = scoped.graph
     opening = agenda.items[0].sections
     review = opening["outstanding_actions"]
@@ -145,12 +170,14 @@ def pack_slides(
     for number, item in enumerate(districts):
         if progress:
             progress(number / (len(districts) + 1), f"Drawing {item.title}")
-        slides.extend(district_slides(item, whole.subgraph(item.nodes), with_images))
+        slides.extend(
+            district_slides(item, whole.subgraph(item.nodes), with_images, boundaries_file)
+        )
     online = next((i for i in agenda.items if i.key == "online"), None)
     if online is not None:
         slides.append(online_slide(online))
     slides.append(summary_slide(scoped))
-    agreed = agenda.agreed_rows(store)
+    agreed = data.agreed
     slides.append(
         Slide(
             "Actions agreed at this meeting",
@@ -188,7 +215,9 @@ def online_slide(item: AgendaItem) -> Slide:
     )
 
 
-def district_slides(item, graph, with_images: bool) -> list[Slide]:
+def district_slides(
+    item: AgendaItem, graph: nx.Graph, with_images: bool, boundaries_file: Path | None = None
+) -> list[Slide]:
     """Two slides per district: pictures with headline counts and changes, then the VOLT
     tables (locations, clusters, adults, schools, protective contexts) and themes."""
     s = item.sections
@@ -205,7 +234,7 @@ def district_slides(item, graph, with_images: bool) -> list[Slide]:
     images = (
         [
             network_png(graph, item.highlight),
-            map_png(graph, item.highlight, item.district),
+            map_png(graph, item.highlight, item.district, districts_file=boundaries_file),
         ]
         if with_images
         else []

@@ -15,12 +15,16 @@ import io
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mapping.export import pack_layout as lay
-from mapping.export.pack import Slide, load_agenda, meeting_graph, pack_slides
+from mapping.export.pack import PackData, Slide, load_pack_data, pack_slides
 from mapping.export.pack_html import meeting_page
 from mapping.model import MARKING, MODEL
 from mapping.store import Store
+
+if TYPE_CHECKING:
+    from mapping.export.options import ExportData, ExportOptions
 
 RED = (0xB0, 0x00, 0x20)
 HEADER_FILL = (0xE8, 0xE8, 0xE8)
@@ -232,23 +236,25 @@ def _pdf_marking(canvas, number: int) -> None:
 
 
 # -- HTML and the writers ------------------------------------------------------------------
-def meeting_html(store: Store, agenda, slides: list[Slide]) -> str:
+def meeting_html(data: PackData, slides: list[Slide]) -> str:
     """The offline interactive page: a tab per agenda item, each district with its own
     network (mapping.export.pack_html)."""
-    return meeting_page(agenda, slides, meeting_graph(store, agenda))
+    return meeting_page(data.agenda, slides, data.graph)
 
 
 PACK_FORMATS = ("pptx", "pdf", "html")
 
 
 def build_pack(
-    store: Store,
-    agenda,
-    formats=PACK_FORMATS,
+    data: PackData,
+    formats: tuple[str, ...] = PACK_FORMATS,
     progress: Callable[[float, str], None] | None = None,
+    *,
+    boundaries_file: Path | None = None,
 ) -> dict[str, bytes]:
-    """Every format of the pack from one agenda and one set of slides (pictures drawn
-    once). ``progress(fraction, what)`` is told as the pack is built."""
+    """Every format of the pack from one computed agenda and one set of slides (pictures
+    drawn once, over ``boundaries_file``'s districts if given). ``progress(fraction, what)``
+    is told as the pack is built."""
     unknown = [f for f in formats if f not in PACK_FORMATS]
     if unknown:
         raise ValueError(f"unknown pack format {unknown[0]!r}")
@@ -258,12 +264,12 @@ def build_pack(
         if progress:
             progress(0.8 * fraction, what)
 
-    slides = pack_slides(store, agenda, with_images=images, progress=step)
+    slides = pack_slides(data, with_images=images, progress=step, boundaries_file=boundaries_file)
     files: dict[str, bytes] = {}
     writers = {
         "pptx": lambda: pptx_bytes(slides),
         "pdf": lambda: pdf_bytes(slides),
-        "html": lambda: meeting_html(store, agenda, slides).encode("utf-8"),
+        "html": lambda: meeting_html(data, slides).encode("utf-8"),
     }
     for number, fmt in enumerate(formats):
         if progress:
@@ -285,20 +291,23 @@ def pack_label(agenda, built_at: datetime | None = None) -> str:
     )
 
 
-def make_pack(store: Store, meeting_date: date, role: str, fmt: str) -> bytes:
-    """The pack for the meeting on ``meeting_date`` as ``fmt`` (pptx, pdf or html) bytes."""
-    return build_pack(store, load_agenda(store, meeting_date, role), (fmt,))[fmt]
+def make_pack(
+    store: Store, meeting_date: date, role: str, fmt: str, boundaries_file: Path | None = None
+) -> bytes:
+    """The pack for the meeting on ``meeting_date`` as ``fmt`` (pptx, pdf or html) bytes:
+    computed from ``store`` here, then drawn by :func:`build_pack`."""
+    data = load_pack_data(store, meeting_date, role)
+    return build_pack(data, (fmt,), boundaries_file=boundaries_file)[fmt]
 
 
-def write_pack(fmt: str):
-    """A FORMATS writer: needs ``--meeting``; the role is the scoped graph's role."""
+def write_pack(fmt: str) -> Callable[[ExportData, Path, dict, ExportOptions], None]:
+    """A FORMATS writer of the pack as ``fmt``, from the agenda computed before it
+    (:func:`mapping.export.run.prepare`, for ``--meeting``)."""
 
-    def write(scoped, out: Path, metadata: dict, args) -> None:
-        meeting_date = getattr(args, "meeting", None)
-        if meeting_date is None:
+    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+        if data.pack is None:
             raise SystemExit(f"--format {fmt} makes a meeting pack: give --meeting YYYY-MM-DD")
-        out.write_bytes(
-            make_pack(Store(getattr(args, "db", None)), meeting_date, scoped.scope.role, fmt)
-        )
+        files = build_pack(data.pack, (fmt,), boundaries_file=options.boundaries_file)
+        out.write_bytes(files[fmt])
 
     return write

@@ -21,7 +21,6 @@ import networkx as nx  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from mapping import settings  # noqa: E402
 from mapping.analysis.harms import short_label  # noqa: E402
 from mapping.model import MODEL  # noqa: E402
 from mapping.render.network import layout  # noqa: E402
@@ -229,13 +228,13 @@ def map_png(
     districts_file: Path | None = None,
     size=(6.5, 6.0),
 ) -> bytes:
-    """Places of the item over the district boundaries (``districts_file``, else
-    ``MAPPING_BOUNDARIES_FILE``); hotspots in red with their codes."""
-    districts_file = districts_file or settings.current().boundaries_file
+    """Places of the item over the district boundaries of ``districts_file`` (none when
+    None: the caller passes ``ExportOptions.boundaries_file``); hotspots in red with their
+    codes."""
     figure, ax = plt.subplots(figsize=size)
     ax.set_axis_off()
     district_names = []
-    if districts_file.is_file():
+    if districts_file is not None and districts_file.is_file():
         shapes = _districts(str(districts_file))
         shapes.boundary.plot(ax=ax, color="#555555", linewidth=1)
         if district is not None and "name" in shapes:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mapping.analysis.explain import export_notice
 from mapping.export.formats import FORMATS
+from mapping.export.options import ExportData, ExportOptions
 from mapping.graph import ScopedGraph
 from mapping.model import ASSOCIATION_NOTICE
 from mapping.model import MARKING as MARKING
@@ -48,20 +49,24 @@ def run_export(
     *,
     user: str,
     metadata: dict | None = None,
-    args=None,
+    options: ExportOptions | None = None,
     recipient: str | None = None,
 ) -> dict:
     """Write ``scoped`` as ``fmt`` to ``out`` and append an ``export`` audit row.
 
-    Returns the audit detail (format, file name, counts, scope) for the caller to show.
+    What the format draws is computed here, once (:func:`prepare`); ``options`` are the
+    caller's (``export.options.options_from``; default: no boundaries, no tiles). Returns
+    the audit detail (format, file name, counts, scope) for the caller to show.
     ``recipient`` is who the file is for (default: ``user``, who made it).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; formats are {', '.join(FORMATS)}")
     from mapping.audit import record
 
+    options = options or ExportOptions()
     metadata = metadata or export_metadata(scoped, recipient or user)
-    write_atomically(lambda target: FORMATS[fmt](scoped, target, metadata, args), out)
+    data = prepare(fmt, scoped, options, store)
+    write_atomically(lambda target: FORMATS[fmt](data, target, metadata, options), out)
     detail = {
         "format": fmt,
         "file": out.name,
@@ -75,6 +80,41 @@ def run_export(
     }
     record(store, user, scoped.scope.role, "export", detail, scoped.version)
     return detail
+
+
+#: What each format draws besides the scoped graph (computed by :func:`prepare`).
+NEEDS: dict[str, str] = {"csv": "tables", "xlsx": "tables", "map": "map"}
+#: Formats that draw the meeting pack (``html`` too, when ``--meeting`` is given).
+PACK_WRITERS = frozenset({"pptx", "pdf", "html"})
+
+
+def prepare(
+    fmt: str, scoped: ScopedGraph, options: ExportOptions, store: Store | None = None
+) -> ExportData:
+    """The data ``fmt``'s writer draws, computed once: the tables (clusters, hotspots), the
+    map (clusters, located places), or the meeting pack's agenda, read from ``store``."""
+    need = NEEDS.get(fmt)
+    if need == "tables":
+        from mapping.export.tables import build_tables
+
+        return ExportData(scoped, tables=build_tables(scoped, seed=options.seed))
+    if need == "map":
+        from mapping import geo
+        from mapping.analysis.clusters import find_clusters
+        from mapping.render.map_data import build_map_data
+
+        path = options.boundaries_file
+        boundaries = geo.read_boundaries(path) if path else None
+        clusters = find_clusters(scoped, seed=options.seed)
+        postcodes = geo.default_postcodes()
+        map_data = build_map_data(scoped, clusters, postcodes=postcodes, boundaries=boundaries)
+        return ExportData(scoped, map_data=map_data, boundaries=boundaries)
+    if fmt in PACK_WRITERS and options.meeting is not None:
+        from mapping.export.pack import load_pack_data
+
+        assert store is not None, "a meeting pack is read from the store its meeting is in"
+        return ExportData(scoped, pack=load_pack_data(store, options.meeting, scoped.scope.role))
+    return ExportData(scoped)
 
 
 def write_atomically(write, out: Path) -> None:

@@ -121,7 +121,8 @@ def hotspot_rows(hotspots: list[dict]) -> list[dict]:
 
 
 def build_tables(scoped: ScopedGraph, seed: int = 0) -> dict[str, list[dict]]:
-    """The four tables of ``scoped``; clusters and hotspots as the analysis report has them."""
+    """The four tables of ``scoped``; clusters and hotspots as the analysis report has them.
+    Computed once by the caller (``export.run.prepare``); the writers below only write."""
     from mapping.analysis.clusters import find_clusters, membership
     from mapping.analysis.hotspots import find_hotspots
 
@@ -153,14 +154,15 @@ def write_csv_table(path: Path, fields, rows: list[dict], metadata: dict) -> Non
             )
 
 
-def write_csv(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
-    """``path`` is a folder: entities.csv, links.csv, clusters.csv and hotspots.csv."""
+def write_csv(tables: dict[str, list[dict]], path: Path, metadata: dict) -> None:
+    """``path`` is a folder: entities.csv, links.csv, clusters.csv and hotspots.csv, from
+    :func:`build_tables`."""
     path.mkdir(parents=True, exist_ok=True)
-    for name, rows in build_tables(scoped).items():
+    for name, rows in tables.items():
         write_csv_table(path / f"{name}.csv", TABLE_FIELDS[name], rows, metadata)
 
 
-def write_xlsx(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+def write_xlsx(tables: dict[str, list[dict]], path: Path, metadata: dict) -> None:
     """A workbook: README (metadata and marking) then one sheet per table, values only."""
     from openpyxl import Workbook
 
@@ -170,7 +172,7 @@ def write_xlsx(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
     for key in (*METADATA_KEYS, *COPY_KEYS):
         readme.append([key, neutralise(metadata.get(key, ""))])
     readme.append(["tables", "Entities, Links, Clusters, Hotspots: see docs/exports.md"])
-    for name, rows in build_tables(scoped).items():
+    for name, rows in tables.items():
         sheet = book.create_sheet(name.capitalize())
         fields = TABLE_FIELDS[name]
         sheet.append(list(fields))

@@ -24,7 +24,6 @@ from branca.element import Element, Figure, MacroElement
 from folium.plugins import HeatMap
 from folium.template import Template
 
-from mapping import settings
 from mapping.model import ASSOCIATION_NOTICE, MARKING, MODEL
 from mapping.render.map_data import (
     YOUNG_PEOPLE_LINKS,
@@ -69,12 +68,6 @@ def vendored_assets() -> dict[str, str]:
             (VENDOR / "leaflet.heat" / "leaflet-heat.js").read_bytes(), "text/javascript"
         ),
     }
-
-
-def tile_settings() -> tuple[str | None, str]:
-    """(tile URL, attribution) from ``MAPPING_TILE_URL``/``MAPPING_TILE_ATTRIBUTION``."""
-    found = settings.current()
-    return found.tile_url, found.tile_attribution
 
 
 LAYER_SCRIPT = """
@@ -316,10 +309,12 @@ def build_map(
     height: str = "100%",
     collapsed_layers: bool = True,
     legend: bool = True,
+    tiles: tuple[str, str] | None = None,
 ) -> folium.Map:
     """A folium map of ``data``: districts shaded, peer-group lines, places, heat, legend.
 
-    Only vendored assets are referenced; tiles only when ``MAPPING_TILE_URL`` is set.
+    Only vendored assets are referenced; tiles only when ``tiles`` (URL, attribution) is
+    given: ``ExportOptions.tiles``, from ``MAPPING_TILE_URL``.
     """
     extent = map_extent(data, boundaries)
     boundaries = boundaries_near(boundaries, extent)
@@ -336,8 +331,8 @@ def build_map(
     fmap.default_css = [("leaflet_css", assets["leaflet_css"])]
     root = cast(Figure, fmap.get_root())  # a folium Map's root is a branca Figure
     root.header.add_child(Element(STYLE), name="cs_style")
-    url, attribution = tile_settings()
-    if url:
+    if tiles:
+        url, attribution = tiles
         folium.TileLayer(url, attr=text(attribution), name="Tiles").add_to(fmap)
     for name, items in (
         ("Districts (young people with harm flags)", district_items(data, boundaries)),
@@ -420,9 +415,13 @@ def side_panel_html(data: MapData, meta: str) -> str:
     )
 
 
-def map_html(data: MapData, boundaries=None, *, meta: str = "") -> str:
+def map_html(
+    data: MapData, boundaries=None, *, meta: str = "", tiles: tuple[str, str] | None = None
+) -> str:
     """The standalone offline map page: marking, map, then the online spaces list."""
-    fmap = build_map(data, boundaries, height="72vh", collapsed_layers=False, legend=False)
+    fmap = build_map(
+        data, boundaries, height="72vh", collapsed_layers=False, legend=False, tiles=tiles
+    )
     figure = cast(Figure, fmap.get_root())  # a folium Map's root is a branca Figure
     figure.header.add_child(
         Element(
@@ -437,20 +436,12 @@ def map_html(data: MapData, boundaries=None, *, meta: str = "") -> str:
     return page[:cut] + side_panel_html(data, meta) + page[cut:]
 
 
-def write_map(scoped, out: Path, metadata: dict) -> None:
-    """``export --format map``: the standalone offline map of ``scoped`` as one HTML file."""
-    from mapping import geo
-    from mapping.analysis.clusters import find_clusters
-    from mapping.render.map_data import build_map_data
-
-    path = geo.boundaries_file()
-    boundaries = geo.read_boundaries(path) if path else None
-    data = build_map_data(
-        scoped, find_clusters(scoped), postcodes=geo.default_postcodes(), boundaries=boundaries
-    )
+def write_map(data: MapData, boundaries, out: Path, metadata: dict, tiles=None) -> None:
+    """``export --format map``: the standalone offline map of ``data`` (computed by the
+    caller, ``export.run.prepare``) as one HTML file."""
     meta = (
         f"Dataset version {metadata.get('dataset_version')} · exported "
         f"{metadata.get('exported_at')} · role {metadata.get('role')} · filters "
         f"{metadata.get('filters')}"
     )
-    out.write_text(map_html(data, boundaries, meta=meta), encoding="utf-8")
+    out.write_text(map_html(data, boundaries, meta=meta, tiles=tiles), encoding="utf-8")

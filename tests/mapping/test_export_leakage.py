@@ -13,9 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from mapping import settings
 from mapping.audit import list_audit
 from mapping.export.formats import FORMATS, MEETING_PACK_FORMATS
-from mapping.export.run import MARKING, export_metadata, run_export
+from mapping.export.options import options_from
+from mapping.export.run import MARKING, export_metadata, prepare, run_export
 from mapping.store import Store
 from tests.mapping.export_world import (
     HOME,
@@ -54,7 +56,8 @@ def export_text(path: Path) -> str:
 def write(fmt: str, role: str, folder: Path) -> str:
     scoped = scoped_world(role)
     out = folder / f"map.{fmt}"
-    FORMATS[fmt](scoped, out, export_metadata(scoped), None)
+    options = options_from(settings.current())
+    FORMATS[fmt](prepare(fmt, scoped, options), out, export_metadata(scoped), options)
     return export_text(out)
 
 

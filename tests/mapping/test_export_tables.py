@@ -17,6 +17,7 @@ from mapping.export.geo import PLACE_PROPERTIES
 from mapping.export.tables import (
     METADATA_KEYS,
     TABLE_FIELDS,
+    build_tables,
     neutralise,
     write_csv,
     write_xlsx,
@@ -58,8 +59,8 @@ def assert_no_formula(cells) -> None:
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     scoped = formula_world()
-    write_csv(scoped, folder / "tables", META)
-    write_xlsx(scoped, folder / "map.xlsx", META)
+    write_csv(build_tables(scoped), folder / "tables", META)
+    write_xlsx(build_tables(scoped), folder / "map.xlsx", META)
     write_anb(scoped, folder / "anb.csv", META)
     return folder
 
@@ -105,7 +106,7 @@ def test_xlsx_readme_holds_the_metadata(hostile):
 
 
 def test_csv_starts_with_six_metadata_rows(tmp_path):
-    write_csv(scoped_world("analyst"), tmp_path, META)
+    write_csv(build_tables(scoped_world("analyst")), tmp_path, META)
     rows = read_csv_rows(tmp_path / "links.csv")
     assert [r[0].split(":")[0] for r in rows[:6]] == [f"# {k}" for k in METADATA_KEYS]
     assert rows[0] == ["# marking: OFFICIAL-SENSITIVE"]

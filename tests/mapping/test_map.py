@@ -13,10 +13,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from mapping import geo
+from mapping import geo, settings
 from mapping.analysis.clusters import Cluster, find_clusters
 from mapping.cli import main
 from mapping.explorer import node_links
+from mapping.export.options import options_from
 from mapping.graph import Scope, build_scoped_graph
 from mapping.render.map import map_html, place_popup
 from mapping.render.map_data import (
@@ -249,7 +250,8 @@ def test_map_references_no_external_host(monkeypatch):
 def test_only_the_configured_tile_server_is_referenced(monkeypatch):
     monkeypatch.setenv("MAPPING_TILE_URL", "https://tiles.council.example/{z}/{x}/{y}.png")
     monkeypatch.setenv("MAPPING_TILE_ATTRIBUTION", "<b>Council</b> tiles")
-    page, _ = _split_assets(map_html(data_for(), BOUNDARIES))
+    tiles = options_from(settings.current()).tiles  # as the CLI and the map page build them
+    page, _ = _split_assets(map_html(data_for(), BOUNDARIES, tiles=tiles))
     assert {u.split("/")[2] for u in _urls(page)} == {"tiles.council.example"}
     assert "<b>Council" not in page
 

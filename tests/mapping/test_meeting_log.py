@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from mapping import meeting as mt
 from mapping.audit import list_audit
+from mapping.export.pack import pack_data
 from mapping.export.pack_files import build_pack
 from mapping.permissions import PermissionDenied
 from mapping.store import Store
@@ -153,7 +154,7 @@ def test_a_c_only_adult_is_never_named_for_roles_that_cannot_see_them(store):
         page = json.dumps([asdict(i) for i in agenda.items]) + json.dumps(agenda.agreed_rows(store))
         assert HIDDEN not in page, role
         assert agenda.agreed_rows(store)[0]["against"] == mt.WITHHELD  # counted, not dropped
-        files = build_pack(store, agenda)
+        files = build_pack(pack_data(store, agenda))
         deck = Presentation(io.BytesIO(files["pptx"]))
         deck_text = " ".join(
             shape.text_frame.text

@@ -20,6 +20,7 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from mapping import meeting as mt
+from mapping.export.pack import pack_data
 from mapping.export.pack_files import build_pack
 from mapping.export.pack_layout import BAR, PAD_X, PAGE_H, PAGE_W, text_width
 from mapping.store import Store
@@ -55,7 +56,7 @@ def files(sample_world, tmp_path_factory):
         due_date=date(2026, 9, 1),
     )
     meeting = mt.save_meeting(store, DAY, by=CHAIR)
-    return build_pack(store, mt.build_agenda(store, meeting, "chair"), ("pptx", "pdf"))
+    return build_pack(pack_data(store, mt.build_agenda(store, meeting, "chair")), ("pptx", "pdf"))
 
 
 def frames(slide) -> list[tuple[float, float, float, float]]:

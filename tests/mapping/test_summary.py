@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapping.export.formats import FORMATS
-from mapping.export.pack import pack_slides
+from mapping.export.options import ExportData, ExportOptions
+from mapping.export.pack import pack_data, pack_slides
 from mapping.graph import Scope, build_scoped_graph
 from mapping.meeting import Actor, build_agenda, save_meeting
 from mapping.store import Store
@@ -171,14 +172,15 @@ def test_nothing_shown_gives_a_suppressed_cell_back(world, tmp_path):
         rows.append((point["period"], ALL_DISTRICTS, point["harm"], point["shown"]))
         assert interval(point["shown"]) == (point["low"], point["high"])  # drawn = shown
     out = tmp_path / "summary.csv"  # the export
-    FORMATS["summary"](scoped, out, {"marking": "OFFICIAL-SENSITIVE", "dataset_version": 1}, None)
+    meta = {"marking": "OFFICIAL-SENSITIVE", "dataset_version": 1}
+    FORMATS["summary"](ExportData(scoped), out, meta, ExportOptions())
     with out.open(encoding="utf-8") as handle:
         body = [r for r in csv.reader(handle) if not r[0].startswith("#")]
     rows += [(r[0], r[1], r[2], r[3]) for r in body[1:]]
     meeting = save_meeting(
         store, date(2026, 11, 1), by=Actor("chair-1", "chair")
     )  # the pack's summary slide
-    slides = pack_slides(store, build_agenda(store, meeting, "chair"), with_images=False)
+    slides = pack_slides(pack_data(store, build_agenda(store, meeting, "chair")), with_images=False)
     (slide,) = [s for s in slides if s.section == "Summary"]
     shown = pd.DataFrame(slide.tables[0].rows, columns=slide.tables[0].columns)
     period = slide.title.split(": ")[1]

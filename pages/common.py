@@ -221,6 +221,14 @@ def shared_cached(key: tuple, compute):
     return cache.shared(store(), key, compute)
 
 
+def scope_shared(scoped, name: str, compute):
+    """``compute()`` once per process for the process-wide ``scoped`` graph (what every
+    viewer of its version and scope gets), or here and now for any other graph."""
+    if not cache.is_shared(store(), scoped):
+        return compute()
+    return shared_cached((name, scoped.version, scoped.scope), compute)
+
+
 def scoped_and_clusters():
     version = current_version()
     if version is None:

@@ -12,7 +12,7 @@ from mapping import settings
 from mapping.export.formats import out_name
 from mapping.export.options import options_from
 from mapping.export.run import run_export
-from pages.common import session_cached, shared_cached, store
+from pages.common import scope_shared, session_cached, store
 from pages.sign_in import identity
 
 #: What one view step changes; undo puts these back.
@@ -88,9 +88,7 @@ PLAY_SECONDS = 2.0
 
 
 def months(scoped) -> list[tuple[str, int]]:
-    return shared_cached(
-        ("histogram", scoped.version, scoped.scope), lambda: ex.link_histogram(scoped.links)
-    )
+    return scope_shared(scoped, "histogram", lambda: ex.link_histogram(scoped.links))
 
 
 def current_window(scoped, prefix: str = "ex") -> tuple[str, str] | None:
@@ -204,6 +202,16 @@ def play_through(prefix: str, labels: list[str], on_change) -> None:
     tick()
 
 
+#: The time bar's histogram: links seen per month.
+BAR_SPEC = {
+    "mark": {"type": "bar", "tooltip": True},
+    "encoding": {
+        "x": {"field": "month", "type": "temporal", "title": None},
+        "y": {"field": "links seen", "type": "quantitative", "title": "links"},
+    },
+}
+
+
 def time_bar(scoped, prefix: str = "ex", on_change=remember) -> None:
     """A histogram of link dates by month, a range under it that narrows the drawing, and a
     play-through of the range month by month."""
@@ -217,7 +225,9 @@ def time_bar(scoped, prefix: str = "ex", on_change=remember) -> None:
             "links seen": [n for _, n in bars],
         }
     )
-    st.bar_chart(frame, x="month", y="links seen", height=110, x_label="", y_label="links")
+    # a plain Vega-Lite bar chart: st.bar_chart builds and validates an Altair chart on
+    # every run, a quarter of a new session's CPU on the network page
+    st.vega_lite_chart(frame, BAR_SPEC, height=110)
     st.select_slider(
         "Time bar: links seen between",
         options=labels,
@@ -228,7 +238,7 @@ def time_bar(scoped, prefix: str = "ex", on_change=remember) -> None:
         "month from its first to its last seen). The sidebar period narrows every page.",
     )
     play_through(prefix, labels, on_change)
-    undated = ex.undated_links(scoped.links)
+    undated = scope_shared(scoped, "undated", lambda: ex.undated_links(scoped.links))
     if undated:
         st.caption(f"{undated:,} undated link(s) are always drawn: the time bar cannot place them.")
 

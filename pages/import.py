@@ -6,6 +6,7 @@ version. Widgets only: reading, mapping, checking and importing are loaders/."""
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from loaders.child_suspects import KIND as CHILD_SUSPECT
 from loaders.columns import Profile, profile_from_assignments
 from loaders.importer import check_files, check_fingerprint, check_for_import, import_files
 from loaders.problems import ImportFailed, Problem
@@ -167,6 +168,13 @@ if not ready:
 confirmed = st.checkbox(
     "I have checked the mapping and the problems above", key="confirm", disabled=not ready
 )
+child_suspects = ready and any(p["kind"] == CHILD_SUSPECT for p in checked["problems"])
+if child_suspects:  # loaders/child_suspects.py: never accepted without a tick of its own
+    confirmed &= st.checkbox(
+        "I confirm the young people listed above as a person of concern (suspect) are "
+        "recorded so in the source system; both roles are kept",
+        key="confirm_child_suspects",
+    )
 if st.button("Import as a new dataset version", type="primary", disabled=not (ready and confirmed)):
     require_permission("import")  # again at the write, in case the role changed
     bar = st.progress(0.0, text="Starting")
@@ -179,6 +187,7 @@ if st.button("Import as a new dataset version", type="primary", disabled=not (re
                 profile=profile,
                 keep_notes=keep_notes,
                 add_to_latest=add,
+                confirm_child_suspects=True if child_suspects else None,
                 created_by=identity().name,
                 note="upload page",
                 progress=lambda stage, fraction, rows: bar.progress(

@@ -53,6 +53,10 @@ DEFAULT_WAIT_SECONDS = 30.0
 PURGED_TEXT = "[purged]"
 
 
+#: The tables a purge deletes from or rewrites (PostgreSQL locks them to find readers).
+PURGED_TABLES = (links, incidents, entities, actions, meetings, dataset_versions, import_issues)
+
+
 class PurgeRefused(RuntimeError):
     """Another connection kept a read transaction open past the wait: nothing was deleted,
     because its snapshot would have kept the purged values in the database file."""
@@ -69,6 +73,7 @@ class PurgeResult:
     actions: int = 0
     texts_redacted: int = 0
     file_names: int = 0
+    audit_rows_renamed: int = 0
     undated_links: int = 0
     versions: list[int] = field(default_factory=list)
     #: What was done to the files afterwards (SQLite: checkpoint, vacuum; PostgreSQL:
@@ -88,6 +93,7 @@ class PurgeResult:
             },
             "texts_redacted": self.texts_redacted,
             "file_names_removed": self.file_names,
+            "audit_rows_renamed": self.audit_rows_renamed,
             "versions": self.versions,
             "compaction": self.compaction,
             "compacted": self.compacted,
@@ -156,6 +162,7 @@ def purge(
             store.forget_analyses(conn)  # stored analyses may name what was purged
             _remember_purged_sources(store, conn, result.versions, today)
             result.file_names = _forget_file_names(conn, result.versions)
+            result.audit_rows_renamed = _forget_audited_file_names(store, conn, result.versions)
         gone_ids -= set(
             conn.execute(select(entities.c.entity_id).where(entities.c.entity_id.in_(gone_ids)))
             .scalars()
@@ -168,23 +175,42 @@ def purge(
 
 
 def _wait_for_readers(store: Store, wait_seconds: float) -> None:
-    """SQLite: refuse to purge while another connection holds a read transaction.
+    """Refuse to purge while another connection holds a read transaction.
 
-    Such a reader pins a snapshot, so the checkpoint cannot copy the purge into the main
-    file and the old pages (with the purged values) stay there. A reader of an empty
+    SQLite: such a reader pins a snapshot, so the checkpoint cannot copy the purge into the
+    main file and the old pages (with the purged values) stay there. A reader of an empty
     write-ahead log is invisible, so a tiny write (the probe setting) is made first; a
     checkpoint that cannot complete within ``wait_seconds`` then means a reader is there.
+    PostgreSQL: a reader's table lock would stop ``VACUUM (FULL)`` from rewriting the
+    tables, leaving the dead rows in them; the tables are locked for a moment (and let go
+    at once), waiting up to ``wait_seconds``.
     """
+    message = (
+        f"another connection (the app, or another command) kept a read transaction open "
+        f"on the database for over {wait_seconds:g} s, so the purged values would have "
+        "stayed in the database files; nothing was deleted. Try again when it has finished "
+        "(or stop the app for a moment), or give a longer --wait."
+    )
+    if store.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in PURGED_TABLES)
+        with store.engine.connect() as conn:
+            try:
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_millis(wait_seconds)}")
+                conn.exec_driver_sql(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE")
+            except DBAPIError as busy:
+                raise PurgeRefused(message) from busy
+            finally:
+                conn.rollback()  # the lock was only a test
+        return
     if store.engine.dialect.name != "sqlite":
         return
     store.set_setting(PROBE, datetime.now(UTC).isoformat())
     if not _checkpoint(store, wait_seconds):
-        raise PurgeRefused(
-            f"another connection (the app, or another command) kept a read transaction "
-            f"open on the database for over {wait_seconds:g} s, so the purged values would "
-            "have stayed in the database file; nothing was deleted. Try again when it has "
-            "finished (or stop the app for a moment), or give a longer --wait."
-        )
+        raise PurgeRefused(message)
+
+
+def _millis(seconds: float) -> int:
+    return max(int(seconds * 1000), 1)
 
 
 def _checkpoint(store: Store, wait_seconds: float) -> bool:
@@ -239,6 +265,38 @@ def _forget_file_names(conn: Connection, versions: list[int]) -> int:
                 .values(file=new)
             )
     return renamed
+
+
+def _forget_audited_file_names(store: Store, conn: Connection, versions: list[int]) -> int:
+    """The ``import`` audit rows of the purged versions name the files as given: replace
+    them as in the version record, then reseal the hash chain (as ``rekey`` does), so
+    ``audit --verify`` stays intact; the purge's own audit row says how many changed."""
+    from mapping import audit_chain
+
+    changed = 0
+    rows = conn.execute(
+        select(audit_log.c.id, audit_log.c.detail).where(
+            audit_log.c.action == "import", audit_log.c.dataset_version.in_(versions)
+        )
+    ).all()
+    for row_id, detail in rows:
+        try:
+            data = json.loads(detail or "{}")
+        except ValueError:
+            continue  # not a JSON detail: nothing of ours to rename
+        files = data.get("files") if isinstance(data, dict) else None
+        if not files or all(str(f).startswith(PURGED_TEXT) for f in files):
+            continue
+        data["files"] = [f"{PURGED_TEXT} file {n}" for n in range(1, len(files) + 1)]
+        conn.execute(
+            update(audit_log)
+            .where(audit_log.c.id == row_id)
+            .values(detail=json.dumps(data, sort_keys=True))
+        )
+        changed += 1
+    if changed:
+        audit_chain.reseal(store, conn)
+    return changed
 
 
 def _forget_subjects(conn: Connection, gone: set[str]) -> tuple[int, int]:
@@ -318,7 +376,7 @@ def compact(store: Store, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> tuple[l
     if engine.dialect.name == "postgresql":
         wanted = ("vacuum_full", "checkpoint", "switch_wal")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"SET lock_timeout = {int(max(wait_seconds, 0.001) * 1000)}")
+            conn.exec_driver_sql(f"SET lock_timeout = {_millis(wait_seconds)}")
             for step, sql in zip(
                 wanted, ("VACUUM (FULL)", "CHECKPOINT", "SELECT pg_switch_wal()"), strict=True
             ):

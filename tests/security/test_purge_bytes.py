@@ -189,3 +189,51 @@ def test_purge_on_postgresql_removes_never_linked_and_switches_wal(pg_url, tmp_p
     assert FILE_PREFIX not in sources
     assert MARKER not in (notes or "")
     store.dispose()
+
+
+@pytest.mark.postgres
+def test_purge_on_postgresql_with_a_reader_open_refuses_and_deletes_nothing(pg_url, tmp_path):
+    from sqlalchemy import create_engine
+
+    version = import_world(pg_url, tmp_path / "k.key", tmp_path / "in")
+    store = Store(pg_url)
+    before = len(store.read_version(version).links)
+    other = create_engine(pg_url)
+    reader = other.connect()
+    reader.exec_driver_sql("BEGIN")
+    assert reader.exec_driver_sql("SELECT count(*) FROM links").scalar() == before
+    try:
+        with pytest.raises(retention.PurgeRefused, match="read transaction"):
+            retention.purge(store, TODAY, wait_seconds=0.5)
+        assert len(store.read_version(version).links) == before
+    finally:
+        reader.rollback()
+        reader.close()
+        other.dispose()
+    result = retention.purge(store, TODAY)
+    assert result.links == 1 and result.compacted
+    store.dispose()
+
+
+def test_file_names_in_the_import_audit_row_go_and_the_chain_stays_intact(tmp_path, capsys):
+    from mapping import audit_chain
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = []
+    for name, rows in (("entities", entity_rows()), ("links", link_rows())):
+        path = folder / f"{FILE_PREFIX}{name}.csv"
+        path.write_text(to_csv(rows), encoding="utf-8")
+        paths.append(str(path))
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    key = str(tmp_path / "k.key")
+    assert main(["import", *paths, "--db", url, "--key-file", key, "--no-warm"]) == 0
+    store = Store(url)
+    store.checkpoint()
+    assert FILE_PREFIX.encode() in files_of(tmp_path)  # in the import's audit row
+    assert main(["purge", "--db", url, "--today", "2030-01-01"]) == 0
+    assert audit_chain.verify(store).intact
+    purge_row = json.loads(list_audit(store, action="purge")["detail"].iloc[0])
+    assert purge_row["audit_rows_renamed"] == 1
+    store.dispose()
+    assert FILE_PREFIX.encode() not in files_of(tmp_path)

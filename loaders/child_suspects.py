@@ -2,8 +2,9 @@
 
 A child can be both victim and suspect in one incident, and both roles are kept; but such a
 record shapes how a meeting sees that child, so it is never accepted silently. Each row is
-named by file, sheet and row (never by value) and counted; an import that has not been
-confirmed (``--confirm-child-suspects``) is refused with what to do.
+named by file, sheet and row (never by value) and counted; a caller passing ``confirmed=False``
+refuses an unconfirmed import; the command line lists them as "not confirmed" warnings unless
+``--confirm-child-suspects`` records that they were checked; the upload page asks for a tick.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def child_suspects(tables: dict[str, pd.DataFrame], confirmed: bool | None) -> l
         else "import again with --confirm-child-suspects (command line) once each row is "
         "checked in the source system"
         if confirmed is False
-        else "both roles are kept; check the row in the source system"
+        else "not confirmed: both roles are kept; check the row in the source system "
+        "(--confirm-child-suspects records that it was checked)"
     )
     listed = [
         Problem(

@@ -147,6 +147,13 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def child_suspects_confirmed(args) -> bool | None:
+    """True with --confirm-child-suspects; otherwise None: the rows are listed and counted as
+    unconfirmed warnings and the import goes ahead (exit 0 for a valid file is the verb's
+    contract; other tools drive it). The upload page asks for its own tick instead."""
+    return True if args.confirm_child_suspects else None
+
+
 def cmd_import(args) -> int:
     from loaders.columns import Profile
     from loaders.importer import Source, import_files
@@ -182,7 +189,7 @@ def cmd_import(args) -> int:
             from loaders.importer import check_files
 
             check = check_files(
-                sources, profile, confirm_child_suspects=args.confirm_child_suspects
+                sources, profile, confirm_child_suspects=child_suspects_confirmed(args)
             )
             if not check.passed:
                 raise ImportFailed(check.problems, check.unknown_terms)
@@ -198,7 +205,7 @@ def cmd_import(args) -> int:
                 keep_notes=args.keep_notes,
                 add_to_latest=args.add,
                 progress=TextProgress(),
-                confirm_child_suspects=args.confirm_child_suspects,
+                confirm_child_suspects=child_suspects_confirmed(args),
                 checked=check,
             )
     except ImportBusy as busy:

@@ -39,7 +39,7 @@ def imported(tmp_path_factory):
         MAPPING_KEY_FILE=str(folder / "pseudonym.key"),
     )
     # the sample world records young people as suspects, as real data does: confirmed here
-    result = run("import", str(SAMPLE / "sample_world.xlsx"), "--confirm-child-suspects", env=env)
+    result = run("import", str(SAMPLE / "sample_world.xlsx"), env=env)
     truth = json.loads((SAMPLE / "ground_truth.json").read_text(encoding="utf-8"))
     key = (folder / "pseudonym.key").read_bytes().strip()
     return env, folder, result, truth, Pseudonymiser(key)

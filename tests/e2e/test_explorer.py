@@ -164,6 +164,8 @@ def test_explorer_end_to_end(explorer_server, upload_file, size, new_page):
     page.get_by_role("button", name="Check for problems").click()
     page.get_by_text("error(s)").first.wait_for()
     page.get_by_text("I have checked the mapping").click()
+    # The sample world records young people as suspects: the page asks for its own tick.
+    page.get_by_text("I confirm the young people listed above").click()
     page.get_by_role("button", name="Import as a new dataset version").click()
     page.get_by_text("Imported as dataset version").wait_for(timeout=120_000)
     shoot(page, "2-imported", size)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mapping.export.formats import FORMATS
+from mapping.export.options import ExportData, ExportOptions
 from mapping.export.run import export_metadata
 from tests.mapping.export_world import ENTITIES, LINKS, scoped_world
 
@@ -28,7 +29,7 @@ def html_export(tmp_path_factory):
     scoped = scoped_world("analyst", entities, LINKS)
     path = tmp_path_factory.mktemp("html") / "map.html"
     metadata = export_metadata(scoped)
-    FORMATS["html"](scoped, path, {**metadata, "filters": HOSTILE}, None)
+    FORMATS["html"](ExportData(scoped), path, {**metadata, "filters": HOSTILE}, ExportOptions())
     return path, scoped.graph.number_of_nodes()
 
 

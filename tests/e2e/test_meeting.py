@@ -29,6 +29,7 @@ import pytest
 from tests.e2e.harness import wait_for_app
 
 playwright = pytest.importorskip("playwright.sync_api")
+PlaywrightTimeout = playwright.TimeoutError
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,10 +137,47 @@ def set_up(page, day: str) -> None:
         page.keyboard.type(value)
     page.keyboard.press("Escape")  # close the calendar, then leave the field: the date is sent
     page.locator("h1").first.click()
-    page.wait_for_timeout(1500)
+    wait_for_app(page, settle=1500)  # the date's own rerun (it moves the period) has finished
     page.get_by_role("button", name="Set up meeting").click()
     page.get_by_text("Item 1 of").wait_for(timeout=120_000)
-    wait_for_app(page)
+    wait_for_app(page, settle=1000)  # the set-up's rerun, not the page before it
+
+
+def close_action(page, status: str, outcome: str) -> None:
+    """Close the first action in "Close or update an action" with STATUS and OUTCOME.
+
+    The radio and the text box are checked before the form is sent, so a click that landed
+    on an element a rerun replaced is seen here, not as a missing row later. A form sent
+    while a rerun is under way can be dropped by Streamlit; the form then still holds what
+    was typed (it clears only on a submit the script saw), and a person presses Save again.
+    """
+    box = page.get_by_label("Outcome (what happened; codes only)")
+    if not box.is_visible():
+        page.get_by_text("Close or update an action").click()
+    box.wait_for(state="visible", timeout=30_000)
+    radio = page.get_by_role("radio", name=status, exact=True)
+    for _ in range(3):
+        page.get_by_text(status, exact=True).click()
+        box.fill(outcome)
+        if radio.is_checked() and box.input_value() == outcome:
+            break
+        wait_for_app(page)
+    assert radio.is_checked() and box.input_value() == outcome, "the form did not take the input"
+    for _ in range(3):
+        page.get_by_role("button", name="Save the outcome").click()
+        wait_for_app(page, settle=1000)
+        table = page.get_by_test_id("stTable").first
+        try:
+            table.get_by_text(outcome).wait_for(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if box.is_visible() and box.input_value() != outcome:
+                break  # the form was sent and cleared, yet the table does not show it
+    alerts = page.get_by_test_id("stAlert").all_inner_texts()
+    raise AssertionError(
+        f"outcome not shown in the review table; alerts: {alerts}; "
+        f"table: {page.get_by_test_id('stTable').first.inner_text()[:600]}"
+    )
 
 
 def test_chair_runs_a_meeting_and_closes_an_action_at_the_next(page, app_url, tmp_path):
@@ -176,13 +214,8 @@ def test_chair_runs_a_meeting_and_closes_an_action_at_the_next(page, app_url, tm
     page.get_by_text("No pack made for this meeting and role yet.").wait_for()
     review = page.get_by_test_id("stTable").first
     assert "2026-10-01" in review.inner_text() and "open (overdue)" in review.inner_text()
-    page.get_by_text("Close or update an action").click()
-    page.get_by_text("done", exact=True).click()
-    page.get_by_label("Outcome (what happened; codes only)").fill("Patrols held, no sightings")
-    page.get_by_role("button", name="Save the outcome").click()
-    wait_for_app(page)
+    close_action(page, "done", "Patrols held, no sightings")
     review = page.get_by_test_id("stTable").first
-    review.get_by_text("Patrols held, no sightings").wait_for(timeout=30_000)
     assert "done 2026-12-01" in review.inner_text()
     page.screenshot(path=str(SHOTS / "meeting_next_reviewed.png"), full_page=True)
 

@@ -30,7 +30,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from mapping import settings
-from mapping.model import MODEL, generalise_coordinate
+from mapping.model import MODEL, generalise_coordinate, generalised_cell
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -323,3 +323,25 @@ def shown_coordinates(
     if not generalised:
         return lat, lon, False
     return generalise_coordinate(lat), generalise_coordinate(lon), True
+
+
+def shown_area(
+    lat: float, lon: float, generalised: bool, role: str
+) -> tuple[float, float, float, float] | None:
+    """The area a place is drawn as for ``role``: (south, west, north, east), or None when
+    it is drawn as a point.
+
+    A home address already generalised by :func:`shown_coordinates` is drawn as its grid
+    cell (:func:`~mapping.model.generalised_cell`) for every role whose
+    ``home_addresses_as_areas`` is true (partners), so no marker sits on a street; other
+    roles keep the rounded point they have always had.
+    """
+    if not generalised or not MODEL.role(role).home_addresses_as_areas:
+        return None
+    return generalised_cell(lat, lon)
+
+
+def area_ring(cell: tuple[float, float, float, float]) -> list[list[float]]:
+    """A GeoJSON exterior ring ([lon, lat] pairs, closed) of a (south, west, north, east) cell."""
+    south, west, north, east = cell
+    return [[west, south], [east, south], [east, north], [west, north], [west, south]]

@@ -142,6 +142,9 @@ class Role:
     sees_true_addresses: bool
     #: Free-text notes on links (kept only with --keep-notes): partners never receive them.
     sees_notes: bool = True
+    #: A home address is drawn as its generalised grid cell (an area, never a point marker)
+    #: in every map and geo export this role gets (:func:`generalised_cell`).
+    home_addresses_as_areas: bool = False
 
 
 #: Columns of the import template, sheet by sheet (contract: README "Import template").
@@ -281,6 +284,31 @@ def generalise_coordinate(value: float) -> float:
     (54.12, -1.61)
     """
     return round(float(value), GENERALISED_DECIMALS)
+
+
+#: What a home address drawn as an area says about itself (GeoJSON/KML ``shown_as``, the
+#: map's tooltip, the pack picture's legend).
+AREA_NOT_ADDRESS = "area, not the address"
+
+
+def generalised_cell(lat: float, lon: float) -> tuple[float, float, float, float]:
+    """The grid cell a generalised home address stands for: (south, west, north, east).
+
+    :func:`generalise_coordinate` rounds to the nearest 0.01 degrees, so the true address
+    lies within half a step of the rounded point: this is that square, drawn as an area
+    for roles with ``home_addresses_as_areas``.
+
+    >>> generalised_cell(54.12, -1.61)
+    (54.115, -1.615, 54.125, -1.605)
+    """
+    half, digits = 0.5 * 10**-GENERALISED_DECIMALS, GENERALISED_DECIMALS + 1
+    lat, lon = float(lat), float(lon)
+    return (
+        round(lat - half, digits),
+        round(lon - half, digits),
+        round(lat + half, digits),
+        round(lon + half, digits),
+    )
 
 
 def _vocabulary(name: str, raw: dict[str, Any]) -> Vocabulary:

@@ -7,6 +7,10 @@ two decimal places (about 1 km) for every role that does not see true addresses
 come from the boundaries file the caller gives (``ExportOptions.boundaries_file``, from
 ``MAPPING_BOUNDARIES_FILE``), with the number of young people and places in scope counted
 per district; none without one. No tiles or URLs.
+
+For a role with ``home_addresses_as_areas`` (partners) a home address is written as its
+grid cell, a Polygon (``mapping.geo.shown_area``), never a Point; every place says how it is
+drawn in ``shown_as`` ("point", or "area, not the address").
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from mapping import geo
 from mapping.analysis.harms import harm_profile
 from mapping.export.graphml import xml_text
 from mapping.export.records import entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
+from mapping.model import AREA_NOT_ADDRESS
 
 PLACE_PROPERTIES = (
     "entity_id",
@@ -30,6 +36,7 @@ PLACE_PROPERTIES = (
     "district",
     "postcode",
     "coordinates_generalised",
+    "shown_as",
     "first_seen",
     "last_seen",
     "links",
@@ -48,7 +55,8 @@ def _harms_near(scoped: ScopedGraph, node: str) -> tuple[int, str]:
 
 
 def place_features(scoped: ScopedGraph) -> list[dict]:
-    """GeoJSON point features of the places in scope that have coordinates."""
+    """GeoJSON features of the places in scope that have coordinates: points, and for
+    roles that draw home addresses as areas, their grid cells as polygons."""
     features = []
     for row in entity_rows(scoped, link_rows(scoped)):
         if row["entity_type"] != "place" or row["lat"] is None or row["lon"] is None:
@@ -59,13 +67,16 @@ def place_features(scoped: ScopedGraph) -> list[dict]:
             "young_people_linked": young,
             "harms_linked": harms,
         }
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-            }
+        cell = geo.shown_area(
+            row["lat"], row["lon"], bool(row["coordinates_generalised"]), scoped.scope.role
         )
+        geometry: dict = (
+            {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+            if cell is None
+            else {"type": "Polygon", "coordinates": [geo.area_ring(cell)]}
+        )
+        props["shown_as"] = "point" if cell is None else AREA_NOT_ADDRESS
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
     return features
 
 

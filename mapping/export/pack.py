@@ -171,7 +171,9 @@ def pack_slides(
         if progress:
             progress(number / (len(districts) + 1), f"Drawing {item.title}")
         slides.extend(
-            district_slides(item, whole.subgraph(item.nodes), with_images, boundaries_file)
+            district_slides(
+                item, whole.subgraph(item.nodes), with_images, boundaries_file, agenda.role
+            )
         )
     online = next((i for i in agenda.items if i.key == "online"), None)
     if online is not None:
@@ -216,7 +218,11 @@ def online_slide(item: AgendaItem) -> Slide:
 
 
 def district_slides(
-    item: AgendaItem, graph: nx.Graph, with_images: bool, boundaries_file: Path | None = None
+    item: AgendaItem,
+    graph: nx.Graph,
+    with_images: bool,
+    boundaries_file: Path | None = None,
+    role: str | None = None,
 ) -> list[Slide]:
     """Two slides per district: pictures with headline counts and changes, then the VOLT
     tables (locations, clusters, adults, schools, protective contexts) and themes."""
@@ -234,7 +240,9 @@ def district_slides(
     images = (
         [
             network_png(graph, item.highlight),
-            map_png(graph, item.highlight, item.district, districts_file=boundaries_file),
+            map_png(
+                graph, item.highlight, item.district, districts_file=boundaries_file, role=role
+            ),
         ]
         if with_images
         else []

@@ -3,7 +3,9 @@
 Drawn with matplotlib (Agg, no display, no network), sized and lettered for a projector:
 codes only (never labels), colours and shapes from the model, a legend on every picture.
 Never sees raw identifiers; private addresses are left off the map for roles that may not
-see true addresses (the scoped graph's ``coordinates_generalised``).
+see true addresses (the scoped graph's ``coordinates_generalised``), except for roles that
+draw them as areas (partners: ``mapping.geo.shown_area``), which get the grid cell as a
+hatched square, "area, not the address", never a marker.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
 import networkx as nx  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from mapping import geo  # noqa: E402
 from mapping.analysis.harms import short_label  # noqa: E402
-from mapping.model import MODEL  # noqa: E402
+from mapping.model import AREA_NOT_ADDRESS, MODEL  # noqa: E402
 from mapping.render.network import layout  # noqa: E402
 
 MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D", "hexagon": "h"}
@@ -227,6 +231,7 @@ def map_png(
     *,
     districts_file: Path | None = None,
     size=(6.5, 6.0),
+    role: str | None = None,
 ) -> bytes:
     """Places of the item over the district boundaries of ``districts_file`` (none when
     None: the caller passes ``ExportOptions.boundaries_file``); hotspots in red with their
@@ -251,12 +256,30 @@ def map_png(
                 )
             )
     points, marked = [], set(highlight)
+    areas: list[tuple[float, float, float, float]] = []
     for node, data in graph.nodes(data=True):
         if data.get("lat") is None or data.get("lon") is None:
             continue
         if data.get("coordinates_generalised"):
-            continue  # a private address is never placed on a map this role receives
+            cell = geo.shown_area(data["lat"], data["lon"], True, role) if role else None
+            if cell:  # this role gets the grid cell, never a point
+                areas.append(cell)
+            continue  # otherwise a private address is never placed on this role's map
         points.append((node, float(data["lon"]), float(data["lat"])))
+    for index, (south, west, north, east) in enumerate(areas):
+        ax.add_patch(
+            Rectangle(
+                (west, south),
+                east - west,
+                north - south,
+                facecolor="#009E7333",
+                edgecolor="#333333",
+                hatch="//",
+                linewidth=1,
+                linestyle="--",
+                label=f"Home address: ~1 km grid cell ({AREA_NOT_ADDRESS})" if not index else None,
+            )
+        )
     others = [p for p in points if p[0] not in marked]
     hot = [p for p in points if p[0] in marked]
     ax.scatter(

@@ -24,7 +24,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.plugins import HeatMap
 from folium.template import Template
 
-from mapping.model import ASSOCIATION_NOTICE, MARKING, MODEL
+from mapping.model import AREA_NOT_ADDRESS, ASSOCIATION_NOTICE, MARKING, MODEL
 from mapping.render.map_data import (
     YOUNG_PEOPLE_LINKS,
     ContextOnMap,
@@ -81,12 +81,15 @@ LAYER_SCRIPT = """
       drawn = L.geoJSON(item.geometry, {style: item.style});
     } else if (item.shape === "line") {
       drawn = L.polyline(item.points, item.style);
+    } else if (item.shape === "area") {
+      drawn = L.rectangle(item.bounds, item.style);
+      drawn.feature = {type: "Feature", properties: {place_id: item.id}};
     } else {
       drawn = L.circleMarker(item.point, item.style);
       drawn.feature = {type: "Feature", properties: {place_id: item.id}};
     }
     if (item.popup) { drawn.bindPopup(item.popup, {maxWidth: 300, autoPanPaddingTopLeft: [10, 10]}); }
-    if (item.tooltip) { drawn.bindTooltip(item.tooltip, {sticky: item.shape !== "place"}); }
+    if (item.tooltip) { drawn.bindTooltip(item.tooltip, {sticky: item.shape !== "place" && item.shape !== "area"}); }
     drawn.addTo(layer);
   });
 })();
@@ -165,7 +168,13 @@ def place_popup(context: ContextOnMap) -> str:
         (
             "Located by",
             context.located_by
-            + (" (shown on a ~1 km grid: home address)" if context.generalised else ""),
+            + (
+                f" (shown as its ~1 km grid cell: {AREA_NOT_ADDRESS})"
+                if context.area is not None
+                else " (shown on a ~1 km grid: home address)"
+                if context.generalised
+                else ""
+            ),
         ),
     ]
     evidence = context.evidence[:MAX_EVIDENCE_IN_POPUP]
@@ -182,10 +191,34 @@ def place_popup(context: ContextOnMap) -> str:
     return f'<div class="cs-popup"><b>{text(context.label)}</b><table>{body}</table></div>'
 
 
+def area_item(place: ContextOnMap) -> dict:
+    """A home address drawn as its grid cell (a partner's map): a rectangle, no marker."""
+    assert place.area is not None, "only a place with an area is drawn as one"
+    south, west, north, east = place.area
+    return {
+        "shape": "area",
+        "id": place.id,
+        "bounds": [[south, west], [north, east]],
+        "style": {
+            "weight": 3 if place.overlap else 1.5,
+            "color": "#222222" if place.overlap else "#555555",
+            "dashArray": "4 3",
+            "fillColor": _harm_colour(place),
+            "fillOpacity": 0.35,
+            "className": "cs-area",
+        },
+        "popup": place_popup(place),
+        "tooltip": f"{text(place.label)} · {place.flagged_young_people} flagged · "
+        f"{text(AREA_NOT_ADDRESS)}",
+    }
+
+
 def place_items(data: MapData) -> list[dict]:
     ordered = sorted(data.places, key=lambda p: (-p.flagged_young_people, p.id))[::-1]
     return [
-        {
+        area_item(p)
+        if p.area is not None
+        else {
             "shape": "place",
             "id": p.id,
             "point": [p.lat, p.lon],
@@ -277,7 +310,10 @@ def legend_html(data: MapData) -> str:
         "overlap cluster).</div><div>Districts: darker = more young people with harm "
         "flags.</div>"
         + (
-            "<div>Home addresses shown on a ~1 km grid.</div>"
+            "<div>Home addresses drawn as ~1 km grid cells (dashed squares): "
+            f"{text(AREA_NOT_ADDRESS)}.</div>"
+            if any(p.area is not None for p in data.places)
+            else "<div>Home addresses shown on a ~1 km grid.</div>"
             if not MODEL.role(data.role).sees_true_addresses
             else ""
         )

@@ -5,7 +5,8 @@ the page lists online spaces and unlocated places from it; tests read it directl
 Built only from a :class:`~mapping.graph.ScopedGraph`, so district, period and grading
 filters and the viewer's redactions are already applied. Counts are of young people, never
 their names; a home address is placed by :func:`mapping.geo.shown_coordinates` (about 1 km
-grid) for every role that does not see true addresses.
+grid) for every role that does not see true addresses, and drawn as that grid cell (an
+area, not the address) for partners (:func:`mapping.geo.shown_area`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mapping.analysis.harms import HARM_KEYS, harm_counts_text, harm_profile
 from mapping.analysis.hotspots import flagged_neighbours
 from mapping.analysis.overlap import context_kind
 from mapping.graph import ScopedGraph
-from mapping.model import MODEL
+from mapping.model import AREA_NOT_ADDRESS, MODEL
 
 #: What a place's ``evidence`` counts, in the popup, the panel and the online spaces table
 #: alike: the links between the place and the young people linked to it (flagged or not).
@@ -49,6 +50,9 @@ class ContextOnMap:
     lon: float | None = None
     located_by: str = "not located"
     generalised: bool = False
+    #: (south, west, north, east) when drawn as an area (a partner's view of a home
+    #: address, ``mapping.geo.shown_area``), else None: drawn as a point.
+    area: tuple[float, float, float, float] | None = None
 
 
 @dataclass
@@ -129,6 +133,9 @@ def build_map_data(
             float(row["lat"]),
             float(row["lon"]),
             scoped.scope.role,
+        )
+        summary.area = geo.shown_area(
+            summary.lat, summary.lon, summary.generalised, scoped.scope.role
         )
         summary.located_by = row["located_by"]
     places = [summaries[p] for p in place_ids if summaries[p].lat is not None]
@@ -308,9 +315,17 @@ def context_rows(context: ContextOnMap) -> list[tuple[str, str]]:
         (YOUNG_PEOPLE_LINKS, str(len(context.evidence))),
         (
             "Located by",
-            context.located_by + (" (home address: ~1 km grid)" if context.generalised else ""),
+            context.located_by + located_note(context),
         ),
     ]
+
+
+def located_note(context: ContextOnMap) -> str:
+    """What "Located by" adds for a generalised home address: the grid, and whether it is
+    drawn as an area (not the address) or a rounded point."""
+    if context.area is not None:
+        return f" (home address: ~1 km grid cell, {AREA_NOT_ADDRESS})"
+    return " (home address: ~1 km grid)" if context.generalised else ""
 
 
 def all_links_caption(context: ContextOnMap, all_links: list[str]) -> str:

@@ -23,7 +23,7 @@ import pandas as pd
 from loaders.problems import WARNING, Problem
 from loaders.pseudonymise import check_collisions
 from loaders.roles import merge_roles
-from mapping.model import MODEL
+from mapping.model import GRADING_FIELDS, MODEL
 from mapping.pseudonymise import Pseudonymiser, normalise_raw_id
 from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
 
@@ -299,9 +299,7 @@ def _incident_link(
         "first_seen": person["date"],
         "last_seen": person["date"],
         "source_agency": person["source_agency"],
-        "source_evaluation": person["source_evaluation"],
-        "intelligence_assessment": person["intelligence_assessment"],
-        "handling_code": person["handling_code"],
+        **{field: person[field] for field in GRADING_FIELDS},
         "weight": 1.0,
         "notes": None,
         "incident_id": incident_id,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from loaders.problems import WARNING, Problem
+from mapping.model import GRADING_FIELDS
 
 #: What makes two rows the same link (besides its ends).
 LINK_KEY = ["link_type", "first_seen", "source_agency"]
@@ -50,7 +51,7 @@ def keep_later_dates(
     before = old.loc[again["link_id"]]
     earlier = again["last_seen"].fillna("").to_numpy() < before["last_seen"].fillna("").to_numpy()
     changed = pd.Series(False, index=again.index)
-    for field in ["source_evaluation", "intelligence_assessment", "handling_code"]:
+    for field in GRADING_FIELDS:
         a = again[field].fillna("").astype(str).to_numpy()
         b = before[field].fillna("").astype(str).to_numpy()
         changed |= pd.Series(a != b, index=again.index)

@@ -19,9 +19,7 @@ import re
 
 import pandas as pd
 
-from mapping.model import MODEL, parse_grading
-
-PARTS = ("source_evaluation", "intelligence_assessment", "handling_code")
+from mapping.model import GRADING_FIELDS, MODEL, parse_grading
 
 #: Headers accepted for each part (compared squashed, as loaders.columns.squash does).
 PART_HEADERS: dict[str, tuple[str, ...]] = {
@@ -72,12 +70,12 @@ def combine(
     wrong without repeating any cell's value.
     """
     given = dict(
-        zip(PARTS, (evaluation.strip(), assessment.strip(), handling.strip()), strict=True)
+        zip(GRADING_FIELDS, (evaluation.strip(), assessment.strip(), handling.strip()), strict=True)
     )
     filled = [p for p, v in given.items() if v]
     if not filled:
         return grading, None
-    blank = sorted(p for p in PARTS if p not in filled)
+    blank = sorted(p for p in GRADING_FIELDS if p not in filled)
     if blank:
         return grading, (
             f"the grading is incomplete: {' and '.join(blank)} "
@@ -91,7 +89,7 @@ def combine(
             f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not a 3x5x2 value: "
             "source_evaluation is 1-3, intelligence_assessment A-E, handling_code P or C"
         )
-    combined = "".join(given[p].upper() for p in PARTS)
+    combined = "".join(given[p].upper() for p in GRADING_FIELDS)
     if grading.strip():
         written = parse_grading(grading)
         if written is None or str(written) != combined:
@@ -113,7 +111,7 @@ def recombine(
             return blank
         return body.iloc[:, positions[part]].astype("string").fillna("")
 
-    parts = [column(p) for p in PARTS]
+    parts = [column(p) for p in GRADING_FIELDS]
     combined, problems = [], {}
     for index, evaluation, assessment, handling, written in zip(
         body.index, *parts, grading.astype("string").fillna(""), strict=True

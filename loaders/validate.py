@@ -29,7 +29,7 @@ from loaders.problems import (
 )
 from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
-from mapping.model import LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
+from mapping.model import GRADING_FIELDS, LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
 from mapping.pseudonymise import normalise_raw_id
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
@@ -354,7 +354,7 @@ def check_grading(sheet: MappedSheet, frame: pd.DataFrame, collector: Collector)
             "evaluation 1-3, assessment A-E and handling code P or C, e.g. 2BP",
         )
     parts = {}
-    for name in ("source_evaluation", "intelligence_assessment", "handling_code"):
+    for name in GRADING_FIELDS:
         lookup = {v: getattr(g, name) for v, g in uniques.items() if g is not None}
         mapped = frame["grading"].map(lookup).astype(object)
         parts[name] = mapped.where(mapped.notna(), "")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,11 @@ class Grading:
             self.source_evaluation <= floor.source_evaluation
             and self.intelligence_assessment <= floor.intelligence_assessment
         )
+
+
+#: The grading's parts in order, declared once by ``Grading``: the column names the store,
+#: loaders, analyses, views and exports use (``model.yaml`` ``grading:`` lists the same keys).
+GRADING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Grading))
 
 
 _GRADING = re.compile(r"^\s*([1-3])\s*[/\-., ]?\s*([A-Ea-e])\s*[/\-., ]?\s*([PCpc])\s*$")

@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from mapping.config import database_url
-from mapping.model import TEMPLATE_COLUMNS
+from mapping.model import GRADING_FIELDS, TEMPLATE_COLUMNS
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -77,9 +77,7 @@ LINK_COLUMNS = (
     "first_seen",
     "last_seen",
     "source_agency",
-    "source_evaluation",
-    "intelligence_assessment",
-    "handling_code",
+    *GRADING_FIELDS,
     "weight",
     "notes",
     "incident_id",
@@ -104,9 +102,7 @@ INCIDENT_COLUMNS = (
     "person_id",
     "role",
     "source_agency",
-    "source_evaluation",
-    "intelligence_assessment",
-    "handling_code",
+    *GRADING_FIELDS,
     "row_number",
 )
 incidents = Table(

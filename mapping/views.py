@@ -10,7 +10,7 @@ import pandas as pd
 
 from mapping.analysis.harms import harm_counts_text
 from mapping.graph import ScopedGraph
-from mapping.model import LIST_SEPARATOR, MODEL
+from mapping.model import GRADING_FIELDS, LIST_SEPARATOR, MODEL
 
 if TYPE_CHECKING:
     from mapping.analysis.clusters import Cluster
@@ -93,10 +93,7 @@ def evidence_table(
     records = scoped.link_records(link_ids)
     rows = []
     for r in records.to_dict("records"):
-        grading = "".join(
-            str(r.get(k) or "")
-            for k in ("source_evaluation", "intelligence_assessment", "handling_code")
-        )
+        grading = "".join(str(r.get(k) or "") for k in GRADING_FIELDS)
         roles = roles_text(r.get("source_role"), r.get("target_role"))
         rows.append(
             {

@@ -98,3 +98,21 @@ def test_renderers_draw_and_exporters_write():
     before its writer, by ``export.run.prepare`` (the tables' rows by ``build_tables``)."""
     assert in_writers(r"settings\.current\(|import argparse|\bargs\b|\bStore\(") == []
     assert in_writers(r"\bfind_clusters\(") == ["mapping/export/tables.py"]  # build_tables
+
+
+def test_grading_fields_are_declared_once():
+    """The three grading columns are ``model.GRADING_FIELDS`` (the ``Grading`` dataclass's
+    fields, the same keys as ``model.yaml`` ``grading:``): no module lists them by hand."""
+    import yaml
+
+    from mapping.model import GRADING_FIELDS, MODEL_FILE
+
+    declared = yaml.safe_load(MODEL_FILE.read_text("utf-8"))["grading"]
+    assert GRADING_FIELDS == tuple(declared)
+    quoted = [rf"[\"']{name}[\"']" for name in GRADING_FIELDS]
+    # any two of them side by side in a list, tuple or call, across lines
+    side_by_side = "|".join(rf"{a}\s*,\s*{b}" for a in quoted for b in quoted if a != b)
+    assert holders(side_by_side) == []
+    # a dict spelling each one out as a key, e.g. {"source_evaluation": row["source_evaluation"], ...}
+    as_keys = "|".join(rf"{a}\s*:\s*\w+\[{a}\]" for a in quoted)
+    assert holders(as_keys) == []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from mapping.model import MODEL
+from mapping.model import GRADING_FIELDS, MODEL
 
 if TYPE_CHECKING:
     from mapping.graph import ScopedGraph
@@ -124,9 +124,7 @@ STEP_FIELDS = (
     "link_id",
     "link_type",
     "source_agency",
-    "source_evaluation",
-    "intelligence_assessment",
-    "handling_code",
+    *GRADING_FIELDS,
     "first_seen",
     "last_seen",
     "incident_id",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from mapping.graph import LIST_ATTRIBUTES, ScopedGraph
-from mapping.model import LIST_SEPARATOR, MODEL
+from mapping.model import GRADING_FIELDS, LIST_SEPARATOR, MODEL
 
 HARM_COLUMNS = tuple(f"harm_{key}" for key in MODEL.harms.keys())
 ENTITY_FIELDS = (
@@ -50,9 +50,7 @@ LINK_FIELDS = (
     "first_seen",
     "last_seen",
     "source_agency",
-    "source_evaluation",
-    "intelligence_assessment",
-    "handling_code",
+    *GRADING_FIELDS,
     "grading",
     "weight",
     "incident_id",
@@ -77,11 +75,7 @@ def _clean(value):
 
 def grading_text(link: dict) -> str | None:
     """The 3x5x2 grading as one code, e.g. ``2BP``; None when nothing was graded."""
-    parts = [
-        link.get("source_evaluation"),
-        link.get("intelligence_assessment"),
-        link.get("handling_code"),
-    ]
+    parts = [link.get(field) for field in GRADING_FIELDS]
     text = "".join(str(p) for p in parts if not is_blank(p))
     return text or None
 

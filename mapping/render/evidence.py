@@ -13,7 +13,7 @@ import html
 
 import pandas as pd
 
-from mapping.model import MODEL
+from mapping.model import GRADING_FIELDS, MODEL
 from mapping.views import EVIDENCE_HEADINGS, grading_key, grading_meaning, uk_date
 
 STYLE = (
@@ -75,11 +75,7 @@ def path_html(steps_by_path: list[list[dict]], shown_as) -> str:
                     "source_agency": MODEL.source_agencies.label(r["source_agency"])
                     if r.get("source_agency")
                     else "not recorded",
-                    "grading": "".join(
-                        str(r.get(k) or "")
-                        for k in ("source_evaluation", "intelligence_assessment", "handling_code")
-                    )
-                    or "not graded",
+                    "grading": "".join(str(r.get(k) or "") for k in GRADING_FIELDS) or "not graded",
                     "first_seen": r.get("first_seen"),
                     "last_seen": r.get("last_seen"),
                     "incident_id": r.get("incident_id") or "",

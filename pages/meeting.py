@@ -10,11 +10,13 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from mapping import meeting as mt
+from mapping import settings
 from mapping.analysis.themes import theme_rows
 from mapping.export.pack import pack_data
 from mapping.export.pack_files import build_pack, pack_label
 from mapping.export.pack_images import map_png
 from mapping.geo import boundaries_file
+from mapping.marking import copy_for
 from mapping.model import MODEL
 from mapping.render.markdown import md
 from mapping.render.network import network_html
@@ -353,10 +355,13 @@ st.subheader("Meeting pack")
 pack_key = (meeting["id"], role, st.session_state.get("m_setup_at"))
 if may("build_pack") and st.button("Make meeting pack", key="m_pack_build"):
     bar = st.progress(0.0, text="Building the pack...")
+    # The pack is for whoever builds it: their name and the review-by date in every band.
+    copy = copy_for(who.name if who else None, settings.current().export_review_days)
     files = build_pack(
         pack_data(store(), agenda),
         progress=lambda f, what: bar.progress(min(f, 1.0), text=what),
         boundaries_file=boundaries_file(),
+        copy=copy,
     )
     st.session_state.m_pack = {"key": pack_key, "files": files, "label": pack_label(agenda)}
     event(
@@ -368,6 +373,7 @@ if may("build_pack") and st.button("Make meeting pack", key="m_pack_build"):
             # Scope and recipient, so a subject access report finds who received whom.
             "scope": mt.meeting_scope(meeting, role).describe(),
             "recipient": who.name if who else "unknown",
+            "review_by": copy.review_by,
         },
         version=meeting["dataset_version"],
     )

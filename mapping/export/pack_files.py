@@ -4,7 +4,8 @@ offline interactive HTML page; and the writers ``python -m mapping export --meet
 PowerPoint and PDF draw the same measured pages (mapping.export.pack_layout): the same
 title, text, pictures and table frames in the same places, so a table never runs under
 another and a district's title always heads its pictures. Every slide and page carries the
-OFFICIAL-SENSITIVE marking top and bottom. Type is large (titles 28 pt, text 16 pt, tables
+OFFICIAL-SENSITIVE marking top and bottom, with who the copy is for and its review-by date
+when the caller names them (mapping.marking, the same line as every export's header). Type is large (titles 28 pt, text 16 pt, tables
 14 pt) so the pack reads on a projector; the PowerPoint carries speaker notes.
 """
 
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING
 from mapping.export import pack_layout as lay
 from mapping.export.pack import PackData, Slide, load_pack_data, pack_slides
 from mapping.export.pack_html import meeting_page
-from mapping.model import MARKING, MODEL
+from mapping.marking import Copy, copy_of, marking_line
+from mapping.model import MODEL
 from mapping.store import Store
 
 if TYPE_CHECKING:
@@ -44,17 +46,20 @@ def _fit(png: bytes, width: float, height: float) -> tuple[float, float]:
 
 
 # -- PowerPoint ----------------------------------------------------------------------------
-def pptx_bytes(slides: list[Slide]) -> bytes:
+def pptx_bytes(slides: list[Slide], copy: Copy | None = None) -> bytes:
+    """The deck; each slide's bars say :func:`mapping.marking.marking_line` of ``copy``."""
     from pptx import Presentation
     from pptx.util import Pt
+
+    marking = marking_line(copy)
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Pt(lay.PAGE_W), Pt(lay.PAGE_H)
     blank = deck.slide_layouts[6]
     for page in pages_of(slides):
         slide = deck.slides.add_slide(blank)
-        _marking_bar(slide, 0)
-        _marking_bar(slide, lay.PAGE_H - lay.BAR)
+        _marking_bar(slide, 0, marking)
+        _marking_bar(slide, lay.PAGE_H - lay.BAR, marking)
         _text(slide, [page.title], lay.MARGIN, lay.TITLE_TOP, lay.CONTENT_W, lay.TITLE_SIZE, True)
         if page.lines:
             _text(slide, page.lines, lay.MARGIN, lay.BODY_TOP, lay.CONTENT_W, lay.BODY_SIZE)
@@ -70,7 +75,7 @@ def pptx_bytes(slides: list[Slide]) -> bytes:
     return buffer.getvalue()
 
 
-def _marking_bar(slide, top: float) -> None:
+def _marking_bar(slide, top: float, marking: str) -> None:
     from pptx.dml.color import RGBColor
     from pptx.enum.shapes import MSO_SHAPE
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -83,9 +88,11 @@ def _marking_bar(slide, top: float) -> None:
     frame = bar.text_frame
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     frame.margin_top = frame.margin_bottom = 0
+    frame.margin_left = frame.margin_right = Pt(lay.MARGIN)
+    frame.word_wrap = False  # one line: band_size already fits it in the margins
     run = frame.paragraphs[0].add_run()
-    run.text = MARKING
-    run.font.size, run.font.bold, run.font.name = Pt(14), True, PPTX_FONT
+    run.text = marking
+    run.font.size, run.font.bold, run.font.name = Pt(lay.band_size(marking)), True, PPTX_FONT
     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     frame.paragraphs[0].alignment = PP_ALIGN.CENTER
 
@@ -152,18 +159,20 @@ def _pptx_table(slide, placed: lay.PlacedTable) -> None:
 
 
 # -- PDF -----------------------------------------------------------------------------------
-def pdf_bytes(slides: list[Slide]) -> bytes:
+def pdf_bytes(slides: list[Slide], copy: Copy | None = None) -> bytes:
     """One PDF page per layout page, drawn where the layout put things (no flowing, so a
-    title can never be left on one page while its pictures go to the next)."""
+    title can never be left on one page while its pictures go to the next); the bars say
+    :func:`mapping.marking.marking_line` of ``copy``."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(lay.PAGE_W, lay.PAGE_H))
     canvas.setTitle("MACE meeting pack")
-    canvas.setSubject(MARKING)
+    marking = marking_line(copy)
+    canvas.setSubject(marking)
     for number, page in enumerate(pages_of(slides), start=1):
-        _pdf_marking(canvas, number)
+        _pdf_marking(canvas, number, marking)
         _pdf_lines(canvas, [page.title], lay.MARGIN, lay.TITLE_TOP, lay.TITLE_SIZE, True)
         _pdf_lines(canvas, page.lines, lay.MARGIN, lay.BODY_TOP, lay.BODY_SIZE)
         for png, x, y, width, height in page.images:
@@ -223,23 +232,24 @@ def _pdf_table(canvas, placed: lay.PlacedTable) -> None:
     grid.drawOn(canvas, x, lay.PAGE_H - y - height)
 
 
-def _pdf_marking(canvas, number: int) -> None:
+def _pdf_marking(canvas, number: int, marking: str) -> None:
     canvas.saveState()
     canvas.setFillColorRGB(*(c / 255 for c in RED))
     canvas.rect(0, lay.PAGE_H - lay.BAR, lay.PAGE_W, lay.BAR, stroke=0, fill=1)
     canvas.rect(0, 0, lay.PAGE_W, lay.BAR, stroke=0, fill=1)
     canvas.setFillColorRGB(1, 1, 1)
-    canvas.setFont(lay.BOLD, 14)
-    canvas.drawCentredString(lay.PAGE_W / 2, lay.PAGE_H - 18, MARKING)
-    canvas.drawCentredString(lay.PAGE_W / 2, 8, f"{MARKING} · page {number}")
+    bottom = f"{marking} · page {number}"
+    for text, baseline in ((marking, lay.PAGE_H - 18), (bottom, 8)):
+        canvas.setFont(lay.BOLD, lay.band_size(text))
+        canvas.drawCentredString(lay.PAGE_W / 2, baseline, text)
     canvas.restoreState()
 
 
 # -- HTML and the writers ------------------------------------------------------------------
-def meeting_html(data: PackData, slides: list[Slide]) -> str:
+def meeting_html(data: PackData, slides: list[Slide], copy: Copy | None = None) -> str:
     """The offline interactive page: a tab per agenda item, each district with its own
     network (mapping.export.pack_html)."""
-    return meeting_page(data.agenda, slides, data.graph)
+    return meeting_page(data.agenda, slides, data.graph, marking=marking_line(copy))
 
 
 PACK_FORMATS = ("pptx", "pdf", "html")
@@ -251,10 +261,12 @@ def build_pack(
     progress: Callable[[float, str], None] | None = None,
     *,
     boundaries_file: Path | None = None,
+    copy: Copy | None = None,
 ) -> dict[str, bytes]:
     """Every format of the pack from one computed agenda and one set of slides (pictures
     drawn once, over ``boundaries_file``'s districts if given). ``progress(fraction, what)``
-    is told as the pack is built."""
+    is told as the pack is built. ``copy`` (who the pack is for, its review-by date) is
+    drawn in every marking band; without it the bands carry the bare marking."""
     unknown = [f for f in formats if f not in PACK_FORMATS]
     if unknown:
         raise ValueError(f"unknown pack format {unknown[0]!r}")
@@ -267,9 +279,9 @@ def build_pack(
     slides = pack_slides(data, with_images=images, progress=step, boundaries_file=boundaries_file)
     files: dict[str, bytes] = {}
     writers = {
-        "pptx": lambda: pptx_bytes(slides),
-        "pdf": lambda: pdf_bytes(slides),
-        "html": lambda: meeting_html(data, slides).encode("utf-8"),
+        "pptx": lambda: pptx_bytes(slides, copy),
+        "pdf": lambda: pdf_bytes(slides, copy),
+        "html": lambda: meeting_html(data, slides, copy).encode("utf-8"),
     }
     for number, fmt in enumerate(formats):
         if progress:
@@ -307,7 +319,9 @@ def write_pack(fmt: str) -> Callable[[ExportData, Path, dict, ExportOptions], No
     def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
         if data.pack is None:
             raise SystemExit(f"--format {fmt} makes a meeting pack: give --meeting YYYY-MM-DD")
-        files = build_pack(data.pack, (fmt,), boundaries_file=options.boundaries_file)
+        files = build_pack(
+            data.pack, (fmt,), boundaries_file=options.boundaries_file, copy=copy_of(metadata)
+        )
         out.write_bytes(files[fmt])
 
     return write

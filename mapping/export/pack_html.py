@@ -83,8 +83,10 @@ def group_slides(slides: list[Slide]) -> list[list[Slide]]:
     return groups
 
 
-def meeting_page(agenda, slides: list[Slide], whole_graph) -> str:
-    """The page: the opening, one tab per district with its own network, the actions."""
+def meeting_page(agenda, slides: list[Slide], whole_graph, marking: str = MARKING) -> str:
+    """The page: the opening, one tab per district with its own network, the actions;
+    ``marking`` (mapping.marking.marking_line: with the copy's recipient and review-by
+    date when known) in the bands top and bottom, escaped."""
     meeting = agenda.meeting
     districts = {item.district: item for item in agenda.items if item.district}
     tabs, sections, networks = [], [], {}
@@ -109,7 +111,7 @@ def meeting_page(agenda, slides: list[Slide], whole_graph) -> str:
     return PAGE.format(
         head=PAGE_HEAD,
         title=html.escape(f"MACE meeting {meeting['meeting_date']}"),
-        marking=html.escape(MARKING),
+        marking=html.escape(marking),
         banner=html.escape(ASSOCIATION_BANNER),
         meta=html.escape(
             f"Meeting {meeting['meeting_date']} · dataset version "

@@ -47,6 +47,21 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return stringWidth(text, BOLD if bold else FONT, size)
 
 
+#: The marking bars' type: this size, or smaller down to BAND_LEAST when a long recipient
+#: makes the line wider than the page less its margins (mapping.marking cuts recipients so
+#: the line always fits at BAND_LEAST).
+BAND_SIZE, BAND_LEAST = 14.0, 8.0
+
+
+def band_size(text: str) -> float:
+    """The largest size from BAND_SIZE down to BAND_LEAST (half points) at which the bold
+    line ``text`` fits the page width less its margins."""
+    size = BAND_SIZE
+    while size > BAND_LEAST and text_width(text, size, bold=True) > CONTENT_W:
+        size -= 0.5
+    return size
+
+
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Greedy word wrap at spaces; a word wider than ``width`` stays whole on its line."""
     lines: list[str] = []

@@ -23,12 +23,15 @@ def export_metadata(scoped: ScopedGraph, recipient: str | None = None) -> dict:
     """The metadata block every export carries (marking, version, date, role, filters), with
     who it is for (``recipient``; "not named" when nobody was) and the date by which the copy
     is to be reviewed or destroyed (``MAPPING_EXPORT_REVIEW_DAYS`` after it was made)."""
-    from datetime import date, timedelta
+    from datetime import date
 
     from mapping import settings
+    from mapping.marking import copy_for
 
     exported_at = now_iso()
-    made = date.fromisoformat(exported_at[:10])
+    copy = copy_for(
+        recipient, settings.current().export_review_days, date.fromisoformat(exported_at[:10])
+    )
     return {
         "marking": MARKING,
         "dataset_version": scoped.version,
@@ -36,8 +39,8 @@ def export_metadata(scoped: ScopedGraph, recipient: str | None = None) -> dict:
         "role": scoped.scope.role,
         "filters": json.dumps(scoped.scope.describe(), sort_keys=True),
         "notice": export_notice(scoped, ASSOCIATION_NOTICE),  # and why it holds less, if it does
-        "recipient": (recipient or "").strip() or "not named",
-        "review_by": (made + timedelta(days=settings.current().export_review_days)).isoformat(),
+        "recipient": copy.recipient,  # one safe line (mapping.marking.clean_recipient)
+        "review_by": copy.review_by,
     }
 
 

@@ -15,12 +15,14 @@ from pathlib import Path
 from mapping.export.graphml import xml_text
 from mapping.export.records import ENTITY_FIELDS, LINK_FIELDS, entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
+from mapping.marking import metadata_marking
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Metadata rows written above every CSV header, in this order (so readers skip 6 rows).
 METADATA_KEYS = ("marking", "dataset_version", "exported_at", "role", "filters", "notice")
-#: Who a copy is for and when it is to be reviewed: in the workbook's README (the CSV header
-#: keeps its six rows, which readers of earlier exports count on).
+#: Who a copy is for and when it is to be reviewed: rows of their own in the workbook's
+#: README; in a CSV they follow the marking on its row (mapping.marking.marking_line), so
+#: the header keeps its six rows, which readers of earlier exports count on.
 COPY_KEYS = ("recipient", "review_by")
 CLUSTER_FIELDS = (
     "cluster_id",
@@ -138,7 +140,11 @@ def build_tables(scoped: ScopedGraph, seed: int = 0) -> dict[str, list[dict]]:
 
 
 def metadata_lines(metadata: dict) -> list[str]:
-    return [f"# {key}: {metadata.get(key, '')}" for key in METADATA_KEYS]
+    """The six ``# key: value`` rows; the marking row also names the copy's recipient and
+    review-by date when the metadata has them (``# marking: M · for R · review by D``)."""
+    values = {key: metadata.get(key, "") for key in METADATA_KEYS}
+    values["marking"] = metadata_marking(metadata)
+    return [f"# {key}: {values[key]}" for key in METADATA_KEYS]
 
 
 def write_csv_table(path: Path, fields, rows: list[dict], metadata: dict) -> None:

@@ -29,7 +29,14 @@ from loaders.problems import (
 )
 from loaders.roles import check_roles, split_roles
 from loaders.values import UnknownTerm, ValueMap, suggest, value_key
-from mapping.model import GRADING_FIELDS, LIST_SEPARATOR, MODEL, Vocabulary, parse_grading
+from mapping.model import (
+    GRADING_FIELDS,
+    LIST_COLUMNS,
+    LIST_SEPARATOR,
+    MODEL,
+    Vocabulary,
+    parse_grading,
+)
 from mapping.pseudonymise import normalise_raw_id
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
@@ -443,11 +450,7 @@ def validate_entities(sheet: MappedSheet, collector: Collector) -> pd.DataFrame:
         ("adult_role", MODEL.adult_roles),
     ):
         frame[column] = check_vocab(sheet, frame, column, vocab, collector)
-    for column, vocab_name in (
-        ("harms", "harms"),
-        ("vulnerabilities", "vulnerabilities"),
-        ("protective_factors", "protective_factors"),
-    ):
+    for column, vocab_name in LIST_COLUMNS.items():
         frame[column] = check_list(sheet, frame, column, getattr(MODEL, vocab_name), collector)
     for column in ("lat", "lon"):
         numbers = pd.to_numeric(frame[column].str.strip().replace("", None), errors="coerce")

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from mapping.model import MODEL, Vocabulary
+from mapping.model import LIST_COLUMNS, MODEL, Vocabulary
 
 #: Template columns whose values come from a model vocabulary (the MODEL attribute).
 VOCABULARY_COLUMNS: dict[str, str] = {
@@ -29,9 +29,7 @@ VOCABULARY_COLUMNS: dict[str, str] = {
     "ideology": "ideologies",
     "case_status": "case_statuses",
     "adult_role": "adult_roles",
-    "harms": "harms",
-    "vulnerabilities": "vulnerabilities",
-    "protective_factors": "protective_factors",
+    **LIST_COLUMNS,
     "link_type": "link_types",
     "source_agency": "source_agencies",
     "role": "incident_roles",

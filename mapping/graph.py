@@ -22,7 +22,7 @@ import pandas as pd
 
 from mapping.adult_roles import infer_adult_roles
 from mapping.config import stale_after_days
-from mapping.model import LIST_SEPARATOR, MODEL, generalise_coordinate, parse_minimum
+from mapping.model import LIST_COLUMNS, LIST_SEPARATOR, MODEL, generalise_coordinate, parse_minimum
 from mapping.store import VersionTables
 
 NODE_ATTRIBUTES = (
@@ -43,7 +43,7 @@ NODE_ATTRIBUTES = (
     "private_place",
     "coordinates_generalised",
 )
-LIST_ATTRIBUTES = ("harms", "vulnerabilities", "protective_factors")
+LIST_ATTRIBUTES = tuple(LIST_COLUMNS)
 
 
 @dataclass(frozen=True)

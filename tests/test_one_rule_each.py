@@ -116,3 +116,16 @@ def test_grading_fields_are_declared_once():
     # a dict spelling each one out as a key, e.g. {"source_evaluation": row["source_evaluation"], ...}
     as_keys = "|".join(rf"{a}\s*:\s*\w+\[{a}\]" for a in quoted)
     assert holders(as_keys) == []
+
+
+def test_list_columns_are_declared_once():
+    """The ``;``-separated entity columns and their vocabularies are ``model.LIST_COLUMNS``:
+    the graph's list attributes, validation and value mapping derive from it."""
+    assert holders(r"[\"']protective_factors[\"']\s*:\s*[\"']protective_factors[\"']") == [
+        "mapping/model.py"
+    ]
+    by_hand = [
+        r"\(\s*[\"']harms[\"'],\s*[\"']vulnerabilities[\"'],\s*[\"']protective",  # a tuple
+        r"\(\s*[\"']protective_factors[\"'],\s*[\"']protective_factors[\"']\s*\)",  # pairs
+    ]
+    assert holders("|".join(by_hand)) == []

@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.harness import wait_for_app
-from tests.e2e.test_explorer import choose, drawn, explorer_frame, shoot, wait_redrawn
+from tests.e2e.test_explorer import SHOTS, choose, drawn, explorer_frame, shoot, wait_redrawn
 from tests.explorer_world import HANDLING_C_LINK, LINKS, import_world
 
 pytestmark = pytest.mark.e2e
@@ -217,4 +217,15 @@ def test_time_bar_narrows_undo_restores_and_the_view_exports(evidence_server, ne
     assert picture[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", picture[16:24])
     assert width >= 300 and height >= 300
+    saved = SHOTS / f"explorer-saved-picture-{size[0]}x{size[1]}.png"  # to look at its band
+    saved.write_bytes(picture)
+    # The band names who saved it and when to review it (mapping.marking): wider than the
+    # bare marking's text, so the white text runs further across the red band than it did.
+    from PIL import Image
+
+    band = Image.open(saved).convert("RGB")
+    row = [band.getpixel((x, y)) for y in range(6, 22) for x in range(width)]
+    assert band.getpixel((2, 2)) == (0xB0, 0x00, 0x20)  # the red band at the top
+    white = [i % width for i, (r, g, b) in enumerate(row) if min(r, g, b) > 200]
+    assert white and max(white) - min(white) > 0.35 * width, (min(white), max(white), width)
     assert page.external_requests == []

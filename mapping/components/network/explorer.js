@@ -75,24 +75,53 @@
   }
   releaseButton.addEventListener("click", releasePins);
 
+  // The marking line (marking, recipient, review-by date: mapping/marking.py) in bold
+  // lines that fit ``room`` pixels: 14 px, or smaller down to 9 px, and only then broken at
+  // its " · " separators, so a long recipient never runs off the picture.
+  function bandLines(ctx, text, room, ratio) {
+    var size = 14;
+    function fits(line) {
+      ctx.font = "bold " + Math.round(size * ratio) + "px sans-serif";
+      return ctx.measureText(line).width <= room;
+    }
+    while (size > 9 && !fits(text)) { size -= 0.5; }
+    var lines = [], line = "";
+    text.split(" · ").forEach(function (part) {
+      var trial = line ? line + " · " + part : part;
+      if (line && !fits(trial)) { lines.push(line); line = part; } else { line = trial; }
+    });
+    lines.push(line);
+    ctx.font = "bold " + Math.round(size * ratio) + "px sans-serif";
+    return {size: size, lines: lines};
+  }
+
   // The drawing as seen, on white, with the marking above and the view's note below.
   function savePicture() {
     if (!network) { return; }
     var source = container.querySelector("canvas");
-    var band = 28, ratio = source.width / source.clientWidth;
+    var ratio = source.width / source.clientWidth;
     var out = document.createElement("canvas");
     out.width = source.width;
-    out.height = source.height + 2 * band * ratio;
     var ctx = out.getContext("2d");
+    var fitted = bandLines(ctx, marking, out.width - 16 * ratio, ratio);
+    var leading = Math.round(fitted.size * 1.4);
+    var top = Math.max(28, fitted.lines.length * leading + 10), bottom = 28;
+    out.height = source.height + (top + bottom) * ratio;
+    ctx = out.getContext("2d");  // resizing cleared the canvas and its font
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.fillStyle = "#b00020";
-    ctx.fillRect(0, 0, out.width, band * ratio);
+    ctx.fillRect(0, 0, out.width, top * ratio);
     ctx.fillStyle = "#ffffff";
-    ctx.font = "bold " + Math.round(14 * ratio) + "px sans-serif";
+    ctx.font = "bold " + Math.round(fitted.size * ratio) + "px sans-serif";
     ctx.textAlign = "center";
-    ctx.fillText(marking, out.width / 2, 19 * ratio);
-    ctx.drawImage(source, 0, band * ratio);
+    ctx.textBaseline = "middle";
+    var first = (top - (fitted.lines.length - 1) * leading) / 2;
+    fitted.lines.forEach(function (line, number) {
+      ctx.fillText(line, out.width / 2, (first + number * leading) * ratio);
+    });
+    ctx.textBaseline = "alphabetic";
+    ctx.drawImage(source, 0, top * ratio);
     ctx.fillStyle = "#333333";
     ctx.textAlign = "left";
     ctx.font = Math.round(12 * ratio) + "px sans-serif";

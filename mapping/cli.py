@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mapping import audit, config, trust_cli
 from mapping.dates import date_option
 from mapping.export.formats import FORMATS
 from mapping.export.options import ExportOptions
-from mapping.graph import Scope, build_scoped_graph
+from mapping.graph import Scope, ScopedGraph, build_scoped_graph
 from mapping.model import MODEL
 from mapping.store import Store
+
+if TYPE_CHECKING:  # only named in annotations: the loaders load when a verb needs them
+    import pandas as pd
+
+    from loaders.values import UnknownTerm
 
 
 def _add_scope_args(parser: argparse.ArgumentParser) -> None:
@@ -126,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def scope_from(args) -> Scope:
+def scope_from(args: argparse.Namespace) -> Scope:
     return Scope(
         role=args.role,
         since=args.since,
@@ -139,7 +146,7 @@ def scope_from(args) -> Scope:
     )
 
 
-def cmd_sample(args) -> int:
+def cmd_sample(args: argparse.Namespace) -> int:
     from mapping.sample import generate
 
     generate(args.out, young_people=args.young_people, seed=args.seed)
@@ -147,14 +154,14 @@ def cmd_sample(args) -> int:
     return 0
 
 
-def child_suspects_confirmed(args) -> bool | None:
+def child_suspects_confirmed(args: argparse.Namespace) -> bool | None:
     """True with --confirm-child-suspects; otherwise None: the rows are listed and counted as
     unconfirmed warnings and the import goes ahead (exit 0 for a valid file is the verb's
     contract; other tools drive it). The upload page asks for its own tick instead."""
     return True if args.confirm_child_suspects else None
 
 
-def cmd_import(args) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
     from loaders.columns import Profile
     from loaders.importer import Source, import_files
     from loaders.problems import ImportFailed
@@ -261,7 +268,7 @@ def database_exists(url: str | None) -> bool:
     return Path(url.removeprefix("sqlite:///")).expanduser().exists()
 
 
-def unknown_term_lines(terms, profile_path) -> list[str]:
+def unknown_term_lines(terms: Sequence[UnknownTerm], profile_path: Path | None) -> list[str]:
     """Each unknown term once, with its count and the closest model terms."""
     if not terms:
         return []
@@ -275,7 +282,7 @@ def unknown_term_lines(terms, profile_path) -> list[str]:
     return lines
 
 
-def cmd_rekey(args) -> int:
+def cmd_rekey(args: argparse.Namespace) -> int:
     from loaders.rekey import rekey_database, rotate_key_file
     from mapping.pseudonymise import Pseudonymiser
 
@@ -319,7 +326,7 @@ def cmd_rekey(args) -> int:
     return 0
 
 
-def load_scoped(args):
+def load_scoped(args: argparse.Namespace) -> tuple[ScopedGraph, dict[str, Any]]:
     store = Store(args.db)
     version = args.version or store.latest_version()
     if version is None:
@@ -329,7 +336,7 @@ def load_scoped(args):
     return build_scoped_graph(tables, scope_from(args), version), store.version_info(version)
 
 
-def known_districts(asked: list[str], entities) -> list[str]:
+def known_districts(asked: list[str], entities: pd.DataFrame) -> list[str]:
     """The districts asked for, spelt as stored; an unknown one is an error listing the known."""
     known = sorted({str(d) for d in entities["district"].dropna() if str(d).strip()})
     by_key = {d.casefold().strip(): d for d in known}
@@ -342,7 +349,7 @@ def known_districts(asked: list[str], entities) -> list[str]:
     return [by_key[d.casefold().strip()] for d in asked]
 
 
-def cmd_analyse(args) -> int:
+def cmd_analyse(args: argparse.Namespace) -> int:
     from mapping.analysis.report import analyse
 
     scoped, info = load_scoped(args)
@@ -368,13 +375,13 @@ def cmd_analyse(args) -> int:
     return 0
 
 
-def _print_explanations(items: list[dict]) -> None:
+def _print_explanations(items: list[dict[str, Any]]) -> None:
     """The report's explanations on stderr, one sentence a line (the JSON has them too)."""
     for item in items:
         print(f"note: {item['message']}", file=sys.stderr)
 
 
-def cmd_lookup(args) -> int:
+def cmd_lookup(args: argparse.Namespace) -> int:
     from mapping.lookup import lookup
     from mapping.pseudonymise import Pseudonymiser
 
@@ -388,7 +395,7 @@ def cmd_lookup(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from mapping.export.formats import MEETING_PACK_FORMATS, out_name_problem
 
     problem = out_name_problem(args.format, args.out)
@@ -434,7 +441,7 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
     return options_from(settings.current(), meeting=args.meeting)
 
 
-VERBS = {
+VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sample": cmd_sample,
     "import": cmd_import,
     "rekey": cmd_rekey,

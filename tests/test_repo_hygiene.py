@@ -266,7 +266,14 @@ def test_strict_modules_get_every_strict_flag():
     (override,) = [o for o in config.get("overrides", []) if "loaders" in o["module"]]
     missing = sorted(f for f in wanted - {"warn_redundant_casts"} if override.get(f) is not True)
     assert not missing, f"the strict override lacks {missing}"
-    for package in ("loaders", "loaders.*", "mapping.analysis.*", "mapping.meeting.*"):
+    for package in (
+        "loaders",
+        "loaders.*",
+        "mapping.analysis.*",
+        "mapping.meeting.*",
+        "mapping.render.*",
+        "mapping.cli",
+    ):
         assert package in override["module"], package
 
 

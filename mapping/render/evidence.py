@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +30,7 @@ STYLE = (
 )
 
 
-def _cell(column: str, value) -> str:
+def _cell(column: str, value: object) -> str:
     text = "" if value is None or value != value else str(value)
     if column == "grading" and text and text != "not graded":
         return f'<td title="{html.escape(grading_meaning(text))}">{html.escape(text)}</td>'
@@ -36,7 +38,11 @@ def _cell(column: str, value) -> str:
 
 
 def evidence_html(
-    frame: pd.DataFrame, *, test_id: str = "evidence-table", columns=None, standalone=True
+    frame: pd.DataFrame,
+    *,
+    test_id: str = "evidence-table",
+    columns: Sequence[str] | None = None,
+    standalone: bool = True,
 ) -> str:
     """``frame`` (from :func:`mapping.views.evidence_table`) as a full-width HTML table."""
     columns = [c for c in (columns or frame.columns) if c in frame.columns]
@@ -63,7 +69,7 @@ def evidence_html(
 STEP_COLUMNS = ["link_type", "source_agency", "grading", "first_seen", "last_seen", "incident_id"]
 
 
-def path_html(steps_by_path: list[list[dict]], shown_as) -> str:
+def path_html(steps_by_path: list[list[dict[str, Any]]], shown_as: Callable[[str], str]) -> str:
     """Each path as an ordered list of steps ("A → B"), each with the links behind it."""
     parts = [STYLE]
     for number, steps in enumerate(steps_by_path, 1):

@@ -16,13 +16,24 @@ import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from mapping.analysis.harms import harm_counts_text
 from mapping.explorer_sizes import sized
 from mapping.model import MODEL
-from mapping.render.network import harm_tag, layout, vis_elements, vis_network_js
+from mapping.render.network import (
+    Positions,
+    VisItem,
+    harm_tag,
+    layout,
+    vis_elements,
+    vis_network_js,
+)
+
+if TYPE_CHECKING:  # the view is only read here
+    from mapping.explorer import ExplorerView
 
 COMPONENT_SOURCE = Path(__file__).resolve().parent.parent / "components" / "network"
 #: Colour of a collapsed group with no harm flags among its young people.
@@ -54,7 +65,7 @@ def harm_mix_colour(harms: dict[str, int]) -> str:
 
 def group_node(
     group_id: str, title: str, size: int, harms: dict[str, int], position: tuple[float, float]
-) -> dict:
+) -> VisItem:
     """A collapsed cluster drawn as one node: size = members, colour = harm mix."""
     order = MODEL.harms.keys()  # model order
     tag = harm_tag([h for h in order if harms.get(h)])
@@ -75,8 +86,13 @@ def group_node(
 
 
 def payload(
-    view, positions: dict, *, use_codes: bool = False, sizes=None, size_label: str = ""
-) -> dict:
+    view: ExplorerView,
+    positions: Positions,
+    *,
+    use_codes: bool = False,
+    sizes: dict[str, float] | None = None,
+    size_label: str = "",
+) -> dict[str, list[VisItem]]:
     """Nodes and edges for the component from an :class:`mapping.explorer.ExplorerView`;
     ``sizes`` (entity -> value of a measure, :mod:`mapping.explorer_sizes`) rescales them."""
     nodes, edges = vis_elements(
@@ -104,7 +120,7 @@ def payload(
     return {"nodes": nodes + groups, "edges": edges}
 
 
-def key_entities(view, limit: int = KEY_LABELS) -> set[str]:
+def key_entities(view: ExplorerView, limit: int = KEY_LABELS) -> set[str]:
     """Entities whose label is always drawn: the open person or place, those on a path,
     and the ``limit`` best-linked (most neighbours in the view; codes break ties)."""
     graph = view.graph
@@ -112,7 +128,7 @@ def key_entities(view, limit: int = KEY_LABELS) -> set[str]:
     return {*ranked, *view.highlight, *([view.focus] if view.focus else [])}
 
 
-def label_key_entities(nodes: list[dict], view) -> None:
+def label_key_entities(nodes: list[VisItem], view: ExplorerView) -> None:
     """Keep labels where they fit: above ``LABEL_ALL_UP_TO`` entities, only key entities
     keep theirs; the others' label moves to ``fullLabel`` (shown on hover in the tooltip,
     and drawn when zoomed in). The open person is drawn larger, bold, with a halo."""
@@ -127,12 +143,12 @@ def label_key_entities(nodes: list[dict], view) -> None:
             node["fullLabel"], node["label"] = node["label"], ""
 
 
-def data_key(version, scope, extra) -> str:
+def data_key(version: object, scope: object, extra: object) -> str:
     """A short stable key: the component redraws only when this changes."""
     return hashlib.sha256(repr((version, scope, extra)).encode()).hexdigest()[:16]
 
 
-def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
+def view_layout(view: ExplorerView, seed: int = 0) -> dict[str, tuple[float, float]]:
     """Seeded positions for a view. Opened clusters are each drawn in their own disc in the
     middle; collapsed groups stand evenly on a ring around them, in the order of the
     directions a spring layout of the groups gives them (linked groups stay neighbours)."""
@@ -173,7 +189,13 @@ def view_layout(view, seed: int = 0) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def _disc(graph: nx.Graph, centre, radius: float, seed: int, positions: dict) -> None:
+def _disc(
+    graph: nx.Graph,
+    centre: tuple[float, float],
+    radius: float,
+    seed: int,
+    positions: dict[str, tuple[float, float]],
+) -> None:
     """Lay ``graph`` out and fit it in a disc of ``radius`` around ``centre``."""
     inner = layout(graph, seed=seed)
     xs, ys = [p[0] for p in inner.values()], [p[1] for p in inner.values()]

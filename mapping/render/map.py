@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 import folium
 from branca.element import Element, Figure, MacroElement
@@ -35,6 +36,12 @@ from mapping.render.map_data import (
 )
 from mapping.render.network import safe_json
 
+if TYPE_CHECKING:  # geopandas only names the boundaries' type here
+    import geopandas as gpd
+
+#: One item our layer script draws (a district, a line or a place), JSON-ready.
+MapItem = dict[str, Any]
+
 VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 NO_DATA_COLOUR = "#8a8a8a"
 #: Light-to-dark blues for districts by young people with harm flags (ColorBrewer Blues).
@@ -42,7 +49,7 @@ DISTRICT_SHADES = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#0851
 MAX_EVIDENCE_IN_POPUP = 4
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     """HTML-escape data text, and ``$`` and backticks too, so it can never open a template
     literal or markup wherever it is rendered."""
     return html.escape(str(value), quote=True).replace("$", "&#36;").replace("`", "&#96;")
@@ -102,8 +109,8 @@ class DataLayer(MacroElement):
 
     _template = Template(LAYER_SCRIPT)
 
-    def __init__(self, items: list[dict]):
-        super().__init__()
+    def __init__(self, items: list[MapItem]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__ is unannotated
         self._name = "DataLayer"
         self.payload = safe_json(items)
 
@@ -125,8 +132,8 @@ class Legend(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, legend_html: str):
-        super().__init__()
+    def __init__(self, legend_html: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__ is unannotated
         self._name = "Legend"
         self.payload = safe_json(legend_html)
 
@@ -153,11 +160,12 @@ def _harm_colour(context: ContextOnMap) -> str:
 
 def place_radius(flagged: int) -> float:
     """Marker radius in pixels: grows with the square root of flagged young people."""
-    return round(5 + 4 * flagged**0.5, 1)
+    root: float = flagged**0.5
+    return round(5 + 4 * root, 1)
 
 
 def place_popup(context: ContextOnMap) -> str:
-    rows = [
+    rows: list[tuple[str, object]] = [
         ("Kind", kind_label(context.kind)),
         ("District", context.district or "not recorded"),
         ("Young people with harm flags", context.flagged_young_people),
@@ -191,7 +199,7 @@ def place_popup(context: ContextOnMap) -> str:
     return f'<div class="cs-popup"><b>{text(context.label)}</b><table>{body}</table></div>'
 
 
-def area_item(place: ContextOnMap) -> dict:
+def area_item(place: ContextOnMap) -> MapItem:
     """A home address drawn as its grid cell (a partner's map): a rectangle, no marker."""
     assert place.area is not None, "only a place with an area is drawn as one"
     south, west, north, east = place.area
@@ -213,7 +221,7 @@ def area_item(place: ContextOnMap) -> dict:
     }
 
 
-def place_items(data: MapData) -> list[dict]:
+def place_items(data: MapData) -> list[MapItem]:
     ordered = sorted(data.places, key=lambda p: (-p.flagged_young_people, p.id))[::-1]
     return [
         area_item(p)
@@ -244,11 +252,11 @@ def district_shade(count: int, highest: int) -> str:
     return DISTRICT_SHADES[step]
 
 
-def district_items(data: MapData, boundaries) -> list[dict]:
+def district_items(data: MapData, boundaries: gpd.GeoDataFrame | None) -> list[MapItem]:
     if boundaries is None:
         return []
     highest = max((c["flagged_young_people"] for c in data.districts.values()), default=0)
-    items = []
+    items: list[MapItem] = []
     for row in boundaries.itertuples(index=False):
         counts = data.districts.get(row.district, {})
         flagged = counts.get("flagged_young_people", 0)
@@ -275,7 +283,7 @@ def district_items(data: MapData, boundaries) -> list[dict]:
     return items
 
 
-def line_items(data: MapData) -> list[dict]:
+def line_items(data: MapData) -> list[MapItem]:
     return [
         {
             "shape": "line",
@@ -340,7 +348,7 @@ LEGEND_CSS = (
 
 def build_map(
     data: MapData,
-    boundaries=None,
+    boundaries: gpd.GeoDataFrame | None = None,
     *,
     height: str = "100%",
     collapsed_layers: bool = True,
@@ -386,10 +394,10 @@ def build_map(
             blur=20,
             min_opacity=0.25,
             show=False,
-        )
+        )  # type: ignore[no-untyped-call]  # folium's HeatMap.__init__ is unannotated
         heat.default_js = [("leaflet-heat.js", assets["heat_js"])]
         heat.add_to(fmap)
-    PlainCredit().add_to(fmap)
+    PlainCredit().add_to(fmap)  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__ is unannotated
     if legend:
         Legend(legend_html(data)).add_to(fmap)
     folium.LayerControl(collapsed=collapsed_layers).add_to(fmap)
@@ -398,7 +406,9 @@ def build_map(
     return fmap
 
 
-def map_extent(data: MapData, boundaries=None) -> list[list[float]] | None:
+def map_extent(
+    data: MapData, boundaries: gpd.GeoDataFrame | None = None
+) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the located places: the map frames the data, not
     the boundaries file (a national file would shrink one borough to a dot). Without any
     located place, the boundaries' own extent; None when there is neither."""
@@ -412,7 +422,9 @@ def map_extent(data: MapData, boundaries=None) -> list[list[float]] | None:
     return None
 
 
-def boundaries_near(boundaries, extent, margin: float = 0.5):
+def boundaries_near(
+    boundaries: gpd.GeoDataFrame | None, extent: list[list[float]] | None, margin: float = 0.5
+) -> gpd.GeoDataFrame | None:
     """The boundaries that reach within ``margin`` of the data's extent (its height and
     width): a file of every district in England is cut to the area the map shows."""
     if boundaries is None or not len(boundaries) or extent is None:
@@ -452,7 +464,11 @@ def side_panel_html(data: MapData, meta: str) -> str:
 
 
 def map_html(
-    data: MapData, boundaries=None, *, meta: str = "", tiles: tuple[str, str] | None = None
+    data: MapData,
+    boundaries: gpd.GeoDataFrame | None = None,
+    *,
+    meta: str = "",
+    tiles: tuple[str, str] | None = None,
 ) -> str:
     """The standalone offline map page: marking, map, then the online spaces list."""
     fmap = build_map(
@@ -472,7 +488,13 @@ def map_html(
     return page[:cut] + side_panel_html(data, meta) + page[cut:]
 
 
-def write_map(data: MapData, boundaries, out: Path, metadata: dict, tiles=None) -> None:
+def write_map(
+    data: MapData,
+    boundaries: gpd.GeoDataFrame | None,
+    out: Path,
+    metadata: Mapping[str, Any],
+    tiles: tuple[str, str] | None = None,
+) -> None:
     """``export --format map``: the standalone offline map of ``data`` (computed by the
     caller, ``export.run.prepare``) as one HTML file."""
     meta = (

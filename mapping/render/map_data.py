@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
+import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
@@ -29,6 +32,21 @@ from mapping.model import AREA_NOT_ADDRESS, MODEL
 #: What a place's ``evidence`` counts, in the popup, the panel and the online spaces table
 #: alike: the links between the place and the young people linked to it (flagged or not).
 YOUNG_PEOPLE_LINKS = "Links to young people"
+
+#: One peer-group line: two located places one cluster's young people share (see
+#: :func:`peer_lines`); a dict, as the map's layer script and the tests read it.
+PeerLine = TypedDict(
+    "PeerLine",
+    {
+        "cluster": str,
+        "overlap": bool,
+        "from": str,
+        "to": str,
+        "young_people": int,
+        "points": list[list[float]],
+        "evidence": list[str],
+    },
+)
 
 
 @dataclass
@@ -69,7 +87,7 @@ class MapData:
     online_spaces: list[ContextOnMap]
     not_located: list[ContextOnMap]
     districts: dict[str, dict[str, int]]
-    peer_lines: list[dict]
+    peer_lines: list[PeerLine]
     heat: list[list[float]]
     outside: list[str] = field(default_factory=list)
     assigned: dict[str, str] = field(default_factory=dict)
@@ -105,7 +123,7 @@ def build_map_data(
     clusters: list[Cluster],
     *,
     postcodes: geo.PostcodeTable | None = None,
-    boundaries=None,
+    boundaries: gpd.GeoDataFrame | None = None,
 ) -> MapData:
     """The map of ``scoped``: contexts located, districts counted, peer lines, heat.
 
@@ -163,9 +181,9 @@ def _place_frame(graph: nx.Graph, place_ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["entity_id", "district", "postcode", "lat", "lon"])
 
 
-def district_counts(graph: nx.Graph, contexts) -> dict[str, dict[str, int]]:
+def district_counts(graph: nx.Graph, contexts: Iterable[ContextOnMap]) -> dict[str, dict[str, int]]:
     """Per district: young people in scope, those with a harm flag, and places."""
-    counts: dict[str, Counter] = {}
+    counts: dict[str, Counter[str]] = {}
     for _, data in graph.nodes(data=True):
         if data["entity_type"] == "young_person" and data.get("district"):
             row = counts.setdefault(data["district"], Counter())
@@ -182,13 +200,13 @@ def district_counts(graph: nx.Graph, contexts) -> dict[str, dict[str, int]]:
 
 def peer_lines(
     graph: nx.Graph, clusters: list[Cluster], places: dict[str, ContextOnMap]
-) -> list[dict]:
+) -> list[PeerLine]:
     """Lines joining the located places each cluster's young people share (two or more
     members linked), as the shortest tree through them: the peer group's "territory"."""
-    lines = []
+    lines: list[PeerLine] = []
     for cluster in clusters:
         young = set(cluster.young_people)
-        used = {}
+        used: dict[str, list[str]] = {}
         for place in cluster.contexts:
             if place not in places or place not in graph:
                 continue
@@ -209,7 +227,7 @@ def peer_lines(
                     "from": a,
                     "to": b,
                     "young_people": len(set(used[a]) | set(used[b])),
-                    "points": [[places[a].lat, places[a].lon], [places[b].lat, places[b].lon]],
+                    "points": [list(lat_lon(places[a])), list(lat_lon(places[b]))],
                     "evidence": evidence,
                 }
             )
@@ -285,14 +303,16 @@ def find_context(data: MapData, node: str | None) -> ContextOnMap | None:
     return None
 
 
-def clicked_place(data: MapData, returned: dict | None, tolerance: float = 1e-4) -> str | None:
+def clicked_place(
+    data: MapData, returned: Mapping[str, Any] | None, tolerance: float = 1e-4
+) -> str | None:
     """The place a map click chose, from what st_folium returns: the clicked marker's
     ``place_id`` property, else the place drawn at the clicked point; None otherwise."""
     if not returned:
         return None
     drawing = returned.get("last_active_drawing") or {}
     place = (drawing.get("properties") or {}).get("place_id")
-    if place and find_context(data, place) is not None:
+    if isinstance(place, str) and place and find_context(data, place) is not None:
         return place
     point = returned.get("last_object_clicked") or {}
     lat, lon = point.get("lat"), point.get("lng")

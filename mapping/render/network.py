@@ -16,20 +16,30 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
+from typing import Any, Literal
 
 import networkx as nx
 
 from mapping.analysis.harms import is_protective, short_label
-from mapping.model import ASSOCIATION_NOTICE, MARKING, MODEL
+from mapping.model import ASSOCIATION_NOTICE, MODEL
+from mapping.model import MARKING as MARKING  # re-exported: pages import it from here
+
+#: One vis-network node or edge, or one legend item: JSON-ready, keyed as vis-network reads it.
+VisItem = dict[str, Any]
+#: A line's dash pattern as vis-network takes it: False for solid, else on/off lengths.
+Dashes = Literal[False] | list[int]
+#: Where each entity is drawn: id -> (x, y).
+Positions = Mapping[str, tuple[float, float]]
 
 #: Above this many nodes the spring layout is replaced by igraph's faster DrL layout.
 #: (networkx's spring layout needs scipy from 500 nodes, which is not a dependency.)
 SPRING_LAYOUT_MAX_NODES = 499
 CANVAS = 1000.0
 ASSOCIATION_BANNER = f"{ASSOCIATION_NOTICE} {MODEL.notices['open_the_evidence']}"
-LINE_DASHES = {
+LINE_DASHES: dict[str, Dashes] = {
     "solid": False,
     "dashed": [8, 6],
     "dotted": [2, 5],
@@ -48,7 +58,7 @@ def vis_network_js() -> str:
     return (base / "vis-network.min.js").read_text(encoding="utf-8")
 
 
-def safe_json(data) -> str:
+def safe_json(data: object) -> str:
     """JSON that is safe inside a <script> element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     for char, escape in (
@@ -96,11 +106,11 @@ def layout(graph: nx.Graph, seed: int = 0) -> dict[str, tuple[float, float]]:
     }
 
 
-def harm_tag(harms) -> str:
+def harm_tag(harms: Iterable[str]) -> str:
     return "·".join(short_label(h) for h in harms if h in MODEL.harms)
 
 
-def node_tooltip(node: str, data: dict) -> str:
+def node_tooltip(node: str, data: Mapping[str, Any]) -> str:
     kind = MODEL.entity_types[data["entity_type"]].label
     lines = [f"{data.get('label') or node}", kind]
     if data.get("place_kind"):
@@ -122,12 +132,12 @@ def node_tooltip(node: str, data: dict) -> str:
     return "\n".join(lines)
 
 
-def is_inferred(data: dict) -> bool:
+def is_inferred(data: Mapping[str, Any]) -> bool:
     """True when the entity's adult role was inferred from the evidence, not recorded."""
     return bool(data.get("adult_role_inferred")) or data.get("adult_role_source") == "inferred"
 
 
-def node_style(data: dict) -> dict:
+def node_style(data: Mapping[str, Any]) -> VisItem:
     """Shape, fill and border of one entity: the shape says its type, an adult's fill and
     border its role, a coloured border its first harm flag (green: protective), a dashed
     border that its role was inferred. Each colour means one thing (mapping/model.yaml)."""
@@ -142,7 +152,7 @@ def node_style(data: dict) -> dict:
     harms = data.get("harms") or ()
     if harms and harms[0] in MODEL.harms:
         border, width = MODEL.harms[harms[0]].colour or border, 4
-    style = {
+    style: VisItem = {
         "shape": kind.attrs.get("shape", "dot"),
         "borderWidth": width,
         "color": {"background": fill, "border": border},
@@ -154,10 +164,14 @@ def node_style(data: dict) -> dict:
 
 
 def vis_elements(
-    graph: nx.Graph, positions: dict, *, use_codes: bool = False, highlight: set[str] | None = None
-) -> tuple[list[dict], list[dict]]:
+    graph: nx.Graph,
+    positions: Positions,
+    *,
+    use_codes: bool = False,
+    highlight: set[str] | None = None,
+) -> tuple[list[VisItem], list[VisItem]]:
     """vis-network node and edge dicts. ``use_codes`` shows ids instead of place labels."""
-    nodes = []
+    nodes: list[VisItem] = []
     for node, data in sorted(graph.nodes(data=True)):
         harms = data.get("harms") or ()
         tag = harm_tag(harms)
@@ -176,7 +190,7 @@ def vis_elements(
                 **node_style(data),
             }
         )
-    edges = []
+    edges: list[VisItem] = []
     for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
         types = sorted(data.get("link_types") or ())
         first = MODEL.link_types[types[0]] if types else None
@@ -195,7 +209,7 @@ def vis_elements(
     return nodes, edges
 
 
-def _entity_item(label: str, data: dict) -> dict:
+def _entity_item(label: str, data: Mapping[str, Any]) -> VisItem:
     style = node_style(data)
     return {
         "label": label,
@@ -207,7 +221,7 @@ def _entity_item(label: str, data: dict) -> dict:
     }
 
 
-def legend_items() -> dict[str, list[dict]]:
+def legend_items() -> dict[str, list[VisItem]]:
     """Every shape, fill, border and line style the network uses, from the model."""
     entities = [
         _entity_item(t.label, {"entity_type": t.key})
@@ -268,11 +282,12 @@ _CLIPS = {
 }
 
 
-def _dash_gradient(colour: str, dashes) -> str:
+def _dash_gradient(colour: str, dashes: Dashes | None) -> str:
     """A repeating gradient drawing a line's dash pattern (on, off, on, off...) in CSS."""
     if not dashes:
         return colour
-    stops, at = [], 0.0
+    stops: list[str] = []
+    at = 0.0
     for index, length in enumerate(dashes):
         paint = colour if index % 2 == 0 else "transparent"
         stops.append(f"{paint} {at / 2:g}px {(at + length) / 2:g}px")
@@ -280,7 +295,7 @@ def _dash_gradient(colour: str, dashes) -> str:
     return f"repeating-linear-gradient(90deg,{','.join(stops)})"
 
 
-def swatch(item: dict) -> str:
+def swatch(item: Mapping[str, Any]) -> str:
     """A small CSS swatch drawing an entity's shape or a link's line as the network does
     (inline SVG would be stripped by Streamlit's HTML sanitiser)."""
     if "line" in item:
@@ -309,7 +324,7 @@ def swatch(item: dict) -> str:
 
 
 def legend_html() -> str:
-    parts = []
+    parts: list[str] = []
     for heading, items in legend_items().items():
         rows = "".join(f"<li>{swatch(i)}{html.escape(i['label'])}</li>" for i in items)
         parts.append(f"<h4>{html.escape(heading)}</h4><ul>{rows}</ul>")
@@ -363,7 +378,7 @@ PAGE = """<!DOCTYPE html>
 def network_html(
     graph: nx.Graph,
     *,
-    positions: dict | None = None,
+    positions: Positions | None = None,
     title: str = "Network map",
     meta: str = "",
     use_codes: bool = False,

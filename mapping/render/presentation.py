@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Iterable
+from typing import Any
 
 from mapping.meeting import Agenda, change_lines, withheld_note
+from mapping.model import MARKING
 from mapping.render.network import (
     ASSOCIATION_BANNER,
-    MARKING,
     PAGE_HEAD,
+    VisItem,
     layout,
     legend_html,
     safe_json,
@@ -62,7 +65,9 @@ th { background:#e8e8e8; }
 MAX_TABLE_ROWS = 6
 
 
-def _table(rows: list[dict], columns: list[str], empty: str = "None in this period.") -> str:
+def _table(
+    rows: list[dict[str, Any]], columns: list[str], empty: str = "None in this period."
+) -> str:
     if not rows:
         return f'<p class="note">{html.escape(empty)}</p>'
     head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns)
@@ -75,7 +80,7 @@ def _table(rows: list[dict], columns: list[str], empty: str = "None in this peri
     return f"<table><tr>{head}</tr>{body}</table>{tail}"
 
 
-def _figures(pairs) -> str:
+def _figures(pairs: Iterable[tuple[str, object]]) -> str:
     return (
         '<div class="figures">'
         + "".join(
@@ -100,7 +105,8 @@ def presentation_html(
     """The whole presentation: ``maps`` are the districts' map pictures (PNG) by district."""
     graph = agenda.scoped.graph if agenda.scoped is not None else None
     total = len(agenda.items)
-    sections, networks = [], {}
+    sections: list[str] = []
+    networks: dict[str, dict[str, list[VisItem]]] = {}
     for index, item in enumerate(agenda.items):
         s = item.sections
         if item.key == "opening":

@@ -410,7 +410,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     scoped, _info = load_scoped(args)
     try:  # written under a partial name, renamed into place (never a truncated file)
-        run_export(
+        detail = run_export(
             Store(args.db),
             scoped,
             args.format,
@@ -427,6 +427,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"wrote {args.format} export to {args.out}")
+    if "uniqueness_check" in detail:  # a partner export: what the check withheld, counted
+        print(detail["uniqueness_check"]["message"])
     from mapping.analysis.explain import scope_explanations
 
     _print_explanations(scope_explanations(scoped))  # e.g. why the file holds 0 nodes

@@ -152,6 +152,25 @@ class Role:
     home_addresses_as_areas: bool = False
 
 
+@dataclass(frozen=True)
+class DisclosureRule:
+    """The uniqueness (small-cell) check on exports to some roles (model.yaml
+    ``disclosure:``; ``mapping.export.disclosure``, docs/security.md "Uniqueness check").
+
+    Before an export to one of ``roles`` is written, young people are grouped by their
+    quasi-identifiers (degree band in the export's graph, district, age band, sex: those
+    present); anyone in a group smaller than ``k`` has the ``withhold`` attributes withheld
+    one at a time, in that order, until their group reaches ``k`` or none is left.
+    ``degree_bands`` are the lower bounds of the degree bands (``0, 1, 2, 3, 5, 9``:
+    0, 1, 2, 3-4, 5-8, 9+).
+    """
+
+    roles: tuple[str, ...] = ()
+    k: int = 3
+    degree_bands: tuple[int, ...] = (0, 1, 2, 3, 5, 9)
+    withhold: tuple[str, ...] = ("sex", "age_band", "district")
+
+
 #: Columns of the import template, sheet by sheet (contract: README "Import template").
 TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "entities": (
@@ -235,6 +254,8 @@ class Model:
     marking: str = ""
     #: Notices shown beside the data (model.yaml ``notices:``), e.g. ``association``.
     notices: dict[str, str] = field(default_factory=dict)
+    #: The uniqueness check on exports to some roles (model.yaml ``disclosure:``).
+    disclosure: DisclosureRule = field(default_factory=DisclosureRule)
 
     def is_person(self, entity_type: str) -> bool:
         return entity_type in self.entity_types and self.entity_types[entity_type].flag("person")
@@ -370,7 +391,24 @@ def load_model(path: Path = MODEL_FILE) -> Model:
         default_role=str(raw["default_role"]),
         marking=str(raw["marking"]),
         notices={str(k): str(v) for k, v in raw["notices"].items()},
+        disclosure=_disclosure(raw.get("disclosure") or {}),
     )
+
+
+def _disclosure(raw: dict[str, Any]) -> DisclosureRule:
+    default = DisclosureRule()
+    rule = DisclosureRule(
+        roles=tuple(str(r) for r in raw.get("roles") or ()),
+        k=int(raw.get("k", default.k)),
+        degree_bands=tuple(int(b) for b in raw.get("degree_bands") or default.degree_bands),
+        withhold=tuple(str(a) for a in raw.get("withhold") or default.withhold),
+    )
+    if rule.k < 2 or list(rule.degree_bands) != sorted(set(rule.degree_bands)):
+        raise ValueError("disclosure: k must be 2 or more and degree_bands rising")
+    unknown = set(rule.withhold) - {"sex", "age_band", "district"}
+    if unknown:
+        raise ValueError(f"disclosure: cannot withhold {', '.join(sorted(unknown))}")
+    return rule
 
 
 MODEL = load_model()

@@ -258,7 +258,7 @@ def export_view(scoped, view, drawn=None) -> None:
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / out_name(fmt, "network-view")
                 who = identity()
-                run_export(
+                detail = run_export(
                     store(),
                     drawn,
                     fmt,
@@ -267,6 +267,10 @@ def export_view(scoped, view, drawn=None) -> None:
                     options=options_from(settings.current()),
                 )
                 st.session_state.ex_export = (out.name, out.read_bytes())
+                checked = detail.get("uniqueness_check")  # a partner export: say what it did
+                st.session_state.ex_export_check = checked["message"] if checked else None
+        if st.session_state.get("ex_export_check"):
+            st.info(st.session_state.ex_export_check, icon=":material/shield:")
         if st.session_state.get("ex_export"):
             name, data = st.session_state.ex_export
             st.download_button(f"Download {name}", data, file_name=name, key="ex_download")

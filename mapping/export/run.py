@@ -3,6 +3,11 @@
 The audit row says who exported what, when, in which format, for which role, with which
 filters (as ``scope``, so a subject access request can rebuild who received a person's
 record) and how many entities and links went out. Never the file's contents.
+
+An export to a role the model's ``disclosure:`` rule lists (partners) first passes the
+uniqueness check (``mapping.export.disclosure``): what it withheld is written from a copy of
+the scoped graph, said in the file's ``notice`` and ``uniqueness_check`` metadata, counted
+in the audit row and returned as ``detail["uniqueness_check"]`` for the caller to show.
 """
 
 from __future__ import annotations
@@ -65,9 +70,19 @@ def run_export(
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; formats are {', '.join(FORMATS)}")
     from mapping.audit import record
+    from mapping.export.disclosure import apply_check, check_export
 
     options = options or ExportOptions()
     metadata = metadata or export_metadata(scoped, recipient or user)
+    check = check_export(scoped)
+    if check is not None:  # never silent: the notice, the metadata and the caller say it
+        scoped = apply_check(scoped, check)
+        said = check.message()
+        metadata = {
+            **metadata,
+            "notice": f"{metadata.get('notice') or ''} {said}".strip(),
+            "uniqueness_check": said,
+        }
     data = prepare(fmt, scoped, options, store)
     write_atomically(lambda target: FORMATS[fmt](data, target, metadata, options), out)
     detail = {
@@ -81,6 +96,8 @@ def run_export(
         "review_by": metadata.get("review_by"),
         "scope": scoped.scope.describe(),
     }
+    if check is not None:
+        detail["uniqueness_check"] = {**check.counts(), "message": check.message()}
     record(store, user, scoped.scope.role, "export", detail, scoped.version)
     return detail
 

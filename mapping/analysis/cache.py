@@ -30,6 +30,7 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+import pandas as pd
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,14 +44,25 @@ T = TypeVar("T")
 #: A cache key: (epoch, store url, kind, ...), every part hashable.
 Key = tuple[Hashable, ...]
 
-#: Entries kept in process memory, least recently used out first.
-MAX_ENTRIES = 12
-#: And at most this many links held in tables and scoped graphs together (a scoped graph of
-#: 1M links is about 2 GB), so a big dataset keeps one or two, the sample world dozens.
+#: Entries kept in process memory, least recently used out first. One (version, scope) that
+#: sessions are reading holds about a dozen (tables, scoped graph, report, layout, drawing,
+#: tables of the pages, ...), and an import stores one report per role: 12 entries made the
+#: pages' own results push each other out, so every session re-laid the same drawing
+#: (0.5 s each, benchmarks/load_test.py). Memory is bounded by ``MAX_LINKS_HELD`` below.
+MAX_ENTRIES = 256
+#: And at most this many links (or table rows) held in tables, scoped graphs and page tables
+#: together (a scoped graph of 1M links is about 2 GB), so a big dataset keeps one or two, the
+#: sample world dozens.
 MAX_LINKS_HELD = 3_000_000
 
 
 def _links_held(value: object) -> int:
+    """How many links (or rows) ``value`` holds: a version's tables or a scoped graph by its
+    links, a table by its rows, a list or tuple of tables by theirs."""
+    if isinstance(value, list | tuple):
+        return sum(len(part) for part in value if isinstance(part, pd.DataFrame))
+    if isinstance(value, pd.DataFrame):
+        return len(value)
     links = getattr(value, "links", None)
     return len(links) if links is not None and hasattr(links, "__len__") else 0
 

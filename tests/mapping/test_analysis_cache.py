@@ -214,3 +214,26 @@ def test_warm_stores_every_roles_default_view(fresh_store):
             cache.stored_report(store, cache.scoped_graph(store, version, Scope(role=role)))
     finally:
         report.analyse = original
+
+
+def test_the_results_of_one_busy_scope_do_not_push_each_other_out():
+    """An import stores a report per role, and each page keeps a dozen results per scope
+    (layout, drawing, tables): with room for only twelve they evicted each other and every
+    session recomputed the drawing. The number of small entries kept is not the bound."""
+    held = cache.SharedResults()
+    runs: list[str] = []
+    names = [f"result {n}" for n in range(40)]
+    for _ in range(2):
+        for name in names:
+            held.get(("epoch", name), lambda name=name: runs.append(name) or name)
+    assert runs == names  # each computed once, the second pass read them all
+
+
+def test_held_tables_count_their_rows_toward_the_bound():
+    import pandas as pd
+
+    held = cache.SharedResults(max_links=10)
+    held.get(("epoch", "table"), lambda: pd.DataFrame({"link_id": range(6)}))
+    held.get(("epoch", "tables"), lambda: [pd.DataFrame({"link_id": range(3)})] * 2)
+    assert held.peek(("epoch", "table")) is None  # 6 + 6 rows > 10: the older one left
+    assert held.peek(("epoch", "tables")) is not None

@@ -56,6 +56,7 @@ st.download_button(
     TEMPLATE.read_bytes(),
     file_name="template.xlsx",
     key="template",
+    on_click="ignore",  # a download reruns nothing (a rerun could drop the next click)
 )
 uploaded = st.file_uploader(
     "Drop spreadsheets or network files",
@@ -158,6 +159,7 @@ st.download_button(
     file_name=loaded.name or "mapping-profile.yaml",
     mime="text/yaml",
     key="save_profile",
+    on_click="ignore",
 )
 st.caption("Load it here next month, or use it with `python -m mapping import --profile`.")
 

@@ -387,6 +387,7 @@ if made and made["key"] == pack_key:
             data,
             key=f"m_dl_{fmt}",
             file_name=f"mace-{meeting['meeting_date']}-{role}.{fmt}",
+            on_click="ignore",  # the pack was audited when made; a download reruns nothing
         )
 else:
     st.caption("No pack made for this meeting and role yet.")

@@ -129,7 +129,7 @@ def start_server(
         time.sleep(0.25)
 
 
-def wait_for_app(page, timeout: float = 60_000, settle: float = 250) -> None:
+def wait_for_app(page, timeout: float = 60_000, settle: float = 250, quiet: float = 400) -> None:
     """Wait until Streamlit has connected and finished running the script.
 
     Call it after ``page.goto`` and after every interaction that reruns the script (click,
@@ -137,7 +137,10 @@ def wait_for_app(page, timeout: float = 60_000, settle: float = 250) -> None:
     on the root element (``data-testid="stApp"``): ``data-test-connection-state`` becomes
     ``CONNECTED`` and ``data-test-script-state`` cycles initial -> running -> notRunning;
     streamlit's own e2e suite waits on the same attributes. ``settle`` ms are waited first so
-    a rerun triggered just before is already under way, and loading skeletons must be gone.
+    a rerun triggered just before is already under way; then the app must stay connected,
+    not running and free of loading skeletons for ``quiet`` ms in a row. On a loaded machine
+    a rerun can start later than ``settle``: the quiet window keeps a stale "notRunning" (the
+    state before the click reached the server) from being taken for the finished rerun.
     """
     page.wait_for_timeout(settle)
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
@@ -147,6 +150,23 @@ def wait_for_app(page, timeout: float = 60_000, settle: float = 250) -> None:
         state="attached", timeout=timeout
     )
     page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout)
+    page.evaluate("() => { window.__mappingQuietSince = null; }")
+    page.wait_for_function(
+        """(quiet) => {
+            const app = document.querySelector("[data-testid='stApp']");
+            const ready = app !== null
+                && app.getAttribute("data-test-connection-state") === "CONNECTED"
+                && app.getAttribute("data-test-script-state") === "notRunning"
+                && document.querySelector("[data-testid='stSkeleton']") === null;
+            const now = performance.now();
+            if (!ready) { window.__mappingQuietSince = null; return false; }
+            if (window.__mappingQuietSince === null) { window.__mappingQuietSince = now; }
+            return now - window.__mappingQuietSince >= quiet;
+        }""",
+        arg=quiet,
+        polling=100,
+        timeout=timeout,
+    )
 
 
 def screenshot(page, name: str, *, full_page: bool = False) -> Path:

@@ -132,3 +132,50 @@ def test_several_agencies_files_make_one_version(db_url, tmp_path):
     assert (result.version, result.links) == (1, 2)
     assert set(store.read_version(1).links["source_agency"]) == {"police", "education"}
     store.dispose()
+
+
+def test_a_version_reads_back_as_pandas_read_sql_gives_it(db_url):
+    """read_version's own fast reader gives the frames pd.read_sql (text columns as
+    strings) gives: missing text as NA, floats with NaN, an all-empty column as objects."""
+    import pandas as pd
+    from sqlalchemy import select
+
+    from mapping.store import ENTITY_COLUMNS, INCIDENT_COLUMNS, LINK_COLUMNS, VersionTables
+    from mapping.store import entities as entity_table
+    from mapping.store import links as link_table
+
+    entity_rows = pd.DataFrame(
+        [
+            {"entity_id": "YP-1", "entity_type": "young_person", "lat": None},
+            {"entity_id": "PL-1", "entity_type": "place", "lat": 51.5, "lon": None},
+            {"entity_id": "PL-2", "entity_type": "place", "label": "Café ünïcode"},
+        ]
+    ).reindex(columns=list(ENTITY_COLUMNS))
+    link_rows = pd.DataFrame(
+        [
+            {"link_id": "L-1", "source_id": "YP-1", "target_id": "PL-1", "weight": 2.25},
+            {"link_id": "L-2", "source_id": "YP-1", "target_id": "PL-2", "notes": "seen"},
+        ]
+    ).reindex(columns=list(LINK_COLUMNS))
+    store = Store(db_url)
+    version = store.write_version(
+        VersionTables(entity_rows, link_rows, pd.DataFrame(columns=list(INCIDENT_COLUMNS))),
+        created_by="analyst-1",
+        sources=[],
+    )
+    tables = store.read_version(version)
+    with store.engine.connect() as conn:
+        for table, got in ((entity_table, tables.entities), (link_table, tables.links)):
+            columns = [c for c in table.c if c.name != "version_id"]
+            text = {c.name: "string" for c in columns if c.name not in ("lat", "lon", "weight")}
+            expected = pd.read_sql(
+                select(*columns).where(table.c.version_id == version), conn, dtype=text
+            )
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    by_id = tables.entities.set_index("entity_id")
+    assert str(by_id["entity_type"].dtype) == "string"
+    assert by_id.loc["PL-1", "lat"] == 51.5 and pd.isna(by_id.loc["YP-1", "lat"])
+    assert pd.isna(by_id.loc["YP-1", "label"]) and by_id.loc["PL-2", "label"] == "Café ünïcode"
+    assert tables.links.set_index("link_id").loc["L-1", "weight"] == 2.25
+    assert tables.incidents.empty and list(tables.incidents.columns) == list(INCIDENT_COLUMNS)
+    store.dispose()

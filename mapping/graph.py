@@ -269,8 +269,7 @@ def _build(tables: VersionTables, scope: Scope, version: int | None) -> ScopedGr
     graph = nx.Graph()
     used = pd.unique(pd.concat([links["source_id"], links["target_id"]]))
     kept = _generalise_addresses(entities[_isin(entities["entity_id"], used)], scope.role)
-    graph.add_nodes_from(_node_records(kept))
-    graph.add_edges_from((u, v, data) for (u, v), data in _merged_edges(links).items())
+    _fill(graph, _node_records(kept), links)
     return ScopedGraph(
         graph,
         links.reset_index(drop=True),
@@ -324,23 +323,51 @@ def _generalise_addresses(kept: pd.DataFrame, role: str) -> pd.DataFrame:
     return kept
 
 
-def _merged_edges(links: pd.DataFrame) -> dict[tuple[str, str], dict[str, Any]]:
-    """One edge per pair of entities: summed weight, the link ids and link types behind it."""
-    edges: dict[tuple[str, str], dict[str, Any]] = {}
+def _fill(
+    graph: nx.Graph, nodes: Iterable[tuple[str, dict[str, object]]], links: pd.DataFrame
+) -> None:
+    """Fill the empty ``graph`` with ``nodes`` and one edge per pair of entities in
+    ``links``: summed weight, the link ids and link types behind it.
+
+    The graph ``add_nodes_from(nodes)`` then ``add_edges_from`` of the merged pairs would
+    build (the same nodes, neighbours and attributes, in the same insertion order; an end
+    with no entity row is added bare, as networkx adds it), written straight into the plain
+    ``nx.Graph``'s own dicts: networkx copies every attribute dict it is handed and checks
+    every end again, and merging the pairs in a dict of their own first cost another 1M
+    tuple keys (together about a third of a 1M-link build). The adjacency itself is the
+    dict that merges the pairs. Pinned networkx; tests/mapping/test_graph.py checks it
+    against networkx's own build.
+    """
+    if type(graph) is not nx.Graph or len(graph):
+        raise ValueError("_fill fills an empty plain nx.Graph")
+    node, adj = graph._node, graph._adj
+    for n, attributes in nodes:
+        node[n] = attributes
+        adj[n] = {}
     columns = [
         links[c].to_numpy(dtype=object) for c in ("source_id", "target_id", "link_id", "link_type")
     ]
     weights = links["weight"].fillna(1.0).to_numpy(dtype=float).tolist()
     for source, target, link_id, link_type, weight in zip(*columns, weights, strict=True):
-        key = (source, target) if source <= target else (target, source)
-        data = edges.get(key)
+        if source <= target:
+            u, v = source, target
+        else:
+            u, v = target, source
+        neighbours = adj.get(u)
+        if neighbours is None:
+            node[u] = {}
+            neighbours = adj[u] = {}
+        data = neighbours.get(v)
         if data is None:
-            edges[key] = {"weight": weight, "links": [link_id], "link_types": {link_type}}
+            if v not in adj:
+                node[v] = {}
+                adj[v] = {}
+            data = neighbours[v] = {"weight": weight, "links": [link_id], "link_types": {link_type}}
+            adj[v][u] = data
         else:
             data["weight"] += weight
             data["links"].append(link_id)
             data["link_types"].add(link_type)
-    return edges
 
 
 def _protective_contexts(entities: pd.DataFrame) -> set[str]:

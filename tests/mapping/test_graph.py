@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import networkx as nx
 import pytest
 
 from mapping.graph import Scope, build_scoped_graph
@@ -114,3 +115,65 @@ def test_hiding_protective_contexts_drops_them_for_every_analysis_and_export():
     assert {"AD-2", "PL-2"} <= set(shown.graph) and not {"AD-2", "PL-2"} & set(hidden.graph)
     assert set(hidden.entities["entity_id"]).isdisjoint({"AD-2", "PL-2"})
     assert hidden.scope.describe()["show_protective"] is False
+
+
+def _networkx_build(scoped_links, kept_nodes):
+    """The graph networkx's own public calls build from the same nodes and links."""
+
+    graph = nx.Graph()
+    graph.add_nodes_from(kept_nodes)
+    edges: dict = {}
+    for row in scoped_links.itertuples(index=False):
+        key = tuple(sorted((row.source_id, row.target_id)))
+        weight = 1.0 if row.weight != row.weight else row.weight  # NaN counts as 1
+        data = edges.setdefault(key, {"weight": 0.0, "links": [], "link_types": set()})
+        data["weight"] += weight
+        data["links"].append(row.link_id)
+        data["link_types"].add(row.link_type)
+    graph.add_edges_from((u, v, data) for (u, v), data in edges.items())
+    return graph
+
+
+def _layout(graph):
+    """Everything a reader of the graph can observe, insertion order included."""
+    return (
+        list(graph.nodes(data=True)),
+        [(u, list(graph.adj[u].items())) for u in graph],
+        graph.number_of_edges(),
+    )
+
+
+def test_the_graph_is_the_one_networkx_would_build_merged_pairs_self_loops_included(
+    sample_world,
+):
+    store, _pseudonymiser, _truth = sample_world
+    tables = store.read_version()
+    # A pair linked twice (both directions) and a self-loop beside the sample world's links.
+    peers = tables.links[tables.links["link_type"] == "peer_association"]  # every role's
+    extra = peers.iloc[:2].copy()
+    extra["link_id"] = ["X-1", "X-2"]
+    extra["source_id"], extra["target_id"] = extra["target_id"].copy(), extra["source_id"].copy()
+    loop = peers.iloc[2:3].copy()
+    loop["link_id"], loop["target_id"] = "X-3", loop["source_id"]
+    import pandas as pd
+
+    from mapping.store import VersionTables
+
+    tables = VersionTables(
+        tables.entities, pd.concat([tables.links, extra, loop], ignore_index=True), tables.incidents
+    )
+    for role in ("analyst", "partner"):
+        scoped = build_scoped_graph(tables, Scope(role=role, include_stale=True, today=TODAY))
+        kept = [(n, dict(d)) for n, d in scoped.graph.nodes(data=True) if d]
+        reference = _networkx_build(scoped.links, kept)
+        assert _layout(scoped.graph) == _layout(reference)
+        assert nx.number_of_selfloops(scoped.graph) == 1
+        assert any(len(d["links"]) > 1 for _u, _v, d in scoped.graph.edges(data=True))
+
+
+def test_a_link_to_an_entity_without_a_row_still_gives_a_bare_node_as_networkx_does():
+    links = [*LINKS, {"source_id": "YP-1", "target_id": "GHOST-1"}]
+    scoped = build_scoped_graph(tables_from(ENTITIES, links), Scope(today=TODAY))
+    assert scoped.graph.nodes["GHOST-1"] == {}
+    assert "GHOST-1" in scoped.graph.adj["YP-1"]
+    assert scoped.graph.adj["GHOST-1"]["YP-1"]["links"] == ["L00006"]

@@ -129,28 +129,49 @@ def find_connectors(
     centrality = engines.betweenness(through_places(scoped), seed=seed, engine=engine)
     damping = context_scales(graph, popular_context_size)
     cuts = engines.articulation_points(graph, engine=engine)
-    roles = incident_roles(scoped.links)
     kinds = dict(graph.nodes(data="entity_type"))
-    found = []
+    person_kinds = {k for k in set(kinds.values()) if MODEL.is_person(k)}
+    # What ranks a candidate is counted for each; the lists and evidence shown are built
+    # only for those kept (at 1M links most candidates fall past ``limit``, and a popular
+    # context's evidence is a sort of tens of thousands of link ids).
+    candidates = []
     for node, data in graph.nodes(data=True):
         if data["entity_type"] not in CONNECTOR_TYPES:
             continue
         neighbours = graph.adj[node]
-        young = sorted(n for n in neighbours if kinds[n] == "young_person")
+        young = [n for n in neighbours if kinds[n] == "young_person"]
         clusters = sorted({membership[n] for n in neighbours if n in membership})
-        people = [n for n in neighbours if n in membership or MODEL.is_person(kinds[n])]
+        people = [n for n in neighbours if n in membership or kinds[n] in person_kinds]
         # No cluster needed: an entity whose removal cuts people apart connects them too.
         holds_together = node in cuts and len(people) >= 2
         if len(clusters) < 2 and len(young) < min_young_people and not holds_together:
             continue
-        evidence = sorted({link for n in people for link in neighbours[n]["links"]})
+        weight = round(damping.get(node, 1.0), 6)  # ranked on the figures shown
+        between = round(centrality.get(node, 0.0), 6)
+        rank = (-len(clusters) * weight, -len(young) * weight, -between, node)
+        candidates.append((rank, node, data, young, clusters, people))
+    candidates.sort(key=lambda c: c[0])
+    if limit:
+        # "Who" (adults) and "what" (contexts) are ranked apart, so neither crowds out the other.
+        kept: dict[str, int] = {}
+        shown = []
+        for candidate in candidates:
+            side = "who" if candidate[2]["entity_type"] in ("adult", "unknown") else "what"
+            kept[side] = kept.get(side, 0) + 1
+            if kept[side] <= limit:
+                shown.append(candidate)
+        candidates = shown
+    roles = incident_roles(scoped.links)
+    found = []
+    for _rank, node, data, young, clusters, people in candidates:
+        neighbours = graph.adj[node]
         found.append(
             {
                 "id": node,
                 "entity_type": data["entity_type"],
                 "kind": connector_kind(data),
                 "district": data.get("district"),
-                "young_people": young,
+                "young_people": sorted(young),
                 "clusters_bridged": clusters,
                 "betweenness": round(centrality.get(node, 0.0), 6),
                 "articulation_point": node in cuts,
@@ -158,28 +179,10 @@ def find_connectors(
                 "adult_role_inferred": bool(data.get("adult_role_inferred")),
                 "protective": is_protective(data),
                 "incident_roles": roles.get(node, {}),
-                "evidence": evidence,
+                "evidence": sorted({link for n in people for link in neighbours[n]["links"]}),
             }
         )
-    found.sort(
-        key=lambda c: (
-            -len(c["clusters_bridged"]) * c["damping"],
-            -len(c["young_people"]) * c["damping"],
-            -c["betweenness"],
-            c["id"],
-        )
-    )
-    if not limit:
-        return found
-    # "Who" (adults) and "what" (contexts) are ranked apart, so neither crowds out the other.
-    kept: dict[str, int] = {}
-    shown = []
-    for connector in found:
-        side = "who" if connector["entity_type"] in ("adult", "unknown") else "what"
-        kept[side] = kept.get(side, 0) + 1
-        if kept[side] <= limit:
-            shown.append(connector)
-    return shown
+    return found
 
 
 def who_connects(graph: nx.Graph, entities: list[str], *, cutoff: int = 4) -> list[dict[str, Any]]:

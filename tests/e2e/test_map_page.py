@@ -105,3 +105,27 @@ def test_hostile_place_name_stays_text_in_chromium(page):
     assert page.locator("img[src='x']").count() == 0
     screenshot(page, "map_hostile_name")
     assert page.external_requests == []
+
+
+@pytest.mark.parametrize("role,areas", [("partner", 1), ("analyst", 0)])
+def test_partner_map_draws_the_home_address_as_an_area_in_chromium(page, role, areas):
+    """A partner's map has the home address as a dashed grid-cell rectangle (no marker) that
+    says "area, not the address" on hover and click; an analyst's keeps the marker."""
+    from tests.mapping.export_world import scoped_world
+
+    scoped = scoped_world(role)
+    data = build_map_data(scoped, [])
+    page.set_content(map_html(data, meta=role))
+    area = page.locator("path.cs-area")
+    assert area.count() == areas
+    located = sum(1 for p in data.places if p.lat is not None)
+    assert page.locator("path.cs-place").count() == located - areas
+    if areas:
+        area.hover()
+        expect(page.locator(".leaflet-tooltip")).to_contain_text("area, not the address")
+        area.click()
+        expect(page.locator(".leaflet-popup-content")).to_contain_text("area, not the address")
+        box = area.bounding_box()
+        assert box["width"] > 5 and box["height"] > 5  # a drawn area, not a dot
+        screenshot(page, "map_partner_area")
+    assert page.external_requests == []

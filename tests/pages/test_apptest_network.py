@@ -121,3 +121,20 @@ def test_network_page_shows_the_explanations_of_its_result(world_env):
     assert not at.exception
     stale = next(e["message"] for e in expected if e["code"] == "stale_links_hidden")
     assert stale not in {t.value for t in at.text}
+
+
+def test_partner_view_export_says_what_the_uniqueness_check_withheld(world_env):
+    """The page's export button shows the check's counted message for a partner, and
+    nothing of the kind for an analyst (issue 18 item 15: no silent change)."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_network(at)
+    at.button(key="ex_prepare").click().run()
+    assert not at.exception
+    assert not any("Uniqueness check" in i.value for i in at.info)
+    at.sidebar.selectbox(key="role").select("partner").run()
+    at.button(key="ex_prepare").click().run()
+    assert not at.exception
+    said = [i.value for i in at.info if "Uniqueness check" in i.value]
+    assert len(said) == 1 and "young people" in said[0]
+    name, data = at.session_state["ex_export"]
+    assert said[0] in data.decode("utf-8")  # the same sentence is in the file

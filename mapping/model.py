@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -60,7 +61,7 @@ class Vocabulary:
     def __contains__(self, key: object) -> bool:
         return any(t.key == key for t in self.terms)
 
-    def __iter__(self):  # Iterator[Term] once mapping/export/pack_images.py reads shape as str
+    def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)
 
     def __getitem__(self, key: str) -> Term:

@@ -273,6 +273,7 @@ def test_strict_modules_get_every_strict_flag():
         "mapping.meeting.*",
         "mapping.render.*",
         "mapping.cli",
+        "mapping.export.*",
     ):
         assert package in override["module"], package
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from mapping.export.records import entity_rows, link_rows
+from mapping.export.options import Metadata
+from mapping.export.records import Row, entity_rows, link_rows
 from mapping.export.tables import metadata_lines, neutralise
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
@@ -57,7 +58,7 @@ ANB_COLUMNS = (
 )
 
 
-def _end(prefix: str, entity: dict) -> dict:
+def _end(prefix: str, entity: Row) -> dict[str, object]:
     return {
         f"{prefix}_Identity": entity["entity_id"],
         f"{prefix}_Type": entity["entity_type"],
@@ -68,13 +69,13 @@ def _end(prefix: str, entity: dict) -> dict:
     }
 
 
-def anb_rows(scoped: ScopedGraph, marking: str) -> list[dict]:
+def anb_rows(scoped: ScopedGraph, marking: str) -> list[dict[str, object]]:
     """One dict per link in scope, keyed by ANB_COLUMNS."""
     links = link_rows(scoped)
     entities = {e["entity_id"]: e for e in entity_rows(scoped, links)}
-    rows = []
+    rows: list[dict[str, object]] = []
     for link in links:
-        row = {
+        row: dict[str, object] = {
             **_end("Entity1", entities[link["source_id"]]),
             "Entity1_Role": link["source_role"],  # every incident role, ;-separated
             **_end("Entity2", entities[link["target_id"]]),
@@ -103,7 +104,7 @@ def anb_rows(scoped: ScopedGraph, marking: str) -> list[dict]:
     return rows
 
 
-def write_anb(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+def write_anb(scoped: ScopedGraph, path: Path, metadata: Metadata) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         for line in metadata_lines(metadata):

@@ -9,25 +9,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mapping.export.options import Metadata
 from mapping.export.records import entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
 from mapping.render.network import layout
 
 
-def cytoscape_document(scoped: ScopedGraph, metadata: dict, seed: int = 0) -> dict:
+def cytoscape_document(scoped: ScopedGraph, metadata: Metadata, seed: int = 0) -> dict[str, object]:
     """The Cytoscape.js document: node ``data`` holds ENTITY_FIELDS (``id`` = entity id),
     edge ``data`` holds LINK_FIELDS (``id`` = link id, ``source``/``target`` = entity ids)."""
     links = link_rows(scoped)
     positions = layout(scoped.graph, seed=seed)
-    nodes = []
-    node_ids = set()
+    nodes: list[dict[str, object]] = []
+    node_ids: set[str] = set()
     for row in entity_rows(scoped, links):
         data = {k: v for k, v in row.items() if k != "entity_id" and not is_blank(v)}
         data["id"] = row["entity_id"]
         node_ids.add(row["entity_id"])
         x, y = positions.get(row["entity_id"], (0.0, 0.0))
         nodes.append({"group": "nodes", "data": data, "position": {"x": x, "y": y}})
-    edges = []
+    edges: list[dict[str, object]] = []
     for row in links:
         data = {
             k: v for k, v in row.items() if k not in ("source_id", "target_id") and not is_blank(v)
@@ -45,7 +46,7 @@ def cytoscape_document(scoped: ScopedGraph, metadata: dict, seed: int = 0) -> di
     }
 
 
-def write_cyjs(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+def write_cyjs(scoped: ScopedGraph, path: Path, metadata: Metadata) -> None:
     path.write_text(
         json.dumps(cytoscape_document(scoped, metadata), ensure_ascii=False, indent=1, default=str),
         encoding="utf-8",

@@ -13,18 +13,18 @@ from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 
-from mapping.export.options import ExportData, ExportOptions
+from mapping.export.options import ExportData, ExportOptions, Metadata
 
-Writer = Callable[[ExportData, Path, dict, ExportOptions], None]
+Writer = Callable[[ExportData, Path, Metadata, ExportOptions], None]
 
 
-def _graphml(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+def _graphml(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
     from mapping.export.graphml import write_graphml
 
     write_graphml(data.scoped, out, metadata)
 
 
-def _html(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+def _html(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
     from mapping.render.network import network_html
 
     if options.meeting is not None:  # --meeting: the meeting pack's interactive page
@@ -52,7 +52,7 @@ def _html(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -
 def _lazy(module: str, function: str) -> Writer:
     """A writer of the scoped graph imported only when used, so the CLI starts fast."""
 
-    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+    def write(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
         getattr(import_module(f"mapping.export.{module}"), function)(data.scoped, out, metadata)
 
     return write
@@ -61,7 +61,7 @@ def _lazy(module: str, function: str) -> Writer:
 def _geo(function: str) -> Writer:
     """A GeoJSON/KML writer: the places, and the districts of the options' boundaries."""
 
-    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+    def write(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
         writer = getattr(import_module("mapping.export.geo"), function)
         writer(data.scoped, out, metadata, options.boundaries_file)
 
@@ -71,24 +71,24 @@ def _geo(function: str) -> Writer:
 def _tables(function: str) -> Writer:
     """A CSV/XLSX writer of the tables computed before it (``export.run.prepare``)."""
 
-    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+    def write(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
         assert data.tables is not None, "prepare() computes the tables of csv and xlsx"
         getattr(import_module("mapping.export.tables"), function)(data.tables, out, metadata)
 
     return write
 
 
-def _map(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+def _map(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
     from mapping.render.map import write_map  # the offline folium map (docs/map.md)
 
     assert data.map_data is not None, "prepare() computes the map data of --format map"
-    write_map(data.map_data, data.boundaries, out, metadata, tiles=options.tiles)
+    write_map(data.map_data, data.boundaries, out, dict(metadata), tiles=options.tiles)
 
 
 def _pack(fmt: str) -> Writer:
     """A meeting pack writer (needs ``--meeting``), imported only when used."""
 
-    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+    def write(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
         from mapping.export.pack_files import write_pack
 
         write_pack(fmt)(data, out, metadata, options)

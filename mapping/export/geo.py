@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from mapping import geo
 from mapping.analysis.harms import harm_profile
 from mapping.export.graphml import xml_text
+from mapping.export.options import Metadata
 from mapping.export.records import entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
 from mapping.model import AREA_NOT_ADDRESS
@@ -45,6 +48,10 @@ PLACE_PROPERTIES = (
 )
 KML_NS = "http://www.opengis.net/kml/2.2"
 
+#: A GeoJSON object (a feature, its properties, a geometry) as JSON holds it: Any, because
+#: its members differ in type (text, counts, coordinates, nested objects).
+Json = dict[str, Any]
+
 
 def _harms_near(scoped: ScopedGraph, node: str) -> tuple[int, str]:
     """How many young people are linked to ``node`` in scope, and their harm flags counted."""
@@ -54,7 +61,7 @@ def _harms_near(scoped: ScopedGraph, node: str) -> tuple[int, str]:
     return len(young), "; ".join(f"{h}: {c}" for h, c in sorted(counts.items()))
 
 
-def place_features(scoped: ScopedGraph) -> list[dict]:
+def place_features(scoped: ScopedGraph) -> list[Json]:
     """GeoJSON features of the places in scope that have coordinates: points, and for
     roles that draw home addresses as areas, their grid cells as polygons."""
     features = []
@@ -70,7 +77,7 @@ def place_features(scoped: ScopedGraph) -> list[dict]:
         cell = geo.shown_area(
             row["lat"], row["lon"], bool(row["coordinates_generalised"]), scoped.scope.role
         )
-        geometry: dict = (
+        geometry: Json = (
             {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
             if cell is None
             else {"type": "Polygon", "coordinates": [geo.area_ring(cell)]}
@@ -80,7 +87,7 @@ def place_features(scoped: ScopedGraph) -> list[dict]:
     return features
 
 
-def district_features(scoped: ScopedGraph, boundaries: Path | None) -> list[dict]:
+def district_features(scoped: ScopedGraph, boundaries: Path | None) -> list[Json]:
     """District polygons with counts of young people and places in scope (none if no file)."""
     if boundaries is None or not boundaries.is_file():
         return []
@@ -101,7 +108,7 @@ def district_features(scoped: ScopedGraph, boundaries: Path | None) -> list[dict
     return features
 
 
-def geo_document(scoped: ScopedGraph, metadata: dict, boundaries: Path | None = None) -> dict:
+def geo_document(scoped: ScopedGraph, metadata: Metadata, boundaries: Path | None = None) -> Json:
     places = place_features(scoped)
     for feature in places:
         feature["properties"]["feature"] = "place"
@@ -114,7 +121,7 @@ def geo_document(scoped: ScopedGraph, metadata: dict, boundaries: Path | None = 
 
 
 def write_geojson(
-    scoped: ScopedGraph, path: Path, metadata: dict, boundaries: Path | None = None
+    scoped: ScopedGraph, path: Path, metadata: Metadata, boundaries: Path | None = None
 ) -> None:
     """The places and ``boundaries``' districts as one GeoJSON FeatureCollection."""
     path.write_text(
@@ -125,21 +132,21 @@ def write_geojson(
     )
 
 
-def _kml(parent, tag: str, text=None, **attrs):
+def _kml(parent: etree._Element, tag: str, text: object = None, **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, f"{{{KML_NS}}}{tag}", attrs)
     if text is not None:
         element.text = xml_text(text)
     return element
 
 
-def _extended(placemark, properties: dict) -> None:
+def _extended(placemark: etree._Element, properties: Mapping[str, object]) -> None:
     data = _kml(placemark, "ExtendedData")
     for key, value in properties.items():
         if not is_blank(value):
             _kml(_kml(data, "Data", name=key), "value", value)
 
 
-def _geometry(placemark, geometry: dict) -> None:
+def _geometry(placemark: etree._Element, geometry: Json) -> None:
     if geometry["type"] == "Point":
         lon, lat = geometry["coordinates"][:2]
         _kml(_kml(placemark, "Point"), "coordinates", f"{lon},{lat}")
@@ -150,7 +157,7 @@ def _geometry(placemark, geometry: dict) -> None:
 
 
 def write_kml(
-    scoped: ScopedGraph, path: Path, metadata: dict, boundaries: Path | None = None
+    scoped: ScopedGraph, path: Path, metadata: Metadata, boundaries: Path | None = None
 ) -> None:
     """KML 2.2: a Document (metadata in its description and ExtendedData) with folders of
     districts and places; every property is an ExtendedData value."""

@@ -10,13 +10,15 @@ version, export date, role and filters in ``description``. Valid against the GEX
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
 from lxml import etree
 
 from mapping.export.graphml import xml_text
-from mapping.export.records import entity_rows, is_blank, link_rows
+from mapping.export.options import Metadata
+from mapping.export.records import Row, entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
 
 NAMESPACE = "http://gexf.net/1.3"
@@ -33,7 +35,7 @@ _OWN = {
 }
 
 
-def _type_of(values: list) -> str:
+def _type_of(values: list[object]) -> str:
     present = [v for v in values if not is_blank(v)]
     if present and all(isinstance(v, bool) for v in present):
         return "boolean"
@@ -42,13 +44,15 @@ def _type_of(values: list) -> str:
     return "string"
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return xml_text(value)
 
 
-def _declare(graph_el, klass: str, rows: list[dict], fields) -> list[str]:
+def _declare(
+    graph_el: etree._Element, klass: str, rows: list[Row], fields: Iterable[str]
+) -> list[str]:
     names = [f for f in fields if f not in _OWN]
     declared = etree.SubElement(
         graph_el, f"{{{NAMESPACE}}}attributes", {"class": klass, "mode": "static"}
@@ -62,7 +66,9 @@ def _declare(graph_el, klass: str, rows: list[dict], fields) -> list[str]:
     return names
 
 
-def _element(parent, tag: str, own: dict, row: dict, names: list[str]) -> None:
+def _element(
+    parent: etree._Element, tag: str, own: Mapping[str, object], row: Row, names: list[str]
+) -> None:
     element = etree.SubElement(
         parent, f"{{{NAMESPACE}}}{tag}", {k: _text(v) for k, v in own.items() if not is_blank(v)}
     )
@@ -74,7 +80,7 @@ def _element(parent, tag: str, own: dict, row: dict, names: list[str]) -> None:
             )
 
 
-def gexf_tree(scoped: ScopedGraph, metadata: dict) -> etree._ElementTree:
+def gexf_tree(scoped: ScopedGraph, metadata: Metadata) -> etree._ElementTree:
     """The GEXF document of ``scoped``: nodes and edges with start/end from seen dates."""
     links = link_rows(scoped)
     entities = entity_rows(scoped, links)
@@ -129,7 +135,7 @@ def gexf_tree(scoped: ScopedGraph, metadata: dict) -> etree._ElementTree:
     return etree.ElementTree(root)
 
 
-def write_gexf(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+def write_gexf(scoped: ScopedGraph, path: Path, metadata: Metadata) -> None:
     gexf_tree(scoped, metadata).write(
         str(path), encoding="utf-8", xml_declaration=True, pretty_print=True
     )

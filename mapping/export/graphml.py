@@ -16,6 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from mapping.export.options import Metadata
 from mapping.export.records import entity_rows, is_blank, link_rows
 from mapping.graph import ScopedGraph
 
@@ -23,12 +24,12 @@ from mapping.graph import ScopedGraph
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def xml_text(value) -> str:
+def xml_text(value: object) -> str:
     """``value`` as text XML 1.0 can hold: forbidden characters are removed."""
     return _INVALID_XML.sub("", str(value))
 
 
-def _xml_value(value):
+def _xml_value(value: object) -> bool | int | float | str:
     if isinstance(value, bool | int | float):
         return value
     return xml_text(value)
@@ -57,7 +58,7 @@ def graphml_id(stored: str, taken: set[str]) -> str:
     return candidate
 
 
-def export_multigraph(scoped: ScopedGraph, metadata: dict) -> nx.MultiDiGraph:
+def export_multigraph(scoped: ScopedGraph, metadata: Metadata) -> nx.MultiDiGraph:
     """A directed MultiGraph with only XML-safe scalar attributes, ready for GraphML.
 
     Directed, so every edge is written ``source`` -> ``target`` as the link was stored and
@@ -70,7 +71,7 @@ def export_multigraph(scoped: ScopedGraph, metadata: dict) -> nx.MultiDiGraph:
     graph.graph.update({k: xml_text(v) for k, v in metadata.items() if not is_blank(v)})
     links = link_rows(scoped)
     taken: set[str] = set()
-    node_ids = {}
+    node_ids: dict[str, str] = {}
     for row in entity_rows(scoped, links):
         attrs = {k: _xml_value(v) for k, v in row.items() if not is_blank(v)}
         node_ids[row["entity_id"]] = graphml_id(row["entity_id"], taken)
@@ -92,7 +93,7 @@ def export_multigraph(scoped: ScopedGraph, metadata: dict) -> nx.MultiDiGraph:
     return graph
 
 
-def write_graphml(scoped: ScopedGraph, path: Path, metadata: dict) -> None:
+def write_graphml(scoped: ScopedGraph, path: Path, metadata: Metadata) -> None:
     # named_key_ids would give node and edge "first_seen" the same key id (invalid).
     nx.write_graphml(
         export_multigraph(scoped, metadata),

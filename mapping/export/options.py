@@ -10,6 +10,7 @@ environment. The command line builds the options once from its flags
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,12 @@ from mapping.graph import ScopedGraph
 
 if TYPE_CHECKING:  # the heavy modules are imported only by the formats that need them
     from mapping.export.pack import PackData
+    from mapping.export.records import Row
     from mapping.render.map_data import MapData
+
+#: The metadata block a writer is given (marking, dataset version, date, role, filters,
+#: notice, recipient, review-by: ``export.run.export_metadata``), written as it stands.
+Metadata = Mapping[str, object]
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class ExportData:
 
     scoped: ScopedGraph
     #: csv, xlsx: the four tables (mapping.export.tables.build_tables).
-    tables: dict[str, list[dict]] | None = None
+    tables: dict[str, list[Row]] | None = None
     #: map: the located contexts, districts and lines (mapping.render.map_data).
     map_data: MapData | None = None
     #: map: the boundaries as read (a GeoDataFrame), or None.

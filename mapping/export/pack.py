@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -52,12 +53,14 @@ class Slide:
     notes: str = ""  # speaker notes (PowerPoint): what the chair says or asks here
 
 
-def table(caption: str, rows: list[dict], columns: list[str], limit: int = MAX_ROWS) -> Table:
+def table(
+    caption: str, rows: list[dict[str, Any]], columns: list[str], limit: int = MAX_ROWS
+) -> Table:
     shown = [[_cell(r.get(c)) for c in columns] for r in rows[:limit]]
     return Table(caption, [c.replace("_", " ") for c in columns], shown, max(0, len(rows) - limit))
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
@@ -73,7 +76,7 @@ class PackData:
 
     agenda: Agenda
     scoped: ScopedGraph
-    agreed: list[dict]
+    agreed: list[dict[str, Any]]
 
     @property
     def graph(self) -> nx.Graph:

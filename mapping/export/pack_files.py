@@ -26,11 +26,22 @@ from mapping.model import MODEL
 from mapping.store import Store
 
 if TYPE_CHECKING:
-    from mapping.export.options import ExportData, ExportOptions
+    from pptx.dml.color import RGBColor
+    from pptx.slide import Slide as PptxSlide
+    from reportlab.pdfgen.canvas import Canvas
+
+    from mapping.export.options import ExportData, ExportOptions, Metadata
+    from mapping.meeting import Agenda
 
 RED = (0xB0, 0x00, 0x20)
 HEADER_FILL = (0xE8, 0xE8, 0xE8)
 PPTX_FONT = "Arial"  # Helvetica's widths (and Liberation Sans's), which the layout measures
+
+
+def _rgb(colour: tuple[int, int, int]) -> RGBColor:
+    from pptx.dml.color import RGBColor
+
+    return RGBColor(*colour)  # type: ignore[no-untyped-call]  # python-pptx leaves RGBColor.__new__ untyped
 
 
 def pages_of(slides: list[Slide]) -> list[lay.Page]:
@@ -75,15 +86,14 @@ def pptx_bytes(slides: list[Slide], copy: Copy | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _marking_bar(slide, top: float, marking: str) -> None:
-    from pptx.dml.color import RGBColor
+def _marking_bar(slide: PptxSlide, top: float, marking: str) -> None:
     from pptx.enum.shapes import MSO_SHAPE
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-    from pptx.util import Pt
+    from pptx.util import Emu, Pt
 
-    bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Pt(top), Pt(lay.PAGE_W), Pt(lay.BAR))
+    bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Pt(top), Pt(lay.PAGE_W), Pt(lay.BAR))
     bar.fill.solid()
-    bar.fill.fore_color.rgb = RGBColor(*RED)
+    bar.fill.fore_color.rgb = _rgb(RED)
     bar.line.fill.background()
     frame = bar.text_frame
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -93,11 +103,19 @@ def _marking_bar(slide, top: float, marking: str) -> None:
     run = frame.paragraphs[0].add_run()
     run.text = marking
     run.font.size, run.font.bold, run.font.name = Pt(lay.band_size(marking)), True, PPTX_FONT
-    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    run.font.color.rgb = _rgb((0xFF, 0xFF, 0xFF))
     frame.paragraphs[0].alignment = PP_ALIGN.CENTER
 
 
-def _text(slide, lines: list[str], x, y, width, size, bold=False) -> None:
+def _text(
+    slide: PptxSlide,
+    lines: list[str],
+    x: float,
+    y: float,
+    width: float,
+    size: float,
+    bold: bool = False,
+) -> None:
     """Lines already wrapped by the layout, one paragraph each, at the layout's leading."""
     from pptx.enum.text import MSO_AUTO_SIZE
     from pptx.util import Pt
@@ -115,8 +133,7 @@ def _text(slide, lines: list[str], x, y, width, size, bold=False) -> None:
         run.font.size, run.font.bold, run.font.name = Pt(size), bold, PPTX_FONT
 
 
-def _pptx_table(slide, placed: lay.PlacedTable) -> None:
-    from pptx.dml.color import RGBColor
+def _pptx_table(slide: PptxSlide, placed: lay.PlacedTable) -> None:
     from pptx.util import Pt
 
     t = placed.table
@@ -148,14 +165,14 @@ def _pptx_table(slide, placed: lay.PlacedTable) -> None:
             cell = grid.cell(r, c)
             cell.margin_left = cell.margin_right = Pt(lay.PAD_X)
             cell.margin_top = cell.margin_bottom = Pt(lay.PAD_Y)
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = RGBColor(*(HEADER_FILL if r == 0 else (0xFF, 0xFF, 0xFF)))
+            cell.fill.solid()  # type: ignore[no-untyped-call]  # python-pptx: untyped there
+            cell.fill.fore_color.rgb = _rgb(HEADER_FILL if r == 0 else (0xFF, 0xFF, 0xFF))
             paragraph = cell.text_frame.paragraphs[0]
             paragraph.line_spacing = Pt(lay.CELL_SIZE * lay.LEADING)
             run = paragraph.add_run()
             run.text = value
             run.font.size, run.font.bold, run.font.name = Pt(lay.CELL_SIZE), r == 0, PPTX_FONT
-            run.font.color.rgb = RGBColor(0, 0, 0)
+            run.font.color.rgb = _rgb((0, 0, 0))
 
 
 # -- PDF -----------------------------------------------------------------------------------
@@ -187,7 +204,9 @@ def pdf_bytes(slides: list[Slide], copy: Copy | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _pdf_lines(canvas, lines, x, y, size, bold=False) -> None:
+def _pdf_lines(
+    canvas: Canvas, lines: list[str], x: float, y: float, size: float, bold: bool = False
+) -> None:
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(lay.BOLD if bold else lay.FONT, size)
     line = size * lay.LEADING
@@ -196,7 +215,7 @@ def _pdf_lines(canvas, lines, x, y, size, bold=False) -> None:
         canvas.drawString(x, lay.PAGE_H - baseline, text)
 
 
-def _pdf_table(canvas, placed: lay.PlacedTable) -> None:
+def _pdf_table(canvas: Canvas, placed: lay.PlacedTable) -> None:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
@@ -232,7 +251,7 @@ def _pdf_table(canvas, placed: lay.PlacedTable) -> None:
     grid.drawOn(canvas, x, lay.PAGE_H - y - height)
 
 
-def _pdf_marking(canvas, number: int, marking: str) -> None:
+def _pdf_marking(canvas: Canvas, number: int, marking: str) -> None:
     canvas.saveState()
     canvas.setFillColorRGB(*(c / 255 for c in RED))
     canvas.rect(0, lay.PAGE_H - lay.BAR, lay.PAGE_W, lay.BAR, stroke=0, fill=1)
@@ -292,7 +311,7 @@ def build_pack(
     return files
 
 
-def pack_label(agenda, built_at: datetime | None = None) -> str:
+def pack_label(agenda: Agenda, built_at: datetime | None = None) -> str:
     """What a download says it is: the meeting, the role it was built for and when."""
     when = (built_at or datetime.now()).strftime("%d/%m/%Y %H:%M")
     meeting = agenda.meeting
@@ -312,11 +331,11 @@ def make_pack(
     return build_pack(data, (fmt,), boundaries_file=boundaries_file)[fmt]
 
 
-def write_pack(fmt: str) -> Callable[[ExportData, Path, dict, ExportOptions], None]:
+def write_pack(fmt: str) -> Callable[[ExportData, Path, Metadata, ExportOptions], None]:
     """A FORMATS writer of the pack as ``fmt``, from the agenda computed before it
     (:func:`mapping.export.run.prepare`, for ``--meeting``)."""
 
-    def write(data: ExportData, out: Path, metadata: dict, options: ExportOptions) -> None:
+    def write(data: ExportData, out: Path, metadata: Metadata, options: ExportOptions) -> None:
         if data.pack is None:
             raise SystemExit(f"--format {fmt} makes a meeting pack: give --meeting YYYY-MM-DD")
         files = build_pack(

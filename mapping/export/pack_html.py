@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 
+import networkx as nx
+
 from mapping.export.pack import Slide, agenda_html
+from mapping.meeting import Agenda, AgendaItem
+from mapping.model import MARKING
 from mapping.render.network import (
     ASSOCIATION_BANNER,
-    MARKING,
     PAGE_HEAD,
     layout,
     legend_html,
@@ -83,13 +86,19 @@ def group_slides(slides: list[Slide]) -> list[list[Slide]]:
     return groups
 
 
-def meeting_page(agenda, slides: list[Slide], whole_graph, marking: str = MARKING) -> str:
+def meeting_page(
+    agenda: Agenda, slides: list[Slide], whole_graph: nx.Graph, marking: str = MARKING
+) -> str:
     """The page: the opening, one tab per district with its own network, the actions;
     ``marking`` (mapping.marking.marking_line: with the copy's recipient and review-by
     date when known) in the bands top and bottom, escaped."""
     meeting = agenda.meeting
-    districts = {item.district: item for item in agenda.items if item.district}
-    tabs, sections, networks = [], [], {}
+    districts: dict[str | None, AgendaItem] = {
+        item.district: item for item in agenda.items if item.district
+    }
+    tabs: list[str] = []
+    sections: list[str] = []
+    networks: dict[str, dict[str, object]] = {}
     for index, group in enumerate(group_slides(slides)):
         label = group[0].section or group[0].title
         tabs.append(

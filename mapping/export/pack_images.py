@@ -12,22 +12,30 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
 import networkx as nx  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from matplotlib.text import Annotation, Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from mapping import geo  # noqa: E402
 from mapping.analysis.harms import short_label  # noqa: E402
 from mapping.model import AREA_NOT_ADDRESS, MODEL  # noqa: E402
 from mapping.render.network import layout  # noqa: E402
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
 
 MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D", "hexagon": "h"}
 HIGHLIGHT = "#B00020"
@@ -36,14 +44,20 @@ FONT = 15
 MAX_LABELS = 12
 
 
-def _png(figure) -> bytes:
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     plt.close(figure)
     return buffer.getvalue()
 
 
-def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0) -> bytes:
+def network_png(
+    graph: nx.Graph,
+    highlight: Iterable[str] = (),
+    *,
+    size: tuple[float, float] = (8.0, 6.0),
+    seed: int = 0,
+) -> bytes:
     """The item's network: entity colour and shape from the model, highlighted entities
     (hotspots, adults of concern) ringed in red and named by code."""
     figure, ax = plt.subplots(figsize=size)
@@ -54,7 +68,7 @@ def network_png(graph: nx.Graph, highlight=(), *, size=(8.0, 6.0), seed: int = 0
     graph = drawn_part(graph, highlight)
     positions = layout(graph, seed=seed)
     nx.draw_networkx_edges(graph, positions, ax=ax, edge_color="#9a9a9a", width=0.8, alpha=0.6)
-    kinds: dict[str, list] = {}
+    kinds: dict[str, list[str]] = {}
     for node, kind in graph.nodes(data="entity_type"):
         kinds.setdefault(kind, []).append(node)
     harms_seen: set[str] = set()
@@ -106,13 +120,20 @@ LABEL_SPOTS = [
 ]
 
 
-def place_labels(ax, points, *, avoid=(), size: int = FONT - 3) -> None:
+def place_labels(
+    ax: Axes,
+    points: Sequence[tuple[str, float, float]],
+    *,
+    avoid: Iterable[Text] = (),
+    size: int = FONT - 3,
+) -> None:
     """Write each code near its point where it overlaps no code already written (nor the
     ``avoid`` texts), moving further out with a leader line when it must; a code with no
     free spot goes where it overlaps least. Greedy and deterministic: the same picture
     every time."""
     ax.figure.canvas.draw()  # fix the axes' limits so that text extents are final
-    renderer = ax.figure.canvas.get_renderer()
+    # Agg's canvas (the backend chosen above) has get_renderer; the base class does not say so
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [t.get_window_extent(renderer) for t in avoid]
     for code, x, y in points:
         best = None
@@ -147,13 +168,13 @@ def place_labels(ax, points, *, avoid=(), size: int = FONT - 3) -> None:
         taken.append(best[2])
 
 
-def _overlap(one, other) -> float:
+def _overlap(one: Bbox, other: Bbox) -> float:
     width = min(one.x1, other.x1) - max(one.x0, other.x0)
     height = min(one.y1, other.y1) - max(one.y0, other.y0)
-    return max(0.0, width) * max(0.0, height)
+    return float(max(0.0, width) * max(0.0, height))
 
 
-def drawn_part(graph: nx.Graph, highlight=()) -> nx.Graph:
+def drawn_part(graph: nx.Graph, highlight: Iterable[str] = ()) -> nx.Graph:
     """The connected parts holding a highlighted entity (else the largest part): small
     separate groups would squeeze the picture into a corner on a projector."""
     marked = set(highlight)
@@ -163,7 +184,7 @@ def drawn_part(graph: nx.Graph, highlight=()) -> nx.Graph:
     return graph.subgraph(set().union(*parts))
 
 
-def _harm_colour(data: dict, seen: set[str]) -> str | None:
+def _harm_colour(data: Mapping[str, Any], seen: set[str]) -> str | None:
     harms = [h for h in data.get("harms") or () if h in MODEL.harms]
     if data.get("entity_type") != "young_person" or not harms:
         return None
@@ -171,13 +192,13 @@ def _harm_colour(data: dict, seen: set[str]) -> str | None:
     return MODEL.harms[harms[0]].colour
 
 
-def _legend_handles(kinds, harms=()) -> list:
+def _legend_handles(kinds: Container[str], harms: Container[str] = ()) -> list[Line2D]:
     handles = [
         Line2D(
             [],
             [],
             linestyle="",
-            marker=MARKERS.get(t.attrs.get("shape"), "o"),
+            marker=MARKERS.get(t.attrs.get("shape", ""), "o"),
             markersize=11,
             color=t.colour,
             label=t.label,
@@ -218,7 +239,7 @@ def _legend_handles(kinds, harms=()) -> list:
 
 
 @lru_cache(maxsize=4)
-def _districts(path: str):
+def _districts(path: str) -> GeoDataFrame:
     import geopandas
 
     return geopandas.read_file(path)
@@ -226,11 +247,11 @@ def _districts(path: str):
 
 def map_png(
     graph: nx.Graph,
-    highlight=(),
+    highlight: Iterable[str] = (),
     district: str | None = None,
     *,
     districts_file: Path | None = None,
-    size=(6.5, 6.0),
+    size: tuple[float, float] = (6.5, 6.0),
     role: str | None = None,
 ) -> bytes:
     """Places of the item over the district boundaries of ``districts_file`` (none when
@@ -238,7 +259,7 @@ def map_png(
     codes."""
     figure, ax = plt.subplots(figsize=size)
     ax.set_axis_off()
-    district_names = []
+    district_names: list[Annotation] = []
     if districts_file is not None and districts_file.is_file():
         shapes = _districts(str(districts_file))
         shapes.boundary.plot(ax=ax, color="#555555", linewidth=1)
@@ -255,7 +276,8 @@ def map_png(
                     color="#444444",
                 )
             )
-    points, marked = [], set(highlight)
+    points: list[tuple[str, float, float]] = []
+    marked = set(highlight)
     areas: list[tuple[float, float, float, float]] = []
     for node, data in graph.nodes(data=True):
         if data.get("lat") is None or data.get("lon") is None:

@@ -14,6 +14,7 @@ row's height is its wrapped lines' height, so the frame drawn is the frame the t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -44,7 +45,7 @@ class Table:
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    return stringWidth(text, BOLD if bold else FONT, size)
+    return cast(float, stringWidth(text, BOLD if bold else FONT, size))  # reportlab: untyped
 
 
 #: The marking bars' type: this size, or smaller down to BAND_LEAST when a long recipient
@@ -76,6 +77,18 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
                 line = trial
         lines.append(line)
     return lines
+
+
+class SlideContent(Protocol):
+    """What :func:`layout` reads of a slide (``mapping.export.pack.Slide``, which imports
+    this module for :class:`Table`, so it is named here by its shape)."""
+
+    title: str
+    lines: list[str]
+    tables: list[Table]
+    images: list[bytes]
+    section: str | None
+    notes: str
 
 
 @dataclass
@@ -118,7 +131,9 @@ def _line(size: float) -> float:
     return size * LEADING
 
 
-def column_widths(columns, rows, total: float, size: float = CELL_SIZE) -> list[float]:
+def column_widths(
+    columns: list[str], rows: list[list[str]], total: float, size: float = CELL_SIZE
+) -> list[float]:
     """Widths in points: every column at least its longest word (header or value) so that
     no word breaks; the room left goes first to values that do not fit yet, then to headers.
     When even the longest words do not fit, they are scaled (the caller avoids this by
@@ -150,7 +165,7 @@ def column_widths(columns, rows, total: float, size: float = CELL_SIZE) -> list[
     return [v + room * s / sum(short) for v, s in zip(values, short, strict=True)]
 
 
-def least_width(columns, rows, size: float = CELL_SIZE) -> float:
+def least_width(columns: list[str], rows: list[list[str]], size: float = CELL_SIZE) -> float:
     """The narrowest a table can be with no word broken."""
     pad = 2 * PAD_X + 2
     return sum(
@@ -163,7 +178,9 @@ def least_width(columns, rows, size: float = CELL_SIZE) -> float:
     )
 
 
-def row_heights(columns, rows, widths, size: float = CELL_SIZE) -> list[float]:
+def row_heights(
+    columns: list[str], rows: list[list[str]], widths: list[float], size: float = CELL_SIZE
+) -> list[float]:
     heights = []
     for number, row in enumerate([columns, *rows]):
         lines = max(
@@ -174,11 +191,11 @@ def row_heights(columns, rows, widths, size: float = CELL_SIZE) -> list[float]:
     return heights
 
 
-def _caption(table) -> str:
+def _caption(table: Table) -> str:
     return table.caption + (f" (and {table.more} more)" if table.more else "")
 
 
-def measure(table, width: float) -> PlacedTable:
+def measure(table: Table, width: float) -> PlacedTable:
     caption_lines = wrap(_caption(table), width, CAPTION_SIZE, bold=True)
     caption_h = len(caption_lines) * _line(CAPTION_SIZE) + 3
     if not table.rows:
@@ -189,7 +206,7 @@ def measure(table, width: float) -> PlacedTable:
     )
 
 
-def _is_wide(table) -> bool:
+def _is_wide(table: Table) -> bool:
     """Full width when half the page would break a word or wrap the table a lot."""
     if not table.rows:
         return False
@@ -219,7 +236,7 @@ def _split(placed: PlacedTable, room: float) -> tuple[Table, Table] | None:
     return head, rest
 
 
-def layout(slide) -> list[Page]:
+def layout(slide: SlideContent) -> list[Page]:
     """The slide's page(s): the first has the title, lines and pictures; tables flow in two
     columns and continue on pages titled "(continued)" when they do not fit."""
     lines = [line for text in slide.lines for line in wrap(text, CONTENT_W, BODY_SIZE)]

@@ -10,9 +10,16 @@ never sees raw identifiers or names.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from mapping.graph import LIST_ATTRIBUTES, ScopedGraph
 from mapping.model import GRADING_FIELDS, LIST_SEPARATOR, MODEL
+
+#: One export row, field -> value (text, number, flag or None), read by field name. The
+#: value type is Any because each field has its own type (a link id is text, a weight a
+#: float, a harm column a bool) and writers read them by name.
+Row = dict[str, Any]
 
 HARM_COLUMNS = tuple(f"harm_{key}" for key in MODEL.harms.keys())
 ENTITY_FIELDS = (
@@ -61,7 +68,7 @@ LINK_FIELDS = (
 )
 
 
-def is_blank(value) -> bool:
+def is_blank(value: object) -> bool:
     return (
         value is None
         or (isinstance(value, float) and math.isnan(value))
@@ -69,23 +76,23 @@ def is_blank(value) -> bool:
     )
 
 
-def _clean(value):
+def _clean(value: object) -> object:
     return None if is_blank(value) else value
 
 
-def grading_text(link: dict) -> str | None:
+def grading_text(link: Mapping[str, object]) -> str | None:
     """The 3x5x2 grading as one code, e.g. ``2BP``; None when nothing was graded."""
     parts = [link.get(field) for field in GRADING_FIELDS]
     text = "".join(str(p) for p in parts if not is_blank(p))
     return text or None
 
 
-def link_rows(scoped: ScopedGraph) -> list[dict]:
+def link_rows(scoped: ScopedGraph) -> list[Row]:
     """One dict per link in scope, with LINK_FIELDS as keys (missing values are None)."""
     types = {n: d["entity_type"] for n, d in scoped.graph.nodes(data=True)}
-    rows = []
+    rows: list[Row] = []
     for record in scoped.links.to_dict("records"):
-        row = {field: _clean(record.get(field)) for field in LINK_FIELDS}
+        row: Row = {field: _clean(record.get(field)) for field in LINK_FIELDS}
         row["source_type"] = types.get(record["source_id"])
         row["target_type"] = types.get(record["target_id"])
         row["grading"] = grading_text(record)
@@ -95,9 +102,9 @@ def link_rows(scoped: ScopedGraph) -> list[dict]:
     return rows
 
 
-def _seen_dates(links: list[dict]) -> dict[str, tuple[str | None, str | None]]:
+def _seen_dates(links: list[Row]) -> dict[str, tuple[str | None, str | None]]:
     """Entity id -> (earliest first_seen, latest last_seen) over its links in scope."""
-    seen: dict[str, list] = {}
+    seen: dict[str, list[str | None]] = {}
     for link in links:
         first = link["first_seen"] or link["last_seen"]
         last = link["last_seen"] or link["first_seen"]
@@ -110,7 +117,7 @@ def _seen_dates(links: list[dict]) -> dict[str, tuple[str | None, str | None]]:
     return {k: (v[0], v[1]) for k, v in seen.items()}
 
 
-def entity_rows(scoped: ScopedGraph, links: list[dict] | None = None) -> list[dict]:
+def entity_rows(scoped: ScopedGraph, links: list[Row] | None = None) -> list[Row]:
     """One dict per entity in scope, with ENTITY_FIELDS as keys.
 
     ``harms`` etc. are ``;``-joined; ``harm_<flag>`` are booleans; ``first_seen`` and
@@ -123,9 +130,9 @@ def entity_rows(scoped: ScopedGraph, links: list[dict] | None = None) -> list[di
     for link in links:
         for node in (link["source_id"], link["target_id"]):
             degree[node] = degree.get(node, 0) + 1
-    rows = []
+    rows: list[Row] = []
     for node, data in sorted(scoped.graph.nodes(data=True)):
-        row = {field: _clean(data.get(field)) for field in ENTITY_FIELDS}
+        row: Row = {field: _clean(data.get(field)) for field in ENTITY_FIELDS}
         row["entity_id"] = node
         row["label"] = _clean(data.get("label")) or node
         # True when the adult's role was read from the evidence (no adult_role recorded)

@@ -13,18 +13,20 @@ in the audit row and returned as ``detail["uniqueness_check"]`` for the caller t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mapping.analysis.explain import export_notice
 from mapping.export.formats import FORMATS
-from mapping.export.options import ExportData, ExportOptions
+from mapping.export.options import ExportData, ExportOptions, Metadata
 from mapping.graph import ScopedGraph
 from mapping.model import ASSOCIATION_NOTICE
 from mapping.model import MARKING as MARKING
 from mapping.store import Store, now_iso
 
 
-def export_metadata(scoped: ScopedGraph, recipient: str | None = None) -> dict:
+def export_metadata(scoped: ScopedGraph, recipient: str | None = None) -> dict[str, object]:
     """The metadata block every export carries (marking, version, date, role, filters), with
     who it is for (``recipient``; "not named" when nobody was) and the date by which the copy
     is to be reviewed or destroyed (``MAPPING_EXPORT_REVIEW_DAYS`` after it was made)."""
@@ -56,15 +58,16 @@ def run_export(
     out: Path,
     *,
     user: str,
-    metadata: dict | None = None,
+    metadata: Metadata | None = None,
     options: ExportOptions | None = None,
     recipient: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Write ``scoped`` as ``fmt`` to ``out`` and append an ``export`` audit row.
 
     What the format draws is computed here, once (:func:`prepare`); ``options`` are the
     caller's (``export.options.options_from``; default: no boundaries, no tiles). Returns
-    the audit detail (format, file name, counts, scope) for the caller to show.
+    the audit detail (format, file name, counts, scope; JSON, so ``Any``) for the caller to
+    show.
     ``recipient`` is who the file is for (default: ``user``, who made it).
     """
     if fmt not in FORMATS:
@@ -85,7 +88,7 @@ def run_export(
         }
     data = prepare(fmt, scoped, options, store)
     write_atomically(lambda target: FORMATS[fmt](data, target, metadata, options), out)
-    detail = {
+    detail: dict[str, Any] = {
         "format": fmt,
         "file": out.name,
         "entities": scoped.graph.number_of_nodes(),
@@ -137,7 +140,7 @@ def prepare(
     return ExportData(scoped)
 
 
-def write_atomically(write, out: Path) -> None:
+def write_atomically(write: Callable[[Path], None], out: Path) -> None:
     """Run ``write(path)`` on a hidden partial name beside ``out``, then rename it into
     place, so a full disk or a crash never leaves a truncated export under the real name
     (a format that writes a folder of files is swapped in whole). On failure the partial

@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from mapping.export.options import Metadata
+from mapping.graph import ScopedGraph
 from mapping.marking import metadata_marking
 from mapping.summary import SUPPRESSION_NOTE, summarise, summary_csv_rows, young_people_by_period
 
 
-def write_summary(scoped, out: Path, metadata: dict, freq: str = "Q") -> None:
+def write_summary(scoped: ScopedGraph, out: Path, metadata: Metadata, freq: str = "Q") -> None:
     rows = summary_csv_rows(summarise(young_people_by_period(scoped, freq)))
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -9,13 +9,26 @@ longitude is a number, not a formula). The XLSX holds values only, never a formu
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mapping.export.graphml import xml_text
-from mapping.export.records import ENTITY_FIELDS, LINK_FIELDS, entity_rows, is_blank, link_rows
+from mapping.export.options import Metadata
+from mapping.export.records import (
+    ENTITY_FIELDS,
+    LINK_FIELDS,
+    Row,
+    entity_rows,
+    is_blank,
+    link_rows,
+)
 from mapping.graph import ScopedGraph
 from mapping.marking import metadata_marking
+
+if TYPE_CHECKING:
+    from mapping.analysis.clusters import Cluster
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Metadata rows written above every CSV header, in this order (so readers skip 6 rows).
@@ -64,16 +77,18 @@ TABLE_FIELDS = {
 }
 
 
-def neutralise(value):
+def neutralise(value: object) -> str | int | float | None:
     """``value`` safe for a spreadsheet cell: text that a spreadsheet would read as a
     formula gets a leading ``'``; numbers, booleans and blanks pass unchanged."""
-    if is_blank(value) or isinstance(value, bool | int | float):
-        return None if is_blank(value) else value
+    if is_blank(value):
+        return None
+    if isinstance(value, bool | int | float):
+        return value
     text = xml_text(value)  # openpyxl refuses control characters
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _joined(value) -> str:
+def _joined(value: object) -> object:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, list | tuple | set):
@@ -81,7 +96,7 @@ def _joined(value) -> str:
     return value
 
 
-def cluster_rows(clusters) -> list[dict]:
+def cluster_rows(clusters: Iterable[Cluster | dict[str, Any]]) -> list[Row]:
     """One row per cluster (Cluster objects or their dicts); lists are ``; ``-joined."""
     rows = []
     for cluster in clusters:
@@ -106,7 +121,7 @@ def cluster_rows(clusters) -> list[dict]:
     return [{k: _joined(v) for k, v in r.items()} for r in rows]
 
 
-def hotspot_rows(hotspots: list[dict]) -> list[dict]:
+def hotspot_rows(hotspots: list[dict[str, Any]]) -> list[Row]:
     """One row per hotspot as :func:`mapping.analysis.hotspots.find_hotspots` returns it;
     keys it does not (yet) return are left blank."""
     rows = []
@@ -122,7 +137,7 @@ def hotspot_rows(hotspots: list[dict]) -> list[dict]:
     return rows
 
 
-def build_tables(scoped: ScopedGraph, seed: int = 0) -> dict[str, list[dict]]:
+def build_tables(scoped: ScopedGraph, seed: int = 0) -> dict[str, list[Row]]:
     """The four tables of ``scoped``; clusters and hotspots as the analysis report has them.
     Computed once by the caller (``export.run.prepare``); the writers below only write."""
     from mapping.analysis.clusters import find_clusters, membership
@@ -139,7 +154,7 @@ def build_tables(scoped: ScopedGraph, seed: int = 0) -> dict[str, list[dict]]:
     }
 
 
-def metadata_lines(metadata: dict) -> list[str]:
+def metadata_lines(metadata: Metadata) -> list[str]:
     """The six ``# key: value`` rows; the marking row also names the copy's recipient and
     review-by date when the metadata has them (``# marking: M · for R · review by D``)."""
     values = {key: metadata.get(key, "") for key in METADATA_KEYS}
@@ -147,7 +162,7 @@ def metadata_lines(metadata: dict) -> list[str]:
     return [f"# {key}: {values[key]}" for key in METADATA_KEYS]
 
 
-def write_csv_table(path: Path, fields, rows: list[dict], metadata: dict) -> None:
+def write_csv_table(path: Path, fields: Sequence[str], rows: list[Row], metadata: Metadata) -> None:
     """One CSV: six ``# key: value`` metadata rows, the header, then neutralised rows."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -160,7 +175,7 @@ def write_csv_table(path: Path, fields, rows: list[dict], metadata: dict) -> Non
             )
 
 
-def write_csv(tables: dict[str, list[dict]], path: Path, metadata: dict) -> None:
+def write_csv(tables: dict[str, list[Row]], path: Path, metadata: Metadata) -> None:
     """``path`` is a folder: entities.csv, links.csv, clusters.csv and hotspots.csv, from
     :func:`build_tables`."""
     path.mkdir(parents=True, exist_ok=True)
@@ -168,7 +183,7 @@ def write_csv(tables: dict[str, list[dict]], path: Path, metadata: dict) -> None
         write_csv_table(path / f"{name}.csv", TABLE_FIELDS[name], rows, metadata)
 
 
-def write_xlsx(tables: dict[str, list[dict]], path: Path, metadata: dict) -> None:
+def write_xlsx(tables: dict[str, list[Row]], path: Path, metadata: Metadata) -> None:
     """A workbook: README (metadata and marking) then one sheet per table, values only."""
     from openpyxl import Workbook
 

@@ -139,12 +139,18 @@ def young_people_values(graph: nx.Graph, rule: DisclosureRule) -> dict[str, dict
     """Each young person's quasi-identifier values in ``graph``: degree is the number of
     links in scope (what every link-level export shows, one edge or row per link), as its
     band."""
+    young = {n for n, t in graph.nodes(data="entity_type") if t == "young_person"}
+    links: Counter[str] = Counter()
+    for a, b, ids in graph.edges(data="links"):
+        count = len(ids) if ids else 1
+        for end in (a, b):
+            if end in young:
+                links[end] += count
     values: dict[str, dict[str, Hashable]] = {}
     for node, data in graph.nodes(data=True):
-        if data.get("entity_type") != "young_person":
+        if node not in young:
             continue
-        links = sum(len(graph.edges[node, m].get("links") or (None,)) for m in graph[node])
-        row: dict[str, Hashable] = {"degree": degree_band(links, rule.degree_bands)}
+        row: dict[str, Hashable] = {"degree": degree_band(links[node], rule.degree_bands)}
         for attribute in QUASI_IDENTIFIERS[1:]:
             row[attribute] = _value(data.get(attribute))
         values[str(node)] = row
@@ -238,10 +244,14 @@ def apply_check(scoped: ScopedGraph, check: DisclosureCheck) -> ScopedGraph:
         return scoped
     graph = scoped.graph.copy()
     entities = scoped.entities.copy()
-    ids = entities["entity_id"] if "entity_id" in entities.columns else None
+    chosen: dict[str, set[str]] = {}
     for person, attributes in check.withheld.items():
         for attribute in attributes:
             graph.nodes[person][attribute] = None
-            if ids is not None and attribute in entities.columns:
-                entities.loc[ids == person, attribute] = None
+            chosen.setdefault(attribute, set()).add(person)
+    if "entity_id" in entities.columns:
+        for attribute, people in chosen.items():  # one pass per attribute, not per person
+            if attribute in entities.columns:
+                entities[attribute] = entities[attribute].astype(object)
+                entities.loc[entities["entity_id"].isin(people), attribute] = None
     return dataclasses.replace(scoped, graph=graph, entities=entities)

@@ -29,6 +29,18 @@ if TYPE_CHECKING:  # the heavy modules are imported only by the formats that nee
 Metadata = Mapping[str, object]
 
 
+def _declared_review_days() -> int:
+    """``MAPPING_EXPORT_REVIEW_DAYS``'s default as the settings table declares it (not the
+    environment, which only the caller reads, through :func:`options_from`)."""
+    default = settings.BY_NAME["MAPPING_EXPORT_REVIEW_DAYS"].default
+    assert default is not None, "the review period has a declared default"
+    return int(default)
+
+
+#: The review period of an export made without options from the settings (tests, tools).
+DEFAULT_REVIEW_DAYS = _declared_review_days()
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     """The choices one export is made with (the CLI's flags, a page's widgets, settings)."""
@@ -42,6 +54,9 @@ class ExportOptions:
     tile_attribution: str = ""
     #: The clustering seed of the tables and the map (the analysis report's default).
     seed: int = 0
+    #: Days after it is made by which a copy is to be reviewed or destroyed: its
+    #: ``review_by`` (``MAPPING_EXPORT_REVIEW_DAYS``).
+    review_days: int = DEFAULT_REVIEW_DAYS
 
     @property
     def tiles(self) -> tuple[str, str] | None:
@@ -57,6 +72,7 @@ def options_from(found: settings.Settings, **chosen: Any) -> ExportOptions:
         "boundaries_file": boundaries,
         "tile_url": found.tile_url,
         "tile_attribution": found.tile_attribution,
+        "review_days": found.export_review_days,
     }
     return ExportOptions(**{**given, **chosen})
 

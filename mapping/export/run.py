@@ -19,26 +19,26 @@ from typing import Any
 
 from mapping.analysis.explain import export_notice
 from mapping.export.formats import FORMATS
-from mapping.export.options import ExportData, ExportOptions, Metadata
+from mapping.export.options import DEFAULT_REVIEW_DAYS, ExportData, ExportOptions, Metadata
 from mapping.graph import ScopedGraph
 from mapping.model import ASSOCIATION_NOTICE
 from mapping.model import MARKING as MARKING
 from mapping.store import Store, now_iso
 
 
-def export_metadata(scoped: ScopedGraph, recipient: str | None = None) -> dict[str, object]:
+def export_metadata(
+    scoped: ScopedGraph, recipient: str | None = None, review_days: int = DEFAULT_REVIEW_DAYS
+) -> dict[str, object]:
     """The metadata block every export carries (marking, version, date, role, filters), with
     who it is for (``recipient``; "not named" when nobody was) and the date by which the copy
-    is to be reviewed or destroyed (``MAPPING_EXPORT_REVIEW_DAYS`` after it was made)."""
+    is to be reviewed or destroyed (``review_days`` after it was made: the caller's
+    ``ExportOptions.review_days``, from ``MAPPING_EXPORT_REVIEW_DAYS``)."""
     from datetime import date
 
-    from mapping import settings
     from mapping.marking import copy_for
 
     exported_at = now_iso()
-    copy = copy_for(
-        recipient, settings.current().export_review_days, date.fromisoformat(exported_at[:10])
-    )
+    copy = copy_for(recipient, review_days, date.fromisoformat(exported_at[:10]))
     return {
         "marking": MARKING,
         "dataset_version": scoped.version,
@@ -76,7 +76,7 @@ def run_export(
     from mapping.export.disclosure import apply_check, check_export
 
     options = options or ExportOptions()
-    metadata = metadata or export_metadata(scoped, recipient or user)
+    metadata = metadata or export_metadata(scoped, recipient or user, options.review_days)
     check = check_export(scoped)
     if check is not None:  # never silent: the notice, the metadata and the caller say it
         scoped = apply_check(scoped, check)

@@ -11,7 +11,7 @@ report's school where several children had radicalisation vulnerabilities).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -20,7 +20,7 @@ import pandas as pd
 
 from mapping.analysis.engine import choose_engine, edge_arrays, louvain_arrays
 from mapping.analysis.harms import HARM_KEYS, harm_profile
-from mapping.analysis.overlap import context_kind
+from mapping.analysis.overlap import context_kind, context_types
 from mapping.graph import ScopedGraph
 from mapping.model import MODEL
 
@@ -59,9 +59,16 @@ def peer_groups(scoped: ScopedGraph, *, seed: int = 0, engine: str = "auto") -> 
 
 def flagged_neighbours(graph: nx.Graph, node: str, harm: str | None = None) -> list[str]:
     """Young people linked to ``node`` who carry any harm flag (or the flag ``harm``)."""
+    return _flagged(graph.nodes, graph.adj[node], harm)
+
+
+def _flagged(
+    attributes: Mapping[str, Mapping[str, Any]], neighbours: Iterable[str], harm: str | None
+) -> list[str]:
+    """``flagged_neighbours`` over ``neighbours``, with node attributes from ``attributes``."""
     found = []
-    for n in graph.neighbors(node):
-        data = graph.nodes[n]
+    for n in neighbours:
+        data = attributes[n]
         if data["entity_type"] != "young_person" or not data.get("harms"):
             continue
         if harm is None or harm in data["harms"]:
@@ -121,19 +128,20 @@ def find_hotspots(
     peers = peer_groups(scoped) if peers is None else peers
     protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
     dates = link_dates(scoped.links)
+    attributes = dict(graph.nodes(data=True))  # plain lookups: node views cost a call each
+    contexts = context_types(attributes.values())
     hotspots = []
-    for node, data in graph.nodes(data=True):
-        if not MODEL.is_context(data["entity_type"]):
+    for node, data in attributes.items():
+        if data["entity_type"] not in contexts:
             continue
-        young = flagged_neighbours(graph, node, harm)
+        neighbours = graph.adj[node]
+        young = _flagged(attributes, neighbours, harm)
         if len(young) < min_young_people:
             continue
         adults = sorted(
-            n
-            for n in graph.neighbors(node)
-            if graph.nodes[n].get("adult_role") == "person_of_concern"
+            n for n in neighbours if attributes[n].get("adult_role") == "person_of_concern"
         )
-        evidence = sorted({link for n in young + adults for link in graph.edges[node, n]["links"]})
+        evidence = sorted({link for n in young + adults for link in neighbours[n]["links"]})
         groups = sorted({peers[p] for p in young if p in peers})
         kind = context_kind(data)
         hotspots.append(

@@ -12,6 +12,7 @@ own, do not by themselves make an overlap (``overlap: false`` in model.yaml).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mapping.analysis.clusters import Cluster
@@ -27,6 +28,12 @@ def context_kind(data: dict[str, Any]) -> str:
     return data.get("place_kind") or data.get("entity_type") or "other"
 
 
+def context_types(attributes: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The entity types among ``attributes`` (node attribute dicts) that are contexts, so a
+    loop over every node asks the model once per type rather than once per node."""
+    return {k for k in {d["entity_type"] for d in attributes} if MODEL.is_context(k)}
+
+
 def overlaps_by_context(scoped: ScopedGraph, *, overlap_only: bool = True) -> list[dict[str, Any]]:
     """For each place and online space, the young people linked to it by harm flag.
 
@@ -37,19 +44,20 @@ def overlaps_by_context(scoped: ScopedGraph, *, overlap_only: bool = True) -> li
     Ranked by number of harm types, then number of flagged young people.
     """
     graph = scoped.graph
+    attributes = dict(graph.nodes(data=True))  # plain lookups: node views cost a call each
+    contexts = context_types(attributes.values())
     results = []
-    for node, data in graph.nodes(data=True):
-        if not MODEL.is_context(data["entity_type"]):
+    for node, data in attributes.items():
+        if data["entity_type"] not in contexts:
             continue
-        young = [
-            n for n in graph.neighbors(node) if graph.nodes[n]["entity_type"] == "young_person"
-        ]
+        neighbours = graph.adj[node]
+        young = [n for n in neighbours if attributes[n]["entity_type"] == "young_person"]
         if not young:
             continue
         profile = harm_profile(graph, young)
         if overlap_only and not profile["overlap"]:
             continue
-        evidence = sorted({link for person in young for link in graph.edges[node, person]["links"]})
+        evidence = sorted({link for person in young for link in neighbours[person]["links"]})
         results.append(
             {
                 "id": node,

@@ -37,6 +37,7 @@ def _html(data: ExportData, out: Path, metadata: Metadata, options: ExportOption
         f"{metadata['exported_at']} · role {metadata['role']} · filters {metadata['filters']}"
         f" · for {metadata.get('recipient', 'not named')} · review by "
         f"{metadata.get('review_by', '')}"
+        + (f" · {metadata['uniqueness_check']}" if metadata.get("uniqueness_check") else "")
     )
     out.write_text(
         network_html(

@@ -77,7 +77,7 @@ def run_export(
 
     options = options or ExportOptions()
     metadata = metadata or export_metadata(scoped, recipient or user, options.review_days)
-    check = check_export(scoped)
+    check = None if _aggregate_only(fmt, options) else check_export(scoped)
     if check is not None:  # never silent: the notice, the metadata and the caller say it
         scoped = apply_check(scoped, check)
         said = check.message()
@@ -109,6 +109,13 @@ def run_export(
 NEEDS: dict[str, str] = {"csv": "tables", "xlsx": "tables", "map": "map"}
 #: Formats that draw the meeting pack (``html`` too, when ``--meeting`` is given).
 PACK_WRITERS = frozenset({"pptx", "pdf", "html"})
+
+
+def _aggregate_only(fmt: str, options: ExportOptions) -> bool:
+    """True for the files the uniqueness check does not apply to: the strategic summary
+    (counts with their own small-cell suppression) and the meeting pack (built from the
+    meeting's agenda, which shows no age band or sex), so their figures are not changed."""
+    return fmt == "summary" or (fmt in PACK_WRITERS and options.meeting is not None)
 
 
 def prepare(

@@ -501,5 +501,6 @@ def write_map(
         f"Dataset version {metadata.get('dataset_version')} · exported "
         f"{metadata.get('exported_at')} · role {metadata.get('role')} · filters "
         f"{metadata.get('filters')}"
+        + (f" · {metadata['uniqueness_check']}" if metadata.get("uniqueness_check") else "")
     )
     out.write_text(map_html(data, boundaries, meta=meta, tiles=tiles), encoding="utf-8")

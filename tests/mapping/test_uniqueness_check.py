@@ -45,7 +45,7 @@ def hub_world():
         ("YP-F", "North", "16-17", "female"),
     ]
     entities = [
-        dict(entity_id=i, entity_type="young_person", district=d, age_band=a, sex=s)
+        dict(entity_id=i, entity_type="young_person", district=d, age_band=a, sex=s, harms="cce")
         for i, d, a, s in people
     ] + [dict(entity_id="P-PARK", entity_type="place", place_kind="park", label="Park")]
     links = [dict(source_id=i, target_id="P-PARK", link_type="frequents") for i, *_ in people]
@@ -243,3 +243,44 @@ def test_ndrangheta_summits_real_network_ends_with_nobody_below_k():
     assert check.unique_before == sum(1 for c in keys.values() if c == 1) > 0
     assert check.below_k_before == sum(c for c in keys.values() if c < K)
     assert check.below_k_after == 0
+
+
+def file_text(path) -> str:
+    """Every text a written export holds: a folder's files, an XLSX's cells, else the file."""
+    if path.is_dir():
+        return "\n".join(p.read_text(encoding="utf-8") for p in sorted(path.iterdir()))
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        return "\n".join(
+            str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row
+        )
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "fmt", ["graphml", "gexf", "cyjs", "anb", "csv", "xlsx", "geojson", "kml", "html", "map"]
+)
+def test_every_partner_format_carries_the_counted_message(database, tmp_path, fmt):
+    from mapping.export.formats import out_name
+
+    out = tmp_path / out_name(fmt, "partner")
+    detail = run_export(Store(database), scoped(hub_world()), fmt, out, user="t")
+    said = detail["uniqueness_check"]["message"]
+    text = file_text(out)
+    assert said in text  # the same counted sentence, whatever the format
+
+
+def test_the_summary_counts_are_not_changed_by_the_check(database, tmp_path):
+    partner = run_export(
+        Store(database), scoped(hub_world()), "summary", tmp_path / "p.csv", user="t"
+    )
+    analyst = run_export(
+        Store(database), scoped(hub_world(), "analyst"), "summary", tmp_path / "a.csv", user="t"
+    )
+    assert "uniqueness_check" not in partner
+    rows = [(tmp_path / n).read_text(encoding="utf-8").splitlines()[2:] for n in ("p.csv", "a.csv")]
+    assert rows[0] == rows[1]  # the same suppressed counts for both roles
+    assert any(",North," in r and ",6," in r for r in rows[0])  # all six, E and F included
+    assert "uniqueness_check" not in analyst

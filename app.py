@@ -23,25 +23,39 @@ if who is None:  # nothing but the sign-in form until signed in (pages/ is never
     st.navigation([st.Page(sign_in_page, title="Sign in")], position="hidden").run()
     st.stop()
 daily_checks()
-sidebar_account(who)
-navigation = st.navigation(
-    [
-        st.Page("pages/network.py", title="Network", icon=":material/hub:", default=True),
+may_import = permissions.allowed(who.role, "import")
+# (page, listed in the sidebar): a page left out is still registered, so opened by URL it
+# refuses and the refusal is audited (pages/import.py).
+pages = [
+    (st.Page("pages/network.py", title="Network", icon=":material/hub:", default=True), True),
+    (
         st.Page("pages/clusters.py", title="Clusters and overlap", icon=":material/workspaces:"),
-        st.Page("pages/hotspots.py", title="Hotspots", icon=":material/local_fire_department:"),
-        st.Page("pages/connectors.py", title="Connectors", icon=":material/share:"),
-        st.Page("pages/map.py", title="Map of places", icon=":material/map:"),
-        st.Page("pages/meeting.py", title="MACE meeting", icon=":material/groups:"),
-        st.Page("pages/summary.py", title="Strategic summary", icon=":material/bar_chart:"),
+        True,
+    ),
+    (st.Page("pages/hotspots.py", title="Hotspots", icon=":material/local_fire_department:"), True),
+    (st.Page("pages/connectors.py", title="Connectors", icon=":material/share:"), True),
+    (st.Page("pages/map.py", title="Map of places", icon=":material/map:"), True),
+    (st.Page("pages/meeting.py", title="MACE meeting", icon=":material/groups:"), True),
+    (st.Page("pages/summary.py", title="Strategic summary", icon=":material/bar_chart:"), True),
+    (
         st.Page(
             "pages/import.py",
             title="Import data",
             icon=":material/upload_file:",
-            # Left out of the menu for roles that may not import; opened by URL it refuses
-            # and the refusal is audited (pages/import.py).
-            visibility="visible" if permissions.allowed(who.role, "import") else "hidden",
+            visibility="visible" if may_import else "hidden",
         ),
-        *admin_pages(),
-    ]
-)
+        may_import,
+    ),
+    *((page, True) for page in admin_pages()),
+]
+# Our own menu, not Streamlit's: .streamlit/config.toml turns Streamlit's sidebar navigation
+# off, because on a fresh server's first request it lists every file of pages/ (helpers
+# included) for seconds before this script's st.navigation replaces it.
+navigation = st.navigation([page for page, _listed in pages], position="hidden")
+with st.sidebar.container(key="menu"):
+    for page, listed in pages:
+        if listed:
+            st.page_link(page)
+    st.divider()  # where Streamlit's menu drew its separator
+sidebar_account(who)
 navigation.run()

@@ -118,3 +118,46 @@ def test_partner_pack_map_draws_the_cell_other_roles_leave_the_address_off():
     assert analyst.size == nothing.size and analyst.tobytes() == nothing.tobytes()
     # the partner's picture draws something more: the hatched cell and its legend entry
     assert partner.tobytes() != analyst.tobytes()
+
+
+def test_real_camden_points_as_home_addresses_each_fall_in_their_partner_cell(tmp_path):
+    """Real English geography (police.uk's Camden points, BNG converted by pyproj) stored as
+    home addresses: every partner polygon is a 0.01-degree cell that holds its true point,
+    no partner feature is a Point, and police get the true point back."""
+    import csv
+
+    from mapping.geo import bng_to_wgs84
+    from tests.mapping.conftest import TODAY, tables_from
+    from tests.mapping.realdata import REALDATA
+
+    with (REALDATA / "camden_crimes_2021.csv").open(encoding="utf-8", newline="") as handle:
+        points = sorted({(float(r["x"]), float(r["y"])) for r in csv.DictReader(handle)})[:300]
+    true = {}
+    entities = [dict(entity_id="YP-1", entity_type="young_person", harms="cce")]
+    links = []
+    for number, (east, north) in enumerate(points):
+        lat, lon = bng_to_wgs84(east, north)
+        home = f"AR-CAMDEN-{number:04d}"
+        true[home] = (float(lat), float(lon))
+        entities.append(
+            dict(entity_id=home, entity_type="place", place_kind="address", lat=lat, lon=lon)
+        )
+        links.append(dict(source_id="YP-1", target_id=home, link_type="frequents"))
+    tables = tables_from(entities, links)
+    from mapping.graph import Scope, build_scoped_graph
+
+    for role in ("partner", "police"):
+        path = tmp_path / f"{role}.geojson"
+        write_geojson(build_scoped_graph(tables, Scope(role=role, today=TODAY), 1), path, META)
+        found = place_features(path)
+        assert set(found) == set(true)
+        for home, (lat, lon) in true.items():
+            geometry = found[home]["geometry"]
+            if role == "police":
+                assert geometry["coordinates"] == pytest.approx([lon, lat], abs=1e-9)
+                continue
+            assert geometry["type"] == "Polygon"
+            ring = geometry["coordinates"][0]
+            lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+            assert min(lats) <= lat <= max(lats) and min(lons) <= lon <= max(lons), home
+            assert max(lats) - min(lats) == pytest.approx(0.01)

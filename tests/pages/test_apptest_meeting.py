@@ -111,3 +111,32 @@ def test_making_the_pack_is_audited_with_scope_and_recipient(demo_env):
     detail = json.loads(rows[0]["detail"])  # newest first
     assert detail["meeting"].startswith("2026-10-01")
     assert detail["scope"]["role"] == detail["role"] and detail["recipient"]
+
+
+def test_the_pack_made_on_the_page_is_marked_for_whoever_made_it(demo_env):
+    """Every band of the pack names the person who built it and its review-by date (the
+    demo's identity is 'demo'), the same date as the build_pack audit row."""
+    import io
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from mapping.audit import list_audit
+    from mapping.model import MARKING
+    from mapping.store import Store
+
+    at = open_page("pages/meeting.py")
+    at.date_input(key="m_day").set_value(date(2026, 10, 1)).run()
+    at.button(key="m_setup").click().run()
+    at.button(key="m_pack_build").click().run()
+    assert not at.exception, at.exception
+    store = Store(at.session_state.workspace.database_url)
+    detail = json.loads(list_audit(store, action="build_pack").iloc[0]["detail"])
+    line = f"{MARKING} · for demo · review by {detail['review_by']}"
+    assert date.fromisoformat(detail["review_by"]) > date.today()
+    files = at.session_state.m_pack["files"]
+    for number, page in enumerate(PdfReader(io.BytesIO(files["pdf"])).pages, start=1):
+        assert f"{line} · page {number}" in page.extract_text()
+    for slide in Presentation(io.BytesIO(files["pptx"])).slides:
+        assert [s.text_frame.text for s in slide.shapes if s.has_text_frame].count(line) == 2
+    assert files["html"].decode("utf-8").count(line) == 2

@@ -129,7 +129,7 @@ def start_server(
         time.sleep(0.25)
 
 
-def wait_for_app(page, timeout: float = 60_000, settle: float = 250, quiet: float = 400) -> None:
+def wait_for_app(page, timeout: float = 120_000, settle: float = 250, quiet: float = 400) -> None:
     """Wait until Streamlit has connected and finished running the script.
 
     Call it after ``page.goto`` and after every interaction that reruns the script (click,
@@ -141,6 +141,8 @@ def wait_for_app(page, timeout: float = 60_000, settle: float = 250, quiet: floa
     not running and free of loading skeletons for ``quiet`` ms in a row. On a loaded machine
     a rerun can start later than ``settle``: the quiet window keeps a stale "notRunning" (the
     state before the click reached the server) from being taken for the finished rerun.
+    ``timeout`` (ms, per wait) allows a fresh server's first visit, which computes the
+    analysis, on a loaded 2-core machine (a mid-session run needed more than 60 s).
     """
     page.wait_for_timeout(settle)
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(

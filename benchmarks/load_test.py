@@ -2,9 +2,15 @@
 
 Starts the app on 127.0.0.1 in demo mode (its own temporary data folder, so the sample
 world is imported fresh), waits for the first session to finish that import, then opens
-``--sessions`` Chromium contexts at once. Each session loads the network page until the
-explorer has drawn, opens "Clusters and overlap", then returns to the network page. It
-reports errors, p50/p95 page-ready times and the server's CPU and memory.
+``--sessions`` sessions (all at once, or over ``--ramp`` seconds). Each loads the network
+page, opens "Clusters and overlap", then returns to the network page. It reports errors,
+p50/p95 page-ready times and the server's CPU and memory.
+
+What "ready" means depends on the client. ``--client ws`` (default): the server's script
+run has finished and every message of it has reached the client, the page's data among
+them; it leaves out the app's static files a browser fetches on a first visit and the
+browser's drawing. ``--client browser``: headless Chromium, ready when the explorer has
+drawn; on a small machine the browsers then compete with the server for the CPUs.
 Bounded: at most 50 sessions, a hard time limit, and only 127.0.0.1 is ever contacted.
 
     .venv/bin/python benchmarks/load_test.py --sessions 20
@@ -252,7 +258,8 @@ def summarise(results: list[dict], monitor: ServerMonitor, wall: float) -> dict:
         "note": "the clients share these CPUs with the server; server CPU percent and memory "
         "include the warm-up session that imports the sample world; CPU seconds per session "
         "(user + system, all three pages) count only the measured sessions and do not depend "
-        "on the machine's load",
+        "on the machine's load; the ws client's ready is the server's run finished and "
+        "received (no static files, no drawing)",
     }
 
 

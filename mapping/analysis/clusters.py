@@ -80,6 +80,8 @@ class Cluster:
 
 #: Entity types that are contexts (places, online spaces), read from the model once.
 CONTEXT_TYPES = frozenset(t.key for t in MODEL.entity_types if t.flag("context"))
+#: The entity types ``MODEL.is_person`` accepts, for loops that ask once per node.
+PERSON_TYPES = frozenset(t.key for t in MODEL.entity_types if t.flag("person"))
 
 
 def context_scales(
@@ -160,7 +162,7 @@ def find_clusters(
         seed=seed,
         engine=choose_engine(graph, engine),
     )
-    people_in_scope = sum(1 for _, k in graph.nodes(data="entity_type") if MODEL.is_person(k))
+    people_in_scope = sum(1 for _, k in graph.nodes(data="entity_type") if k in PERSON_TYPES)
     parts = _split_oversized(
         graph, communities, people_in_scope, popular_context_size, resolution, seed, engine
     )
@@ -182,7 +184,7 @@ def find_clusters(
 
 def _people(graph: nx.Graph, members: Iterable[str]) -> int:
     nodes = graph.nodes
-    return sum(1 for n in members if MODEL.is_person(nodes[n]["entity_type"]))
+    return sum(1 for n in members if nodes[n]["entity_type"] in PERSON_TYPES)
 
 
 def _split_oversized(
@@ -227,7 +229,7 @@ def _reported(graph: nx.Graph, members: Iterable[str], min_young_people: int) ->
     nodes = graph.nodes
     kinds = [nodes[n]["entity_type"] for n in members]
     young = sum(1 for k in kinds if k == "young_person")
-    return young >= min_young_people or sum(1 for k in kinds if MODEL.is_person(k)) >= MIN_PEOPLE
+    return young >= min_young_people or sum(1 for k in kinds if k in PERSON_TYPES) >= MIN_PEOPLE
 
 
 def summarise(graph: nx.Graph, members: Iterable[str]) -> Cluster:
@@ -298,7 +300,8 @@ def _describe(
     graph: nx.Graph, member_set: set[str], shared: set[str], evidence: list[str]
 ) -> Cluster:
     """The Cluster of ``member_set`` given its shared contexts and its evidence."""
-    kinds = {n: graph.nodes[n]["entity_type"] for n in member_set}
+    attributes = graph.nodes
+    kinds = {n: attributes[n]["entity_type"] for n in member_set}
     young = sorted(n for n, k in kinds.items() if k == "young_person")
     adults = sorted(n for n, k in kinds.items() if k == "adult")
     profile = harm_profile(graph, young)
@@ -341,9 +344,15 @@ def protective_in(graph: nx.Graph, nodes: Iterable[str]) -> dict[str, list[str]]
     """Trusted adults and protective places among ``nodes``, listed beside the risks."""
     protective_kinds = set(MODEL.place_kinds.with_flag("protective"))
     protective_roles = set(MODEL.adult_roles.with_flag("protective"))
-    trusted = sorted(n for n in nodes if graph.nodes[n].get("adult_role") in protective_roles)
-    places = sorted(n for n in nodes if graph.nodes[n].get("place_kind") in protective_kinds)
-    return {"trusted_adults": trusted, "protective_places": places}
+    attributes = graph.nodes
+    trusted, places = [], []
+    for n in nodes:  # one pass: ``nodes`` may be any iterable
+        data = attributes[n]
+        if data.get("adult_role") in protective_roles:
+            trusted.append(n)
+        if data.get("place_kind") in protective_kinds:
+            places.append(n)
+    return {"trusted_adults": sorted(trusted), "protective_places": sorted(places)}
 
 
 def connected_components(scoped: ScopedGraph) -> list[tuple[str, ...]]:
